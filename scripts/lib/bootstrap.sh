@@ -157,3 +157,51 @@ bootstrap_toolchain() {
   ensure_pnpm
   install_dependencies
 }
+
+# ---------------------------------------------------------------- build steps
+# Prisma's CLI checks for a native query engine even though the generated client uses the
+# WASM query compiler; pointing it at any existing file stops a download this machine
+# cannot make.
+export PRISMA_QUERY_ENGINE_LIBRARY="${PRISMA_QUERY_ENGINE_LIBRARY:-/dev/null}"
+
+# Prints a source file newer than the stamp, if any (cheap: stops at the first one).
+newer_than() {
+  local stamp="$1"
+  [ -f "$stamp" ] || { echo "no-stamp"; return; }
+  (cd "$ROOT" && find apps packages prisma e2e examples pnpm-lock.yaml \
+    \( -name node_modules -o -name dist -o -name .next -o -name generated -o -name test-results \) -prune \
+    -o -type f -newer "$stamp" -print -quit 2>/dev/null)
+}
+
+generate_prisma_client() {
+  local stamp="$ROOT/packages/db/src/generated/.stamp"
+  if [ ! -f "$stamp" ] || [ "$ROOT/prisma/schema.prisma" -nt "$stamp" ]; then
+    log "generating the Prisma client"
+    (cd "$ROOT" && pnpm -s prisma generate >/dev/null)
+    touch "$stamp"
+  fi
+}
+
+migrate_postgres() {
+  log "applying Postgres migrations"
+  (cd "$ROOT" && pnpm -s prisma migrate deploy >/dev/null)
+}
+
+build_all() {
+  local stamp="$DATA_DIR/build-stamp"
+  generate_prisma_client
+  if [ -n "$(newer_than "$stamp")" ]; then
+    log "building (first run or sources changed; takes a minute or two)"
+    (cd "$ROOT" && pnpm -s build >"$DATA_DIR/build.log" 2>&1) || { tail -n 60 "$DATA_DIR/build.log" >&2; die "build failed (full log: $DATA_DIR/build.log)"; }
+    touch "$stamp"
+  fi
+}
+
+ensure_auth_secret() {
+  local file="$DATA_DIR/auth-secret"
+  if [ -z "${NEXTAUTH_SECRET:-}" ]; then
+    [ -f "$file" ] || (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' >"$file")
+    NEXTAUTH_SECRET="$(cat "$file")"
+    export NEXTAUTH_SECRET
+  fi
+}

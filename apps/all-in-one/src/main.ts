@@ -1,0 +1,69 @@
+import { createServer } from "node:http";
+import path from "node:path";
+import { closeClickHouse, initClickHouse } from "@spanlens/clickhouse";
+import { childLogger, parseEnv, ZPort } from "@spanlens/core";
+import { assertPostgresReachable, closePrisma } from "@spanlens/db";
+import { createIngestHandler, isIngestPath } from "@spanlens/ingest";
+import { assertRedisReachable, closeRedis } from "@spanlens/queue";
+import { createWebHandler } from "@spanlens/web";
+import { startWorker } from "@spanlens/worker";
+import { z } from "zod";
+import { ensureDemoAccount } from "./demo-seed.js";
+
+const log = childLogger("all-in-one");
+
+const ZAllInOneEnv = z.object({
+  PORT: ZPort.default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: z.url().optional(),
+  SPANLENS_DATA_DIR: z.string().default(".data"),
+  SPANLENS_SEED_DEMO: z.enum(["0", "1"]).default("1"),
+});
+
+/**
+ * Web, ingest and worker in one process. Embedded ClickHouse (chdb) locks its data
+ * directory to a single process, so this is the default for one machine; each part is
+ * the same start function the separate-process deployment uses.
+ */
+async function main(): Promise<void> {
+  const env = parseEnv(ZAllInOneEnv);
+  const dataDir = path.resolve(env.SPANLENS_DATA_DIR);
+  const baseUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+
+  await Promise.all([assertPostgresReachable(), assertRedisReachable(), initClickHouse()]);
+  const worker = await startWorker();
+  const web = await createWebHandler({ port: env.PORT, hostname: env.HOST });
+  const ingest = createIngestHandler();
+
+  const server = createServer((req, res) => {
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    void (isIngestPath(pathname) ? ingest(req, res) : web.handle(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
+
+  const demo = env.SPANLENS_SEED_DEMO === "1" ? await ensureDemoAccount(dataDir, baseUrl) : null;
+  const lines = [`Spanlens is running at ${baseUrl}`];
+  if (demo) lines.push(`Demo login: ${demo.email} / ${demo.password}  (saved in ${path.join(dataDir, "demo-credentials.json")})`);
+  console.log(`\n  ${lines.join("\n  ")}\n`);
+
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    log.info({ signal }, "shutting down");
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await worker.close();
+    await web.close();
+    await Promise.all([closeClickHouse(), closePrisma(), closeRedis()]);
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  // Configuration and reachability problems are one line naming the variable, not a trace.
+  console.error(`spanlens: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

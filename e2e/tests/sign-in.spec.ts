@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+import { readDemoCredentials } from "./demo-credentials.js";
+
+test("health reports every dependency ok", async ({ request }) => {
+  const response = await request.get("/api/health");
+  expect(response.status()).toBe(200);
+  const body = await response.json();
+  expect(body.status).toBe("ok");
+  for (const dependency of ["postgres", "redis", "clickhouse"]) {
+    expect(body.checks[dependency].status).toBe("ok");
+  }
+});
+
+test("a visitor is sent to sign in, and the demo login opens the demo project", async ({ page }, testInfo) => {
+  const demo = readDemoCredentials();
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  await page.getByTestId("sign-in-email").fill(demo.email);
+  await page.getByTestId("sign-in-password").fill("not-the-password");
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page.getByText("Invalid email or password")).toBeVisible();
+
+  await page.getByTestId("sign-in-password").fill(demo.password);
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page).toHaveURL(new RegExp(`/project/${demo.projectId}`));
+  await expect(page.getByTestId("project-name")).toHaveText("RAG Q&A bot");
+
+  await testInfo.attach("project-page", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  await page.screenshot({ path: testInfo.outputPath("project-page.png"), fullPage: true });
+});
+
+test("the public API accepts the demo key and rejects a wrong one", async ({ request }) => {
+  const demo = readDemoCredentials();
+  const ok = await request.get("/api/public/v1/whoami", { headers: { Authorization: `Bearer ${demo.secretKey}` } });
+  expect(ok.status()).toBe(200);
+  expect((await ok.json()).projectId).toBe(demo.projectId);
+
+  const basic = Buffer.from(`${demo.publicKey}:${demo.secretKey}`).toString("base64");
+  const viaBasic = await request.get("/api/public/v1/whoami", { headers: { Authorization: `Basic ${basic}` } });
+  expect(viaBasic.status()).toBe(200);
+
+  const wrong = await request.get("/api/public/v1/whoami", { headers: { Authorization: "Bearer sk-sl-unknown" } });
+  expect(wrong.status()).toBe(401);
+  expect((await wrong.json()).error.message).toMatch(/unknown or has been revoked/);
+});

@@ -1,0 +1,45 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client.js";
+import { readDatabaseEnv } from "./env.js";
+
+export type { PrismaClient } from "./generated/prisma/client.js";
+
+// Next.js route bundles get their own copies of this module; keeping the client on
+// globalThis gives the whole process one connection pool.
+const registry = globalThis as typeof globalThis & { __spanlensPrisma?: PrismaClient };
+
+/** The process-wide Prisma client, created on first use from DATABASE_URL. */
+export function getPrisma(): PrismaClient {
+  if (!registry.__spanlensPrisma) {
+    const { DATABASE_URL } = readDatabaseEnv();
+    registry.__spanlensPrisma = createPrisma(DATABASE_URL);
+  }
+  return registry.__spanlensPrisma;
+}
+
+export function createPrisma(connectionString: string): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+}
+
+export async function closePrisma(): Promise<void> {
+  const client = registry.__spanlensPrisma;
+  registry.__spanlensPrisma = undefined;
+  await client?.$disconnect();
+}
+
+/** Health check for /api/health. */
+export async function checkPostgres(): Promise<void> {
+  await getPrisma().$queryRaw`select 1`;
+}
+
+/** Fails fast with a one-line error naming DATABASE_URL when Postgres cannot be reached. */
+export async function assertPostgresReachable(): Promise<void> {
+  const { DATABASE_URL } = readDatabaseEnv();
+  try {
+    await getPrisma().$queryRaw`select 1`;
+  } catch (error) {
+    const where = new URL(DATABASE_URL);
+    const reason = (error as Error).message.split("\n").filter(Boolean).at(-1) ?? "connection failed";
+    throw new Error(`DATABASE_URL (${where.protocol}//${where.host}${where.pathname}) is unreachable: ${reason}`);
+  }
+}

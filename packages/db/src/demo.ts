@@ -1,0 +1,31 @@
+import { getPrisma } from "./client.js";
+import { createApiKey } from "./api-keys.js";
+import { hashPassword } from "./passwords.js";
+
+export interface TDemoCredentials {
+  email: string;
+  password: string;
+  projectId: string;
+  publicKey: string;
+  secretKey: string;
+}
+
+export const DEMO_EMAIL = "demo@spanlens.dev";
+
+/**
+ * Creates the demo user, organization, project and key pair. Returns null when the demo
+ * user already exists: the caller keeps the credentials file from the first run.
+ */
+export async function seedDemoAccount(password: string): Promise<TDemoCredentials | null> {
+  const prisma = getPrisma();
+  if (await prisma.user.findUnique({ where: { email: DEMO_EMAIL } })) return null;
+  const user = await prisma.user.create({
+    data: { email: DEMO_EMAIL, name: "Demo User", passwordHash: await hashPassword(password) },
+  });
+  const org = await prisma.organization.create({
+    data: { name: "Demo Organization", memberships: { create: { userId: user.id, role: "OWNER" } } },
+  });
+  const project = await prisma.project.create({ data: { orgId: org.id, name: "RAG Q&A bot" } });
+  const key = await createApiKey(project.id, "Demo key");
+  return { email: DEMO_EMAIL, password, projectId: project.id, publicKey: key.publicKey, secretKey: key.secretKey };
+}

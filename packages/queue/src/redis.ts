@@ -1,0 +1,61 @@
+import { parseEnv, zUrl } from "@spanlens/core";
+import { Redis } from "ioredis";
+import { z } from "zod";
+
+const ZRedisEnv = z.object({ REDIS_URL: zUrl(["redis:", "rediss:"]) });
+
+export function readRedisEnv(source: Record<string, string | undefined> = process.env) {
+  return parseEnv(ZRedisEnv, source);
+}
+
+/** A new Redis connection configured as BullMQ requires (blocking commands never time out). */
+export function createRedis(url: string = readRedisEnv().REDIS_URL): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+}
+
+const registry = globalThis as typeof globalThis & { __spanlensRedis?: Redis };
+
+/** The process-wide shared connection for plain commands (health, rate limits, caches). */
+export function getRedis(): Redis {
+  registry.__spanlensRedis ??= createRedis();
+  return registry.__spanlensRedis;
+}
+
+export async function closeRedis(): Promise<void> {
+  const redis = registry.__spanlensRedis;
+  registry.__spanlensRedis = undefined;
+  await redis?.quit();
+}
+
+/** Health check for /api/health. */
+export async function checkRedis(): Promise<void> {
+  const reply = await getRedis().ping();
+  if (reply !== "PONG") throw new Error(`unexpected PING reply: ${reply}`);
+}
+
+/**
+ * Fails fast with a one-line error naming REDIS_URL when Redis cannot be reached, so
+ * a misconfigured process refuses to start instead of retrying forever.
+ */
+export async function assertRedisReachable(url: string = readRedisEnv().REDIS_URL, timeoutMs = 5_000): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+  probe.on("error", () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    throw new Error(`REDIS_URL (${redactUrl(url)}) is unreachable: ${(error as Error).message}`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "<unparseable>";
+  }
+}
