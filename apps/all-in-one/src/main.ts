@@ -43,7 +43,10 @@ async function main(): Promise<void> {
 
   const demo = env.SPANLENS_SEED_DEMO === "1" ? await ensureDemoAccount(dataDir, baseUrl) : null;
   const lines = [`Spanlens is running at ${baseUrl}`];
-  if (demo) lines.push(`Demo login: ${demo.email} / ${demo.password}  (saved in ${path.join(dataDir, "demo-credentials.json")})`);
+  if (demo)
+    lines.push(
+      `Demo login: ${demo.email} / ${demo.password}  (saved in ${path.join(dataDir, "demo-credentials.json")})`,
+    );
   console.log(`\n  ${lines.join("\n  ")}\n`);
 
   let isStopping = false;

@@ -38,7 +38,9 @@ export function createIngestHandler(): TIngestHandler {
       log.info({ projectId: principal.projectId, path: req.url }, "OTLP request received");
       // Decoding and the queue hand-off arrive with the ingest pipeline; until then the
       // receiver says so instead of acknowledging data it would not keep.
-      sendJson(res, 501, { error: { code: "NOT_IMPLEMENTED", message: "OTLP ingestion is not enabled in this build" } });
+      sendJson(res, 501, {
+        error: { code: "NOT_IMPLEMENTED", message: "OTLP ingestion is not enabled in this build" },
+      });
     } catch (error) {
       req.resume();
       const { status, body } = toErrorResponse(error);

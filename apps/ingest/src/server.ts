@@ -15,7 +15,11 @@ export async function startIngest(options: { port: number; hostname?: string }):
     }
     res.statusCode = pathname === "/health" ? 200 : 404;
     res.setHeader("Content-Type", "application/json");
-    res.end(JSON.stringify(pathname === "/health" ? { status: "ok" } : { error: { code: "NOT_FOUND", message: `No route ${pathname}` } }));
+    res.end(
+      JSON.stringify(
+        pathname === "/health" ? { status: "ok" } : { error: { code: "NOT_FOUND", message: `No route ${pathname}` } },
+      ),
+    );
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname ?? "0.0.0.0", resolve));
   log.info({ port: options.port }, "ingest listening");

@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger } from "pino";
 
@@ -10,7 +10,15 @@ export const logger: Logger = pino({
   level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
   base: { service: process.env.SPANLENS_SERVICE ?? "spanlens" },
   redact: {
-    paths: ["password", "secretKey", "*.password", "*.secretKey", "authorization", "*.authorization", "headers.authorization"],
+    paths: [
+      "password",
+      "secretKey",
+      "*.password",
+      "*.secretKey",
+      "authorization",
+      "*.authorization",
+      "headers.authorization",
+    ],
     censor: "[redacted]",
   },
 });

@@ -43,7 +43,10 @@ export async function createApiKey(projectId: string, name?: string): Promise<TC
 /** Parses `Bearer sk-…` or Basic `pk:sk`; throws UNAUTHORIZED naming what is wrong. */
 export function parseAuthorization(authorization: string | null): { publicKey?: string; secretKey: string } {
   if (!authorization) {
-    throw new AppError("UNAUTHORIZED", "Missing Authorization header: send `Bearer <secret key>` or Basic <public key>:<secret key>");
+    throw new AppError(
+      "UNAUTHORIZED",
+      "Missing Authorization header: send `Bearer <secret key>` or Basic <public key>:<secret key>",
+    );
   }
   const [scheme, credentials] = authorization.trim().split(/\s+/, 2);
   if (scheme?.toLowerCase() === "bearer" && credentials) {

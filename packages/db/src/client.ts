@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client.js";
 import { readDatabaseEnv } from "./env.js";
+import { PrismaClient } from "./generated/prisma/client.js";
 
 export type { PrismaClient } from "./generated/prisma/client.js";
 

@@ -1,5 +1,5 @@
-import { getPrisma } from "./client.js";
 import { createApiKey } from "./api-keys.js";
+import { getPrisma } from "./client.js";
 import { hashPassword } from "./passwords.js";
 
 export interface TDemoCredentials {

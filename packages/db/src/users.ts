@@ -15,6 +15,6 @@ export function normalizeEmail(email: string): string {
 export async function verifyUserCredentials(email: string, password: string): Promise<TUserSummary | null> {
   const user = await getPrisma().user.findUnique({ where: { email: normalizeEmail(email) } });
   const isValid = await verifyPassword(password, user?.passwordHash ?? (await getDummyPasswordHash()));
-  if (!user || !user.passwordHash || !isValid) return null;
+  if (!user?.passwordHash || !isValid) return null;
   return { id: user.id, email: user.email, name: user.name };
 }

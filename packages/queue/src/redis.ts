@@ -38,7 +38,12 @@ export async function checkRedis(): Promise<void> {
  * a misconfigured process refuses to start instead of retrying forever.
  */
 export async function assertRedisReachable(url: string = readRedisEnv().REDIS_URL, timeoutMs = 5_000): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+  });
   probe.on("error", () => undefined);
   try {
     await probe.connect();

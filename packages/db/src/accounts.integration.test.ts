@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authenticateApiKey, clearApiKeyCache, createApiKey } from "./api-keys.js";
+import { closePrisma, getPrisma } from "./client.js";
+import { hashPassword } from "./passwords.js";
+import { getProjectForUser, listProjectsForUser } from "./projects.js";
+import { verifyUserCredentials } from "./users.js";
+
+// Each run creates its own users, orgs and projects with unique names and removes them.
+const suffix = randomUUID();
+const fixture = { userA: "", userB: "", orgA: "", orgB: "", projectA: "", projectB: "" };
+
+beforeAll(async () => {
+  const prisma = getPrisma();
+  const [userA, userB] = await Promise.all(
+    ["a", "b"].map(async (who) =>
+      prisma.user.create({
+        data: { email: `${who}-${suffix}@example.test`, passwordHash: await hashPassword(`pw-${who}`) },
+      }),
+    ),
+  );
+  if (!userA || !userB) throw new Error("fixture users missing");
+  const orgA = await prisma.organization.create({
+    data: { name: `A ${suffix}`, memberships: { create: { userId: userA.id, role: "VIEWER" } } },
+  });
+  const orgB = await prisma.organization.create({
+    data: { name: `B ${suffix}`, memberships: { create: { userId: userB.id, role: "OWNER" } } },
+  });
+  const projectA = await prisma.project.create({ data: { orgId: orgA.id, name: "alpha" } });
+  const projectB = await prisma.project.create({ data: { orgId: orgB.id, name: "beta" } });
+  Object.assign(fixture, {
+    userA: userA.id,
+    userB: userB.id,
+    orgA: orgA.id,
+    orgB: orgB.id,
+    projectA: projectA.id,
+    projectB: projectB.id,
+  });
+});
+
+afterAll(async () => {
+  const prisma = getPrisma();
+  await prisma.organization.deleteMany({ where: { id: { in: [fixture.orgA, fixture.orgB] } } });
+  await prisma.user.deleteMany({ where: { id: { in: [fixture.userA, fixture.userB] } } });
+  await closePrisma();
+});
+
+describe("accounts against Postgres", () => {
+  it("verifies credentials without telling unknown emails from wrong passwords", async () => {
+    expect((await verifyUserCredentials(`A-${suffix}@example.test `, "pw-a"))?.id).toBe(fixture.userA);
+    expect(await verifyUserCredentials(`a-${suffix}@example.test`, "pw-b")).toBeNull();
+    expect(await verifyUserCredentials(`nobody-${suffix}@example.test`, "pw-a")).toBeNull();
+  });
+
+  it("scopes projects to the user's organizations", async () => {
+    const projects = await listProjectsForUser(fixture.userA);
+    expect(projects.map((p) => p.id)).toEqual([fixture.projectA]);
+    expect(projects[0]?.role).toBe("VIEWER");
+    expect(await getProjectForUser(fixture.userA, fixture.projectB)).toBeNull();
+    expect((await getProjectForUser(fixture.userB, fixture.projectB))?.orgName).toBe(`B ${suffix}`);
+  });
+
+  it("authenticates a key to its project and stops a revoked key", async () => {
+    const key = await createApiKey(fixture.projectA);
+    const stored = await getPrisma().apiKey.findUniqueOrThrow({ where: { id: key.id } });
+    expect(stored.secretHash).not.toContain(key.secretKey);
+    expect(JSON.stringify(stored)).not.toContain(key.secretKey);
+
+    expect(await authenticateApiKey(`Bearer ${key.secretKey}`)).toEqual({
+      projectId: fixture.projectA,
+      apiKeyId: key.id,
+    });
+    const basic = Buffer.from(`${key.publicKey}:${key.secretKey}`).toString("base64");
+    expect((await authenticateApiKey(`Basic ${basic}`)).projectId).toBe(fixture.projectA);
+
+    const other = await createApiKey(fixture.projectB);
+    const mixed = Buffer.from(`${other.publicKey}:${key.secretKey}`).toString("base64");
+    await expect(authenticateApiKey(`Basic ${mixed}`)).rejects.toThrow(/unknown or has been revoked/);
+
+    await getPrisma().apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    clearApiKeyCache();
+    await expect(authenticateApiKey(`Bearer ${key.secretKey}`)).rejects.toThrow(/unknown or has been revoked/);
+    await expect(authenticateApiKey("Bearer sk-sl-never-issued")).rejects.toThrow(/unknown or has been revoked/);
+  });
+});
