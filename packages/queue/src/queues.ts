@@ -1,0 +1,45 @@
+import type { TQueueName } from "@spanlens/core";
+import { type Processor, Queue, Worker, type WorkerOptions } from "bullmq";
+import { createRedis } from "./redis.js";
+
+/**
+ * Key prefix for every queue. Tests set their own so parallel suites never share
+ * jobs; a Redis Cluster deployment sets one with a hash tag (`{spanlens}`).
+ */
+export function queuePrefix(): string {
+  return process.env.SPANLENS_QUEUE_PREFIX ?? "spanlens";
+}
+
+const registry = globalThis as typeof globalThis & { __spanlensQueues?: Map<string, Queue> };
+
+/** The process-wide producer for a queue. */
+export function getQueue(name: TQueueName): Queue {
+  registry.__spanlensQueues ??= new Map();
+  const key = `${queuePrefix()}:${name}`;
+  let queue = registry.__spanlensQueues.get(key);
+  if (!queue) {
+    queue = new Queue(name, { connection: createRedis(), prefix: queuePrefix() });
+    registry.__spanlensQueues.set(key, queue);
+  }
+  return queue;
+}
+
+export async function closeQueues(): Promise<void> {
+  const queues = [...(registry.__spanlensQueues?.values() ?? [])];
+  registry.__spanlensQueues?.clear();
+  await Promise.all(
+    queues.map(async (queue) => {
+      await queue.close();
+      await (await queue.client).quit().catch(() => undefined);
+    }),
+  );
+}
+
+/** A consumer with its own blocking connection, as BullMQ requires. */
+export function createConsumer<TData, TResult>(
+  name: TQueueName,
+  processor: Processor<TData, TResult>,
+  options: Omit<WorkerOptions, "connection" | "prefix"> = {},
+): Worker<TData, TResult> {
+  return new Worker<TData, TResult>(name, processor, { ...options, connection: createRedis(), prefix: queuePrefix() });
+}
