@@ -1,57 +1,136 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError, childLogger, toErrorResponse } from "@spanlens/core";
+import { AppError, childLogger, QueueName, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
 import { authenticateApiKey } from "@spanlens/db";
+import { decodeLogs, decodeTraces, encodeLogsResponse, encodeTraceResponse, type TOtlpContentType } from "@spanlens/otlp";
+import { getQueue } from "@spanlens/queue";
+import { type TIngestConfig, readIngestConfig } from "./config.js";
+import { readBody } from "./read-body.js";
 
 const log = childLogger("ingest");
 
-/** OTLP/HTTP paths this receiver answers, including the Langfuse-compatible alias. */
-export const OTLP_PATHS = ["/v1/traces", "/v1/logs", "/api/public/otel/v1/traces"] as const;
-
-const SUPPORTED_CONTENT_TYPES = ["application/x-protobuf", "application/json"];
+/** OTLP/HTTP paths this receiver answers; the last is where Langfuse SDK exporters post. */
+const SIGNAL_BY_PATH: Record<string, TOtlpIngestJob["signal"]> = {
+  "/v1/traces": "traces",
+  "/v1/logs": "logs",
+  "/api/public/otel/v1/traces": "traces",
+};
 
 export function isIngestPath(pathname: string): boolean {
-  return (OTLP_PATHS as readonly string[]).includes(pathname);
+  return pathname in SIGNAL_BY_PATH;
 }
 
 export type TIngestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+const CONTENT_TYPES: Record<string, TOtlpContentType> = {
+  "application/x-protobuf": "protobuf",
+  "application/protobuf": "protobuf",
+  "application/json": "json",
+};
+
 /**
- * The OTLP/HTTP receiver as a plain node:http handler, so it can be mounted in the
- * all-in-one server in front of Next.js or served on its own.
+ * The OTLP/HTTP receiver as a plain node:http handler, mounted in front of Next.js in
+ * all-in-one mode or served alone. It authenticates, decodes to validate and count,
+ * then hands the request to the worker as one queue job; 200 means the job is in Redis.
  */
-export function createIngestHandler(): TIngestHandler {
+export function createIngestHandler(config: TIngestConfig = readIngestConfig()): TIngestHandler {
+  const backpressure = createBackpressure(config);
   return async (req, res) => {
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    const signal = SIGNAL_BY_PATH[pathname] ?? "traces";
+    let contentType: TOtlpContentType = "json";
     try {
       if (req.method !== "POST") {
         res.setHeader("Allow", "POST");
         throw new AppError("BAD_REQUEST", `Method ${req.method} not allowed: OTLP/HTTP uses POST`);
       }
-      const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-      if (!SUPPORTED_CONTENT_TYPES.includes(contentType)) {
+      const mediaType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+      const parsedType = CONTENT_TYPES[mediaType];
+      if (!parsedType) {
         throw new AppError(
           "UNSUPPORTED_MEDIA_TYPE",
-          `Unsupported Content-Type "${contentType || "(none)"}": send application/x-protobuf or application/json`,
+          `Unsupported Content-Type "${mediaType || "(none)"}": send application/x-protobuf or application/json`,
         );
       }
+      contentType = parsedType;
       const principal = await authenticateApiKey(req.headers.authorization ?? null);
-      req.resume();
-      log.info({ projectId: principal.projectId, path: req.url }, "OTLP request received");
-      // Decoding and the queue hand-off arrive with the ingest pipeline; until then the
-      // receiver says so instead of acknowledging data it would not keep.
-      sendJson(res, 501, {
-        error: { code: "NOT_IMPLEMENTED", message: "OTLP ingestion is not enabled in this build" },
-      });
+      await backpressure.check();
+      const body = await readBody(req, config.maxBodyBytes);
+
+      const decoded = signal === "traces" ? decodeTraces(body, contentType) : decodeLogs(body, contentType);
+      const accepted = "spans" in decoded ? decoded.spans.length : decoded.logRecords.length;
+      const requestId = randomUUID();
+      if (accepted > 0) {
+        const job: TOtlpIngestJob = {
+          projectId: principal.projectId,
+          requestId,
+          signal,
+          encoding: contentType,
+          body: body.toString("base64"),
+          receivedAt: Date.now(),
+        };
+        await getQueue(QueueName.OtlpIngest).add(signal, job, {
+          jobId: requestId,
+          attempts: 20,
+          backoff: { type: "exponential", delay: 500 },
+          removeOnComplete: true,
+          removeOnFail: { age: 7 * 24 * 3600 },
+        });
+      }
+      const partial =
+        decoded.rejected.count > 0
+          ? { rejected: decoded.rejected.count, errorMessage: decoded.rejected.reasons.slice(0, 5).join("; ") }
+          : undefined;
+      log.debug({ projectId: principal.projectId, requestId, signal, accepted, rejected: decoded.rejected.count }, "accepted");
+      send(res, 200, contentType, encodeResponse(signal, contentType, partial));
     } catch (error) {
       req.resume();
       const { status, body } = toErrorResponse(error);
-      if (status >= 500) log.error({ err: error }, "ingest request failed");
-      sendJson(res, status, body);
+      if (status >= 500 && status !== 503) log.error({ err: error, path: pathname }, "ingest request failed");
+      if (status === 429 || status === 503) res.setHeader("Retry-After", String(config.retryAfterSeconds));
+      send(res, status, "json", Buffer.from(JSON.stringify(body)));
     }
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function encodeResponse(
+  signal: TOtlpIngestJob["signal"],
+  contentType: TOtlpContentType,
+  partial: { rejected: number; errorMessage: string } | undefined,
+): Uint8Array {
+  if (signal === "logs") {
+    return encodeLogsResponse(
+      contentType,
+      partial && { rejectedLogRecords: partial.rejected, errorMessage: partial.errorMessage },
+    );
+  }
+  return encodeTraceResponse(contentType, partial && { rejectedSpans: partial.rejected, errorMessage: partial.errorMessage });
+}
+
+function send(res: ServerResponse, status: number, contentType: TOtlpContentType, body: Uint8Array): void {
   res.statusCode = status;
-  res.setHeader("Content-Type", "application/json");
-  res.end(JSON.stringify(body));
+  res.setHeader("Content-Type", contentType === "protobuf" ? "application/x-protobuf" : "application/json");
+  res.end(body);
+}
+
+/**
+ * Sheds load when the worker falls behind, so ingest never blocks on ClickHouse. The
+ * depth is read at most every 250 ms: one Redis round trip per request would cost more
+ * than the check is worth.
+ */
+function createBackpressure(config: TIngestConfig) {
+  let depth = 0;
+  let checkedAt = 0;
+  return {
+    async check(): Promise<void> {
+      const now = Date.now();
+      if (now - checkedAt > 250) {
+        checkedAt = now;
+        depth = await getQueue(QueueName.OtlpIngest).getWaitingCount();
+      }
+      if (depth >= config.maxQueueDepth) {
+        throw new AppError("UNAVAILABLE", `Ingest queue is full (${depth} requests waiting): retry after the delay`);
+      }
+    },
+  };
 }

@@ -1,0 +1,25 @@
+import { parseEnv } from "@spanlens/core";
+import { z } from "zod";
+
+const ZIngestEnv = z.object({
+  /** Limit on the decompressed body; OTLP exporters batch 512 spans by default, well below it. */
+  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  /** Waiting jobs (requests) above which ingest answers 503 with Retry-After. */
+  INGEST_MAX_QUEUE_DEPTH: z.coerce.number().int().positive().default(20_000),
+  INGEST_RETRY_AFTER_SECONDS: z.coerce.number().int().positive().default(2),
+});
+
+export interface TIngestConfig {
+  maxBodyBytes: number;
+  maxQueueDepth: number;
+  retryAfterSeconds: number;
+}
+
+export function readIngestConfig(source: Record<string, string | undefined> = process.env): TIngestConfig {
+  const env = parseEnv(ZIngestEnv, source);
+  return {
+    maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
+    maxQueueDepth: env.INGEST_MAX_QUEUE_DEPTH,
+    retryAfterSeconds: env.INGEST_RETRY_AFTER_SECONDS,
+  };
+}

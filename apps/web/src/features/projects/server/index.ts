@@ -1,0 +1,2 @@
+export { getOtlpTracesEndpoint } from "./otlp-endpoint";
+export { projectRouter } from "./project-router";

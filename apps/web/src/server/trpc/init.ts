@@ -1,0 +1,78 @@
+import { isAppError, type TErrorCode } from "@spanlens/core";
+import { getProjectForUser } from "@spanlens/db";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z } from "zod";
+import type { TSessionUser } from "../auth";
+
+/** Everything a procedure may know about the caller. */
+export interface TTRPCContext {
+  user: TSessionUser | null;
+}
+
+type TTRPCCode = TRPCError["code"];
+
+const TRPC_CODE_BY_APP_CODE: Record<TErrorCode, TTRPCCode> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+const t = initTRPC.context<TTRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape }) {
+    // Server faults keep their details in the log (see the route's onError), never in the response.
+    if (shape.data.httpStatus >= 500) {
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message: "Internal server error", data };
+    }
+    return shape;
+  },
+});
+
+/** Services throw AppError; this is the one place tRPC turns it into the matching code. */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isAppError(result.error.cause)) {
+    const appError = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODE_BY_APP_CODE[appError.code], message: appError.message, cause: appError });
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(mapAppErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  return next({ ctx: { user: ctx.user } });
+});
+
+/**
+ * Tenancy for tRPC: every project-scoped procedure takes `projectId` and gets the
+ * resolved project (with the caller's role) or NOT_FOUND, so a project the user cannot
+ * see is indistinguishable from one that does not exist.
+ */
+export const projectProcedure = protectedProcedure
+  .input(z.object({ projectId: z.string().min(1) }))
+  .use(async ({ ctx, input, next }) => {
+    const project = await getProjectForUser(ctx.user.id, input.projectId);
+    if (!project) throw new TRPCError({ code: "NOT_FOUND", message: "Project not found" });
+    return next({ ctx: { project } });
+  });
+
+export const projectWriteProcedure = projectProcedure.use(({ ctx, next }) => {
+  if (ctx.project.role === "VIEWER") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Viewers cannot change this project" });
+  }
+  return next();
+});

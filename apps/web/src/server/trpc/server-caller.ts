@@ -1,0 +1,6 @@
+import { cache } from "react";
+import { getSessionUser } from "../auth";
+import { createCaller } from "./root-router";
+
+/** A tRPC caller for server components, going through the same procedures as the browser. */
+export const getServerCaller = cache(async () => createCaller({ user: await getSessionUser() }));
