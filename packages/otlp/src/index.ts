@@ -1,0 +1,4 @@
+export { OTLP_CONTENT_TYPE_HEADERS, parseOtlpContentType } from "./content-type.js";
+export { decodeLogs, decodeTraces } from "./decode.js";
+export { encodeLogsResponse, encodeTraceResponse } from "./response.js";
+export type { TDecodedLogs, TDecodedTraces, TOtlpContentType, TOtlpRejections } from "./types.js";
