@@ -4,14 +4,7 @@
  * nanosecond strings (they do not fit a double); int64 attribute values become numbers
  * when they are safe integers and decimal strings otherwise.
  */
-export type TAnyValue =
-  | string
-  | number
-  | boolean
-  | null
-  | Uint8Array
-  | TAnyValue[]
-  | { [key: string]: TAnyValue };
+export type TAnyValue = string | number | boolean | null | Uint8Array | TAnyValue[] | { [key: string]: TAnyValue };
 
 export type TOtlpAttributes = Record<string, TAnyValue>;
 

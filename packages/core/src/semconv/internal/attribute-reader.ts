@@ -1,0 +1,75 @@
+import type { TAnyValue, TOtlpAttributes } from "../../otlp-types.js";
+import { toNonEmptyText, toNumber, toText } from "./any-value.js";
+
+/**
+ * Reads a span's attributes while recording which keys a mapping used, so that every
+ * attribute no mapping consumed can be kept verbatim. Only the winning source of a field
+ * is consumed: a losing duplicate (say `gen_ai.request.model` next to the response model)
+ * stays in the leftovers rather than being silently dropped.
+ */
+export class AttributeReader {
+  readonly #values: TOtlpAttributes;
+  readonly #consumed = new Set<string>();
+
+  constructor(values: TOtlpAttributes) {
+    this.#values = values;
+  }
+
+  /** The value of a key without consuming it; null values count as absent. */
+  get(key: string): TAnyValue | undefined {
+    const value = this.#values[key];
+    return value === null ? undefined : value;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  keys(): string[] {
+    return Object.keys(this.#values).filter((key) => this.has(key));
+  }
+
+  keysWithPrefix(prefix: string): string[] {
+    return this.keys().filter((key) => key.startsWith(prefix));
+  }
+
+  consume(...keys: string[]): void {
+    for (const key of keys) this.#consumed.add(key);
+  }
+
+  isConsumed(key: string): boolean {
+    return this.#consumed.has(key);
+  }
+
+  /** First key (left to right) whose value converts; that key is consumed. */
+  takeFirst<T>(keys: readonly string[], convert: (value: TAnyValue) => T | null): T | null {
+    for (const key of keys) {
+      const value = this.get(key);
+      if (value === undefined) continue;
+      const converted = convert(value);
+      if (converted === null) continue;
+      this.consume(key);
+      return converted;
+    }
+    return null;
+  }
+
+  takeText(keys: readonly string[]): string | null {
+    return this.takeFirst(keys, toNonEmptyText);
+  }
+
+  takeNumber(keys: readonly string[]): number | null {
+    return this.takeFirst(keys, toNumber);
+  }
+
+  /** Everything not consumed, with non-string values as JSON text. */
+  leftovers(): Record<string, string> {
+    const kept: Record<string, string> = {};
+    for (const key of this.keys()) {
+      if (this.#consumed.has(key)) continue;
+      const text = toText(this.get(key));
+      if (text !== null) kept[key] = text;
+    }
+    return kept;
+  }
+}
