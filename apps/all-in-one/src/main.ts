@@ -1,12 +1,17 @@
 import { createServer } from "node:http";
 import path from "node:path";
-import { closeClickHouse, initClickHouse } from "@spanlens/clickhouse";
+import {
+  closeClickHouse,
+  initClickHouse,
+  resolveClickHouseOptions,
+  runClickHouseMigrations,
+} from "@spanlens/clickhouse";
 import { childLogger, parseEnv, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import { createIngestHandler, isIngestPath } from "@spanlens/ingest";
 import { assertRedisReachable, closeRedis } from "@spanlens/queue";
 import { createWebHandler } from "@spanlens/web";
-import { startWorker } from "@spanlens/worker";
+import { defaultConsumers, startWorker } from "@spanlens/worker";
 import { z } from "zod";
 import { ensureDemoAccount } from "./demo-seed.js";
 
@@ -30,8 +35,18 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(env.SPANLENS_DATA_DIR);
   const baseUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
 
-  await Promise.all([assertPostgresReachable(), assertRedisReachable(), initClickHouse()]);
-  const worker = await startWorker();
+  const clickHouseOptions = resolveClickHouseOptions();
+  const [, , clickHouse] = await Promise.all([
+    assertPostgresReachable(),
+    assertRedisReachable(),
+    initClickHouse(clickHouseOptions),
+  ]);
+  // Embedded ClickHouse has no separate migrate step to run it, so boot applies migrations.
+  await runClickHouseMigrations(clickHouse, {
+    database: clickHouseOptions.database,
+    ...(clickHouseOptions.mode === "server" && clickHouseOptions.cluster ? { cluster: clickHouseOptions.cluster } : {}),
+  });
+  const worker = await startWorker(defaultConsumers());
   const web = await createWebHandler({ port: env.PORT, hostname: env.HOST });
   const ingest = createIngestHandler();
 

@@ -3,7 +3,11 @@ import { z } from "zod";
 
 const ZIngestEnv = z.object({
   /** Limit on the decompressed body; OTLP exporters batch 512 spans by default, well below it. */
-  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  INGEST_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
   /** Waiting jobs (requests) above which ingest answers 503 with Retry-After. */
   INGEST_MAX_QUEUE_DEPTH: z.coerce.number().int().positive().default(20_000),
   INGEST_RETRY_AFTER_SECONDS: z.coerce.number().int().positive().default(2),

@@ -34,7 +34,9 @@ describe("OTLP receiver transport checks", () => {
       body: "hello",
     });
     expect(response.status).toBe(415);
-    expect((await response.json()).error.message).toMatch(/application\/x-protobuf or application\/json/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /application\/x-protobuf or application\/json/,
+    );
   });
 
   it("answers 401 without a key and with an unknown key", async () => {

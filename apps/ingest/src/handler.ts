@@ -2,9 +2,15 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, childLogger, QueueName, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
 import { authenticateApiKey } from "@spanlens/db";
-import { decodeLogs, decodeTraces, encodeLogsResponse, encodeTraceResponse, type TOtlpContentType } from "@spanlens/otlp";
+import {
+  decodeLogs,
+  decodeTraces,
+  encodeLogsResponse,
+  encodeTraceResponse,
+  type TOtlpContentType,
+} from "@spanlens/otlp";
 import { getQueue } from "@spanlens/queue";
-import { type TIngestConfig, readIngestConfig } from "./config.js";
+import { readIngestConfig, type TIngestConfig } from "./config.js";
 import { readBody } from "./read-body.js";
 
 const log = childLogger("ingest");
@@ -81,7 +87,10 @@ export function createIngestHandler(config: TIngestConfig = readIngestConfig()):
         decoded.rejected.count > 0
           ? { rejected: decoded.rejected.count, errorMessage: decoded.rejected.reasons.slice(0, 5).join("; ") }
           : undefined;
-      log.debug({ projectId: principal.projectId, requestId, signal, accepted, rejected: decoded.rejected.count }, "accepted");
+      log.debug(
+        { projectId: principal.projectId, requestId, signal, accepted, rejected: decoded.rejected.count },
+        "accepted",
+      );
       send(res, 200, contentType, encodeResponse(signal, contentType, partial));
     } catch (error) {
       req.resume();
@@ -104,7 +113,10 @@ function encodeResponse(
       partial && { rejectedLogRecords: partial.rejected, errorMessage: partial.errorMessage },
     );
   }
-  return encodeTraceResponse(contentType, partial && { rejectedSpans: partial.rejected, errorMessage: partial.errorMessage });
+  return encodeTraceResponse(
+    contentType,
+    partial && { rejectedSpans: partial.rejected, errorMessage: partial.errorMessage },
+  );
 }
 
 function send(res: ServerResponse, status: number, contentType: TOtlpContentType, body: Uint8Array): void {

@@ -13,7 +13,10 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   if (encoding === "gzip" || encoding === "x-gzip") source = req.pipe(createGunzip());
   else if (encoding === "deflate") source = req.pipe(createInflate());
   else if (encoding !== "identity" && encoding !== "") {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Unsupported Content-Encoding "${encoding}": send gzip or no encoding`);
+    throw new AppError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Unsupported Content-Encoding "${encoding}": send gzip or no encoding`,
+    );
   }
 
   const chunks: Buffer[] = [];
@@ -22,7 +25,10 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
     for await (const chunk of source as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > maxBytes) {
-        throw new AppError("PAYLOAD_TOO_LARGE", `Request body exceeds ${maxBytes} bytes after decompression: send smaller batches`);
+        throw new AppError(
+          "PAYLOAD_TOO_LARGE",
+          `Request body exceeds ${maxBytes} bytes after decompression: send smaller batches`,
+        );
       }
       chunks.push(chunk);
     }

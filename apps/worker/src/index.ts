@@ -1,1 +1,3 @@
+export * from "./consumers.js";
+export * from "./processors/otlp-ingest-processor.js";
 export * from "./worker.js";

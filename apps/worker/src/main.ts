@@ -4,13 +4,14 @@ import { parseEnv, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import { assertRedisReachable, closeRedis } from "@spanlens/queue";
 import { z } from "zod";
+import { defaultConsumers } from "./consumers.js";
 import { startWorker } from "./worker.js";
 
 const env = parseEnv(z.object({ WORKER_HEALTH_PORT: ZPort.default(3030) }));
 
 try {
   await Promise.all([assertPostgresReachable(), assertRedisReachable(), initClickHouse()]);
-  const worker = await startWorker();
+  const worker = await startWorker(defaultConsumers());
   // A tiny liveness endpoint for orchestrators; the worker serves no other HTTP.
   const health = createServer((_req, res) => {
     res.setHeader("Content-Type", "application/json");

@@ -1,8 +1,9 @@
 import { whoamiRoute } from "../../features/api-keys/server/whoami-route";
+import { getTraceRoute, listTracesRoute } from "../../features/traces/server";
 import type { TPublicApiRoute } from "./with-public-api";
 
 /**
  * Every public endpoint, listed explicitly: the OpenAPI document must be complete even
  * when its own route module is the only one loaded, so nothing registers by side effect.
  */
-export const publicApiRoutes: readonly TPublicApiRoute[] = [whoamiRoute];
+export const publicApiRoutes: readonly TPublicApiRoute[] = [whoamiRoute, listTracesRoute, getTraceRoute];

@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { closeClickHouse, getClickHouse, initClickHouse, runClickHouseMigrations } from "@spanlens/clickhouse";
+import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
+import { startIngest } from "@spanlens/ingest";
+import { closeQueues, closeRedis } from "@spanlens/queue";
+import { defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
+
+export interface TPipeline {
+  /** Base URL of the OTLP receiver (`${baseUrl}/v1/traces`). */
+  baseUrl: string;
+  projectId: string;
+  publicKey: string;
+  secretKey: string;
+  worker: TRunningWorker;
+  /** Creates another project with its own key in the same organization. */
+  createProject(): Promise<{ projectId: string; secretKey: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real pipeline in this process: OTLP receiver → BullMQ (Redis) → worker → embedded
+ * ClickHouse in a fresh temporary directory. Each test file gets its own queue prefix,
+ * organization and project.
+ */
+export async function startPipeline(): Promise<TPipeline> {
+  process.env.SPANLENS_QUEUE_PREFIX = `test-${randomUUID()}`;
+  process.env.WORKER_BATCH_MAX_WAIT_MS ??= "50";
+  const dataDir = await mkdtemp(path.join(tmpdir(), "spanlens-pipeline-"));
+  const client = await initClickHouse({ mode: "embedded", path: dataDir, database: "spanlens" });
+  await runClickHouseMigrations(client, { database: "spanlens" });
+
+  const org = await getPrisma().organization.create({ data: { name: `pipeline ${randomUUID()}` } });
+  const createProject = async () => {
+    const project = await getPrisma().project.create({ data: { orgId: org.id, name: "pipeline" } });
+    const key = await createApiKey(project.id);
+    return { projectId: project.id, publicKey: key.publicKey, secretKey: key.secretKey };
+  };
+  const main = await createProject();
+  const worker = await startWorker(defaultConsumers());
+  const server: Server = await startIngest({ port: 0, hostname: "127.0.0.1" });
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("ingest did not bind a port");
+
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    ...main,
+    worker,
+    createProject,
+    async stop() {
+      await new Promise((resolve) => server.close(resolve));
+      await worker.close();
+      await closeQueues();
+      await closeRedis();
+      await closeClickHouse();
+      await getPrisma().organization.delete({ where: { id: org.id } });
+      await closePrisma();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `read` returns a value that `isDone` accepts, or fails after the timeout. */
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  isDone: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (isDone(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export { getClickHouse };

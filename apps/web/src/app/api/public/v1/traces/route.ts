@@ -1,0 +1,5 @@
+import { listTracesRoute } from "../../../../../features/traces/server";
+
+export const dynamic = "force-dynamic";
+
+export const GET = listTracesRoute;

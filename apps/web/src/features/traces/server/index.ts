@@ -1,0 +1,1 @@
+export { getTraceRoute, listTracesRoute } from "./trace-routes";

@@ -1,0 +1,29 @@
+import { createBatchWriter, getClickHouse, type TScoreRow, type TSpanRow } from "@spanlens/clickhouse";
+import { parseEnv, QueueName } from "@spanlens/core";
+import { createConsumer } from "@spanlens/queue";
+import { z } from "zod";
+import { createOtlpIngestProcessor } from "./processors/otlp-ingest-processor.js";
+import type { TConsumerFactory } from "./worker.js";
+
+const ZWorkerEnv = z.object({
+  /** Jobs processed at once: many jobs wait on one shared ClickHouse batch. */
+  WORKER_INGEST_CONCURRENCY: z.coerce.number().int().positive().default(64),
+  WORKER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
+  WORKER_BATCH_MAX_WAIT_MS: z.coerce.number().int().positive().default(250),
+});
+
+/** The consumers this worker runs, one per queue contract. */
+export function defaultConsumers(): TConsumerFactory[] {
+  const env = parseEnv(ZWorkerEnv);
+  const batch = { maxRows: env.WORKER_BATCH_MAX_ROWS, maxWaitMs: env.WORKER_BATCH_MAX_WAIT_MS };
+  const writers = {
+    spans: createBatchWriter<TSpanRow>(getClickHouse, { table: "spans", ...batch }),
+    scores: createBatchWriter<TScoreRow>(getClickHouse, { table: "scores", ...batch }),
+  };
+  return [
+    () =>
+      createConsumer(QueueName.OtlpIngest, createOtlpIngestProcessor(writers), {
+        concurrency: env.WORKER_INGEST_CONCURRENCY,
+      }),
+  ];
+}

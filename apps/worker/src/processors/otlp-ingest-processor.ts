@@ -1,0 +1,55 @@
+import { type TBatchWriter, type TScoreRow, type TSpanRow, toScoreRow, toSpanRow } from "@spanlens/clickhouse";
+import {
+  childLogger,
+  normalizeEvaluationLog,
+  normalizeSpan,
+  type TOtlpIngestJob,
+  ZOtlpIngestJob,
+} from "@spanlens/core";
+import { decodeLogs, decodeTraces } from "@spanlens/otlp";
+import { type Job, UnrecoverableError } from "bullmq";
+
+const log = childLogger("otlp-ingest-processor");
+
+export interface TOtlpIngestWriters {
+  spans: TBatchWriter<TSpanRow>;
+  scores: TBatchWriter<TScoreRow>;
+}
+
+/**
+ * Turns one accepted OTLP request into rows and resolves only once the batch holding
+ * them is in ClickHouse, so BullMQ completes the job after the data is durable. A crash
+ * before that leaves the job to be redelivered; rows written twice collapse by key.
+ */
+export function createOtlpIngestProcessor(writers: TOtlpIngestWriters) {
+  return async function otlpIngestProcessor(job: Job): Promise<{ spans: number; scores: number }> {
+    const parsed = ZOtlpIngestJob.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
+    const { spanRows, scoreRows } = toRows(parsed.data);
+    await Promise.all([writers.spans.write(spanRows), writers.scores.write(scoreRows)]);
+    log.debug({ requestId: parsed.data.requestId, spans: spanRows.length, scores: scoreRows.length }, "stored");
+    return { spans: spanRows.length, scores: scoreRows.length };
+  };
+}
+
+function toRows(job: TOtlpIngestJob): { spanRows: TSpanRow[]; scoreRows: TScoreRow[] } {
+  const body = Buffer.from(job.body, "base64");
+  const spanRows: TSpanRow[] = [];
+  const scoreRows: TScoreRow[] = [];
+  if (job.signal === "traces") {
+    for (const otlpSpan of decodeTraces(body, job.encoding).spans) {
+      const span = normalizeSpan(otlpSpan);
+      spanRows.push(toSpanRow(job.projectId, span));
+      for (const score of span.scores) scoreRows.push(toScoreRow(job.projectId, score, span.endTime));
+    }
+  } else {
+    for (const record of decodeLogs(body, job.encoding).logRecords) {
+      const score = normalizeEvaluationLog(record);
+      if (!score) continue;
+      const nanos = record.timeUnixNano !== "0" ? record.timeUnixNano : record.observedTimeUnixNano;
+      const timestampMs = nanos !== "0" ? Number(BigInt(nanos) / 1_000_000n) : job.receivedAt;
+      scoreRows.push(toScoreRow(job.projectId, score, timestampMs));
+    }
+  }
+  return { spanRows, scoreRows };
+}
