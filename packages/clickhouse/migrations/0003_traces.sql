@@ -15,8 +15,8 @@ CREATE TABLE IF NOT EXISTS traces
     project_id      LowCardinality(String),
     day             Date,
     trace_id        String,
-    start_time      SimpleAggregateFunction(min, DateTime64(6, 'UTC')),
-    end_time        SimpleAggregateFunction(max, DateTime64(6, 'UTC')),
+    start_time      SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+    end_time        SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
     root_name       SimpleAggregateFunction(anyLast, Nullable(String)),
     trace_name      SimpleAggregateFunction(anyLast, Nullable(String)),
     user_id         SimpleAggregateFunction(anyLast, Nullable(String)),
@@ -52,7 +52,7 @@ SELECT
     groupUniqArrayIf(toString(model), model != '') AS models,
     uniqExactState(span_id) AS span_ids,
     uniqExactState(if(status_code = 'error', toNullable(span_id), NULL)) AS error_span_ids,
-    maxMapState(map(span_id, total_tokens)) AS tokens,
-    maxMapState(map(span_id, cost_total)) AS cost
+    maxMapState(map(span_id, if(usage_is_aggregate = 1, 0, total_tokens))) AS tokens,
+    maxMapState(map(span_id, if(usage_is_aggregate = 1, 0, cost_total))) AS cost
 FROM spans AS s
 GROUP BY project_id, day, trace_id;

@@ -67,11 +67,9 @@ export const ZSpan = z
     spanId: z.string(),
     parentSpanId: z.string().nullable(),
     name: z.string(),
-    kind: z
-      .string()
-      .meta({
-        description: "generation, embedding, retrieval, rerank, tool, agent, chain, guardrail, evaluator or span",
-      }),
+    kind: z.string().meta({
+      description: "generation, embedding, retrieval, rerank, tool, agent, chain, guardrail, evaluator or span",
+    }),
     otelKind: z.string(),
     startTime: z.string(),
     endTime: z.string(),
