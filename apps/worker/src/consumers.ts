@@ -1,4 +1,10 @@
-import { createBatchWriter, getClickHouse, type TScoreRow, type TSpanRow } from "@spanlens/clickhouse";
+import {
+  createBatchWriter,
+  getClickHouse,
+  type TIngestRequestRow,
+  type TScoreRow,
+  type TSpanRow,
+} from "@spanlens/clickhouse";
 import { parseEnv, QueueName } from "@spanlens/core";
 import { createConsumer } from "@spanlens/queue";
 import { z } from "zod";
@@ -19,6 +25,7 @@ export function defaultConsumers(): TConsumerFactory[] {
   const writers = {
     spans: createBatchWriter<TSpanRow>(getClickHouse, { table: "spans", ...batch }),
     scores: createBatchWriter<TScoreRow>(getClickHouse, { table: "scores", ...batch }),
+    ingestRequests: createBatchWriter<TIngestRequestRow>(getClickHouse, { table: "ingest_requests", ...batch }),
   };
   return [
     () =>

@@ -11,7 +11,7 @@
 -- project, and retention drops whole months.
 -- Payload columns (input, output, messages, documents, attributes) compress with ZSTD;
 -- they are read only for the trace view, never for lists.
-CREATE TABLE IF NOT EXISTS spans
+CREATE TABLE IF NOT EXISTS spans ON CLUSTER {cluster}
 (
     project_id          LowCardinality(String),
     trace_id            String,

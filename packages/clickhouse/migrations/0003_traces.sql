@@ -10,7 +10,7 @@
 -- Keys: ORDER BY (project_id, day, trace_id) mirrors spans: one project, a time window,
 -- then the trace. `day` is each span's own day; a trace crossing midnight has two rows
 -- that the readers' GROUP BY folds together.
-CREATE TABLE IF NOT EXISTS traces
+CREATE TABLE IF NOT EXISTS traces ON CLUSTER {cluster}
 (
     project_id      LowCardinality(String),
     day             Date,
@@ -35,7 +35,7 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (project_id, day, trace_id);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS traces_mv TO traces AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS traces_mv ON CLUSTER {cluster} TO traces AS
 SELECT
     project_id,
     toDate(s.start_time) AS day,

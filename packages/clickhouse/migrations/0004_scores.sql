@@ -5,7 +5,7 @@
 -- joined to traces by id; `id` is client-supplied or derived, so a redelivered or
 -- retried score collapses to one row (ReplacingMergeTree on `updated_at`).
 -- `is_deleted` lets deletes replace the row instead of mutating parts.
-CREATE TABLE IF NOT EXISTS scores
+CREATE TABLE IF NOT EXISTS scores ON CLUSTER {cluster}
 (
     project_id        LowCardinality(String),
     id                String,

@@ -4,7 +4,7 @@
 -- Keys: ORDER BY (project_id, name, timestamp, id): dashboards read one KPI over a time
 -- window; links are resolved by joining on trace/session/user at query time, so an
 -- event that arrives before its trace links as soon as the trace exists.
-CREATE TABLE IF NOT EXISTS kpi_events
+CREATE TABLE IF NOT EXISTS kpi_events ON CLUSTER {cluster}
 (
     project_id LowCardinality(String),
     id         String,

@@ -1,4 +1,12 @@
-import { type TBatchWriter, type TScoreRow, type TSpanRow, toScoreRow, toSpanRow } from "@spanlens/clickhouse";
+import {
+  type TBatchWriter,
+  type TIngestRequestRow,
+  type TScoreRow,
+  type TSpanRow,
+  toClickHouseTime,
+  toScoreRow,
+  toSpanRow,
+} from "@spanlens/clickhouse";
 import {
   childLogger,
   normalizeEvaluationLog,
@@ -14,6 +22,7 @@ const log = childLogger("otlp-ingest-processor");
 export interface TOtlpIngestWriters {
   spans: TBatchWriter<TSpanRow>;
   scores: TBatchWriter<TScoreRow>;
+  ingestRequests: TBatchWriter<TIngestRequestRow>;
 }
 
 /**
@@ -22,12 +31,25 @@ export interface TOtlpIngestWriters {
  * before that leaves the job to be redelivered; rows written twice collapse by key.
  */
 export function createOtlpIngestProcessor(writers: TOtlpIngestWriters) {
-  return async function otlpIngestProcessor(job: Job): Promise<{ spans: number; scores: number }> {
-    const parsed = ZOtlpIngestJob.safeParse(job.data);
+  return async function otlpIngestProcessor(bullJob: Job): Promise<{ spans: number; scores: number }> {
+    const parsed = ZOtlpIngestJob.safeParse(bullJob.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
-    const { spanRows, scoreRows } = toRows(parsed.data);
-    await Promise.all([writers.spans.write(spanRows), writers.scores.write(scoreRows)]);
-    log.debug({ requestId: parsed.data.requestId, spans: spanRows.length, scores: scoreRows.length }, "stored");
+    const job = parsed.data;
+    const { spanRows, scoreRows } = toRows(job);
+    const requestRow: TIngestRequestRow = {
+      project_id: job.projectId,
+      request_id: job.requestId,
+      received_at: toClickHouseTime(job.receivedAt),
+      span_count: spanRows.length,
+      // base64 length × 3/4 is the decoded body size, without decoding it again.
+      bytes: Math.floor((job.body.length * 3) / 4),
+    };
+    await Promise.all([
+      writers.spans.write(spanRows),
+      writers.scores.write(scoreRows),
+      writers.ingestRequests.write([requestRow]),
+    ]);
+    log.debug({ requestId: job.requestId, spans: spanRows.length, scores: scoreRows.length }, "stored");
     return { spans: spanRows.length, scores: scoreRows.length };
   };
 }

@@ -1,0 +1,52 @@
+import path from "node:path";
+import { EnvError } from "@spanlens/core";
+import { describe, expect, it } from "vitest";
+import { describeClickHouseTarget, resolveClickHouseOptions } from "./client.js";
+
+describe("resolveClickHouseOptions", () => {
+  it("defaults to the embedded engine under <SPANLENS_DATA_DIR>/clickhouse, resolved against cwd", () => {
+    expect(resolveClickHouseOptions({ SPANLENS_DATA_DIR: "var/data" })).toEqual({
+      mode: "embedded",
+      path: path.resolve("var/data", "clickhouse"),
+      database: "spanlens",
+    });
+    expect(resolveClickHouseOptions({})).toMatchObject({ path: path.resolve(".data", "clickhouse") });
+  });
+
+  it("uses the server when CLICKHOUSE_URL is set, treating empty variables as unset", () => {
+    expect(
+      resolveClickHouseOptions({
+        CLICKHOUSE_URL: "https://ch.internal:8443",
+        CLICKHOUSE_USER: "spanlens",
+        CLICKHOUSE_PASSWORD: "",
+        CLICKHOUSE_DATABASE: "telemetry",
+        CLICKHOUSE_CLUSTER: "main",
+      }),
+    ).toEqual({
+      mode: "server",
+      url: "https://ch.internal:8443",
+      username: "spanlens",
+      database: "telemetry",
+      cluster: "main",
+    });
+  });
+
+  it("names the variable when the URL or database name is invalid", () => {
+    expect(() => resolveClickHouseOptions({ CLICKHOUSE_URL: "tcp://ch:9000" })).toThrow(EnvError);
+    expect(() => resolveClickHouseOptions({ CLICKHOUSE_URL: "tcp://ch:9000" })).toThrow(/CLICKHOUSE_URL is invalid/);
+    expect(() => resolveClickHouseOptions({ CLICKHOUSE_DATABASE: "x; DROP" })).toThrow(
+      /CLICKHOUSE_DATABASE is invalid/,
+    );
+  });
+});
+
+describe("describeClickHouseTarget", () => {
+  it("never shows credentials from the URL", () => {
+    const described = describeClickHouseTarget({
+      mode: "server",
+      url: "http://admin:s3cret@ch:8123/",
+      database: "spanlens",
+    });
+    expect(described).toBe("server http://ch:8123, database spanlens");
+  });
+});

@@ -1,0 +1,24 @@
+export { createBatchWriter, type TBatchWriter, type TBatchWriterOptions } from "./batch-writer.js";
+export {
+  type ClickHouseClient,
+  createClickHouse,
+  describeClickHouseTarget,
+  resolveClickHouseOptions,
+  type TClickHouseEmbeddedOptions,
+  type TClickHouseOptions,
+  type TClickHouseServerOptions,
+} from "./client.js";
+export { readClickHouseEnv, type TClickHouseEnv, ZClickHouseEnv } from "./env.js";
+export { ClickHouseConnectionError, isClickHouseError } from "./errors.js";
+export {
+  ClickHouseMigrationError,
+  DEFAULT_MIGRATIONS_DIR,
+  readMigrationFiles,
+  runClickHouseMigrations,
+  type TAppliedMigration,
+  type TMigrationFile,
+  type TRunMigrationsOptions,
+} from "./migrate.js";
+export { checkClickHouse, closeClickHouse, getClickHouse, initClickHouse } from "./registry.js";
+export * from "./spans/index.js";
+export * from "./traces/index.js";

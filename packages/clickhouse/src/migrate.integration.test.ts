@@ -1,0 +1,159 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ClickHouseClient, createClickHouse } from "./client.js";
+import { ClickHouseMigrationError, readMigrationFiles, runClickHouseMigrations } from "./migrate.js";
+
+// Real embedded ClickHouse (chdb) in this file's own data directory; each test gets its
+// own database so they share the engine (one per process) but not state.
+let dataDir: string;
+const clients: ClickHouseClient[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), "spanlens-ch-migrate-"));
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function openDatabase(database: string): Promise<ClickHouseClient> {
+  const client = await createClickHouse({ mode: "embedded", path: path.join(dataDir, "clickhouse"), database });
+  clients.push(client);
+  return client;
+}
+
+async function migrationsDir(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(dataDir, "migrations-"));
+  await Promise.all(Object.entries(files).map(([name, sql]) => writeFile(path.join(dir, name), sql)));
+  return dir;
+}
+
+async function queryRows<TRow>(client: ClickHouseClient, query: string): Promise<TRow[]> {
+  return (await client.query({ query, format: "JSONEachRow" })).json<TRow>();
+}
+
+async function tableNames(client: ClickHouseClient, database: string): Promise<string[]> {
+  const rows = await client.query({
+    query: "SELECT name FROM system.tables WHERE database = {database:String} ORDER BY name",
+    query_params: { database },
+    format: "JSONEachRow",
+  });
+  return (await rows.json<{ name: string }>()).map((row) => row.name);
+}
+
+describe("runClickHouseMigrations against embedded ClickHouse", () => {
+  it("applies the shipped migrations once, records them, and skips them on the next run", async () => {
+    const client = await openDatabase("mig_shipped");
+    const shipped = await readMigrationFiles();
+
+    const applied = await runClickHouseMigrations(client, { database: "mig_shipped" });
+    expect(applied.map((migration) => migration.fileName)).toEqual(shipped.map((file) => file.fileName));
+    expect(await tableNames(client, "mig_shipped")).toEqual(
+      expect.arrayContaining(["ingest_requests", "schema_migrations"]),
+    );
+
+    const recorded = await queryRows<{ version: number; name: string; checksum: string; applied_at: string }>(
+      client,
+      "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version",
+    );
+    expect(recorded.map(({ version, name, checksum }) => ({ version, name, checksum }))).toEqual(
+      shipped.map(({ version, name, checksum }) => ({ version, name, checksum })),
+    );
+    expect(recorded.every((row) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(row.applied_at))).toBe(true);
+
+    expect(await runClickHouseMigrations(client, { database: "mig_shipped" })).toEqual([]);
+    const [count] = await queryRows<{ n: string }>(client, "SELECT count() AS n FROM schema_migrations");
+    expect(Number(count?.n)).toBe(shipped.length);
+  });
+
+  it("dedups redelivered ingest requests by (project_id, request_id)", async () => {
+    const client = await openDatabase("mig_dedup");
+    await runClickHouseMigrations(client, { database: "mig_dedup" });
+    const request = {
+      project_id: "p1",
+      request_id: "r1",
+      received_at: "2026-11-24 10:00:00.000",
+      span_count: 3,
+      bytes: 900,
+    };
+    // Two separate inserts make two parts, as a redelivery would.
+    await client.insert({ table: "ingest_requests", values: [request], format: "JSONEachRow" });
+    await client.insert({ table: "ingest_requests", values: [{ ...request, span_count: 4 }], format: "JSONEachRow" });
+    await client.insert({
+      table: "ingest_requests",
+      values: [{ ...request, project_id: "p2" }],
+      format: "JSONEachRow",
+    });
+
+    const rows = await client.query({
+      query:
+        "SELECT request_id, span_count FROM ingest_requests FINAL WHERE project_id = {projectId:String} ORDER BY request_id",
+      query_params: { projectId: "p1" },
+      format: "JSONEachRow",
+    });
+    expect(await rows.json()).toEqual([{ request_id: "r1", span_count: 4 }]);
+  });
+
+  it("applies only new files and substitutes the cluster placeholder away on a single node", async () => {
+    const client = await openDatabase("mig_incremental");
+    const first = {
+      "0001_first.sql": [
+        "-- two statements in one file",
+        "CREATE TABLE IF NOT EXISTS a ON CLUSTER {cluster} (id String) ENGINE = MergeTree ORDER BY id;",
+        "",
+        "INSERT INTO a VALUES ('x;y');",
+      ].join("\n"),
+    };
+    const dir = await migrationsDir(first);
+    expect(await runClickHouseMigrations(client, { database: "mig_incremental", migrationsDir: dir })).toEqual([
+      { version: 1, name: "first", fileName: "0001_first.sql" },
+    ]);
+    expect(await queryRows(client, "SELECT id FROM a")).toEqual([{ id: "x;y" }]);
+
+    await writeFile(path.join(dir, "0002_second.sql"), "CREATE TABLE IF NOT EXISTS b (id String) ENGINE = Memory;\n");
+    const second = await runClickHouseMigrations(client, { database: "mig_incremental", migrationsDir: dir });
+    expect(second.map((migration) => migration.fileName)).toEqual(["0002_second.sql"]);
+    // The first file's INSERT did not run again.
+    expect(await queryRows(client, "SELECT id FROM a")).toEqual([{ id: "x;y" }]);
+  });
+
+  it("rejects an applied file whose checksum changed, naming it, before running anything new", async () => {
+    const client = await openDatabase("mig_checksum");
+    const dir = await migrationsDir({
+      "0001_base.sql": "CREATE TABLE IF NOT EXISTS base (id String) ENGINE = Memory;",
+    });
+    await runClickHouseMigrations(client, { database: "mig_checksum", migrationsDir: dir });
+
+    await writeFile(path.join(dir, "0001_base.sql"), "CREATE TABLE IF NOT EXISTS base (id UInt64) ENGINE = Memory;");
+    await writeFile(path.join(dir, "0002_next.sql"), "CREATE TABLE IF NOT EXISTS next (id String) ENGINE = Memory;");
+    const run = runClickHouseMigrations(client, { database: "mig_checksum", migrationsDir: dir });
+    await expect(run).rejects.toThrow(ClickHouseMigrationError);
+    await expect(run).rejects.toThrow(/migration 0001_base\.sql was changed after it was applied/);
+    expect(await tableNames(client, "mig_checksum")).toEqual(["base", "schema_migrations"]);
+  });
+
+  it("does not record a file that fails, and applies it once fixed", async () => {
+    const client = await openDatabase("mig_failure");
+    const dir = await migrationsDir({
+      "0001_broken.sql": "CREATE TABLE IF NOT EXISTS ok (id String) ENGINE = Memory;\nSELECT * FROM missing_table;",
+    });
+    await expect(runClickHouseMigrations(client, { database: "mig_failure", migrationsDir: dir })).rejects.toThrow(
+      /migration 0001_broken\.sql failed at statement 2 of 2: .*missing_table/,
+    );
+    expect(await queryRows(client, "SELECT version FROM schema_migrations")).toEqual([]);
+
+    await writeFile(path.join(dir, "0001_broken.sql"), "CREATE TABLE IF NOT EXISTS ok (id String) ENGINE = Memory;");
+    const applied = await runClickHouseMigrations(client, { database: "mig_failure", migrationsDir: dir });
+    expect(applied.map((migration) => migration.fileName)).toEqual(["0001_broken.sql"]);
+  });
+
+  it("refuses to migrate a database the client is not bound to", async () => {
+    const client = await openDatabase("mig_bound");
+    await expect(runClickHouseMigrations(client, { database: "mig_other" })).rejects.toThrow(
+      /bound to database mig_bound, not mig_other/,
+    );
+  });
+});

@@ -1,0 +1,2 @@
+export * from "./score-row.js";
+export * from "./span-row.js";

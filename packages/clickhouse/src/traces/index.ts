@@ -1,0 +1,2 @@
+export * from "./trace-detail.js";
+export * from "./trace-queries.js";

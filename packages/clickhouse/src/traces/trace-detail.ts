@@ -1,0 +1,150 @@
+import type { ClickHouseClient } from "@clickhouse/client";
+import type { TSpanRow } from "../spans/span-row.js";
+
+type TStoredSpanRow = TSpanRow & { ingested_at: string };
+
+export interface TStoredScore {
+  id: string;
+  traceId: string;
+  spanId: string | null;
+  name: string;
+  value: number | null;
+  label: string | null;
+  comment: string | null;
+  source: string;
+  timestamp: string;
+}
+
+const parseJson = <T>(text: string, fallback: T): T => (text === "" ? fallback : (JSON.parse(text) as T));
+const orNull = (text: string): string | null => (text === "" ? null : text);
+const isoTime = (text: string): string => new Date(Date.parse(`${text.replace(" ", "T")}Z`)).toISOString();
+
+/** The trace view DTO for one span: the row with JSON columns parsed back to structures. */
+export function toSpanDto(row: TStoredSpanRow) {
+  return {
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: orNull(row.parent_span_id),
+    name: row.name,
+    kind: row.kind,
+    otelKind: row.otel_kind,
+    startTime: isoTime(row.start_time),
+    endTime: isoTime(row.end_time),
+    durationMs: row.duration_ms,
+    provider: orNull(row.provider),
+    model: orNull(row.model),
+    modelParameters: parseJson<Record<string, unknown>>(row.model_parameters, {}),
+    input: orNull(row.input),
+    output: orNull(row.output),
+    inputMessages: parseJson<unknown[]>(row.input_messages, []),
+    outputMessages: parseJson<unknown[]>(row.output_messages, []),
+    toolCalls: parseJson<unknown[]>(row.tool_calls, []),
+    retrievalQuery: orNull(row.retrieval_query),
+    retrievedDocuments: parseJson<unknown[]>(row.retrieved_documents, []),
+    rerankedDocuments: parseJson<unknown[]>(row.reranked_documents, []),
+    prompt:
+      row.prompt_name || row.prompt_template
+        ? {
+            name: orNull(row.prompt_name),
+            version: orNull(row.prompt_version),
+            template: orNull(row.prompt_template),
+            variables: parseJson<Record<string, string>>(row.prompt_variables, {}),
+          }
+        : null,
+    usage: {
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      totalTokens: Number(row.total_tokens),
+      cacheReadTokens: Number(row.cache_read_tokens),
+      cacheWriteTokens: Number(row.cache_write_tokens),
+      reasoningTokens: Number(row.reasoning_tokens),
+      isAggregate: Number(row.usage_is_aggregate) === 1,
+    },
+    cost: {
+      input: row.cost_input,
+      output: row.cost_output,
+      cacheRead: row.cost_cache_read,
+      cacheWrite: row.cost_cache_write,
+      reasoning: row.cost_reasoning,
+      total: row.cost_total,
+      source: row.cost_source,
+      priceVersion: orNull(row.price_version),
+    },
+    sessionId: orNull(row.session_id),
+    userId: orNull(row.user_id),
+    tags: row.tags,
+    metadata: row.metadata,
+    environment: orNull(row.environment),
+    release: orNull(row.release),
+    serviceName: orNull(row.service_name),
+    statusCode: row.status_code,
+    statusMessage: orNull(row.status_message),
+    error:
+      row.error_type || row.error_message
+        ? { type: orNull(row.error_type), message: orNull(row.error_message), stacktrace: orNull(row.error_stacktrace) }
+        : null,
+    events: parseJson<unknown[]>(row.events, []),
+    links: parseJson<unknown[]>(row.links, []),
+    attributes: row.attributes,
+    resourceAttributes: row.resource_attributes,
+    conventions: row.conventions,
+  };
+}
+
+export type TSpanDto = ReturnType<typeof toSpanDto>;
+
+/**
+ * Every stored span of a trace, oldest first, and its scores. FINAL collapses rows a
+ * redelivery wrote twice that merges have not folded yet; the trace-id bloom filter keeps
+ * it to a few granules.
+ */
+export async function getTrace(
+  client: ClickHouseClient,
+  projectId: string,
+  traceId: string,
+): Promise<{ spans: TSpanDto[]; scores: TStoredScore[] } | null> {
+  const params = { projectId, traceId };
+  const [spanResult, scoreResult] = await Promise.all([
+    client.query({
+      query: `SELECT * FROM spans FINAL
+              WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+              ORDER BY start_time, span_id`,
+      query_params: params,
+      format: "JSONEachRow",
+    }),
+    client.query({
+      query: `SELECT id, trace_id, span_id, name, value, label, comment, source, timestamp FROM scores FINAL
+              WHERE project_id = {projectId:String} AND trace_id = {traceId:String} AND is_deleted = 0
+              ORDER BY timestamp, id`,
+      query_params: params,
+      format: "JSONEachRow",
+    }),
+  ]);
+  const spanRows = await spanResult.json<TStoredSpanRow>();
+  if (spanRows.length === 0) return null;
+  const scoreRows = await scoreResult.json<{
+    id: string;
+    trace_id: string;
+    span_id: string;
+    name: string;
+    value: number | null;
+    label: string;
+    comment: string;
+    source: string;
+    timestamp: string;
+  }>();
+  return {
+    spans: spanRows.map(toSpanDto),
+    scores: scoreRows.map((row) => ({
+      id: row.id,
+      traceId: row.trace_id,
+      spanId: orNull(row.span_id),
+      name: row.name,
+      value: row.value,
+      label: orNull(row.label),
+      comment: orNull(row.comment),
+      source: row.source,
+      timestamp: isoTime(row.timestamp),
+    })),
+  };
+}
