@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import type { TRetrievedDocument } from "@spanlens/core";
 import type { TSpanRow } from "../spans/span-row.js";
 
 type TStoredSpanRow = TSpanRow & { ingested_at: string };
@@ -40,8 +41,8 @@ export function toSpanDto(row: TStoredSpanRow) {
     outputMessages: parseJson<unknown[]>(row.output_messages, []),
     toolCalls: parseJson<unknown[]>(row.tool_calls, []),
     retrievalQuery: orNull(row.retrieval_query),
-    retrievedDocuments: parseJson<unknown[]>(row.retrieved_documents, []),
-    rerankedDocuments: parseJson<unknown[]>(row.reranked_documents, []),
+    retrievedDocuments: parseJson<TRetrievedDocument[]>(row.retrieved_documents, []),
+    rerankedDocuments: parseJson<TRetrievedDocument[]>(row.reranked_documents, []),
     prompt:
       row.prompt_name || row.prompt_template
         ? {
