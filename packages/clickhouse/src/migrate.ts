@@ -8,8 +8,12 @@ import { applyClusterPlaceholder, checksumSql, onCluster, quoteIdentifier, split
 
 const log = childLogger("clickhouse-migrate");
 
-/** `packages/clickhouse/migrations`, found the same way from `src/` (tests) and `dist/` (runtime). */
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("../migrations/", import.meta.url));
+/**
+ * `packages/clickhouse/migrations`, found the same way from `src/` (tests) and `dist/`
+ * (runtime). Built from the module's directory rather than `new URL("../migrations/",
+ * import.meta.url)`: bundlers treat that form as an asset import and fail on a folder.
+ */
+export const DEFAULT_MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "migrations");
 
 const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
