@@ -64,7 +64,9 @@ ensure_pnpm() {
 install_dependencies() {
   # pnpm install is a no-op in about a second when node_modules matches the lockfile.
   log "installing dependencies"
-  (cd "$ROOT" && pnpm install --frozen-lockfile --prefer-offline --reporter=silent)
+  mkdir -p "$DATA_DIR"
+  (cd "$ROOT" && pnpm install --frozen-lockfile --prefer-offline >"$DATA_DIR/install.log" 2>&1) ||
+    { tail -n 30 "$DATA_DIR/install.log" >&2; die "dependency install failed (full log: $DATA_DIR/install.log)"; }
 }
 
 # ---------------------------------------------------------------- Postgres
