@@ -11,8 +11,24 @@ test("health reports every dependency ok", async ({ request }) => {
   }
 });
 
-test("a visitor is sent to sign in, and the demo login opens the demo project", async ({ page }, testInfo) => {
+test("a visitor is sent to sign in, and the demo login opens the demo project with its sample traces", async ({
+  page,
+  request,
+}, testInfo) => {
   const demo = readDemoCredentials();
+  // The first run sends sample traces through OTLP; wait until the pipeline has stored them.
+  await expect
+    .poll(
+      async () => {
+        const response = await request.get("/api/public/v1/traces", {
+          headers: { Authorization: `Bearer ${demo.secretKey}` },
+        });
+        return ((await response.json()) as { data: unknown[] }).data.length;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(5);
+
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in/);
 
@@ -25,6 +41,9 @@ test("a visitor is sent to sign in, and the demo login opens the demo project", 
   await page.getByTestId("sign-in-submit").click();
   await expect(page).toHaveURL(new RegExp(`/project/${demo.projectId}`));
   await expect(page.getByTestId("project-name")).toHaveText("RAG Q&A bot");
+  await expect(page.getByTestId("trace-row")).toHaveCount(5);
+  await expect(page.getByTestId("trace-row").filter({ hasText: "domain:hr" })).toHaveCount(2);
+  await expect(page.getByTestId("trace-row").filter({ hasText: "error" })).toHaveCount(1);
 
   await testInfo.attach("project-page", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
   await page.screenshot({ path: testInfo.outputPath("project-page.png"), fullPage: true });

@@ -19,19 +19,22 @@ export type TDemoCredentials = z.infer<typeof ZDemoCredentials>;
  * Seeds the demo account on first run and writes `.data/demo-credentials.json`; later
  * runs read the file back, so the demo login never changes under a user.
  */
-export async function ensureDemoAccount(dataDir: string, baseUrl: string): Promise<TDemoCredentials | null> {
+export async function ensureDemoAccount(
+  dataDir: string,
+  baseUrl: string,
+): Promise<{ credentials: TDemoCredentials; isNew: boolean } | null> {
   const file = path.join(dataDir, "demo-credentials.json");
   if (existsSync(file)) {
     const stored = ZDemoCredentials.parse(JSON.parse(await readFile(file, "utf8")));
     if (stored.baseUrl !== baseUrl) await writeCredentials(file, { ...stored, baseUrl });
-    return { ...stored, baseUrl };
+    return { credentials: { ...stored, baseUrl }, isNew: false };
   }
   const created = await seedDemoAccount(randomBytes(9).toString("base64url"));
   // The user exists but its file is gone: the password cannot be recovered from a hash.
   if (!created) return null;
   const credentials = { baseUrl, ...created };
   await writeCredentials(file, credentials);
-  return credentials;
+  return { credentials, isNew: true };
 }
 
 async function writeCredentials(file: string, credentials: TDemoCredentials): Promise<void> {

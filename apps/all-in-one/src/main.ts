@@ -14,6 +14,7 @@ import { createWebHandler } from "@spanlens/web";
 import { defaultConsumers, startWorker } from "@spanlens/worker";
 import { z } from "zod";
 import { ensureDemoAccount } from "./demo-seed.js";
+import { sendSampleTraces } from "./sample-traces.js";
 
 const log = childLogger("all-in-one");
 
@@ -56,7 +57,13 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
 
-  const demo = env.SPANLENS_SEED_DEMO === "1" ? await ensureDemoAccount(dataDir, baseUrl) : null;
+  const seeded = env.SPANLENS_SEED_DEMO === "1" ? await ensureDemoAccount(dataDir, baseUrl) : null;
+  const demo = seeded?.credentials;
+  if (seeded?.isNew) {
+    await sendSampleTraces(`http://127.0.0.1:${env.PORT}`, seeded.credentials.secretKey).catch((error: unknown) =>
+      log.warn({ err: error }, "could not send the sample traces"),
+    );
+  }
   const lines = [`Spanlens is running at ${baseUrl}`];
   if (demo)
     lines.push(

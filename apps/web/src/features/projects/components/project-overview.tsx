@@ -1,5 +1,5 @@
+import { RecentTraces } from "../../traces";
 import type { TProjectDto } from "../lib/project-dto";
-import { TracesEmptyState } from "./traces-empty-state";
 
 export function ProjectOverview({ project, otlpEndpoint }: { project: TProjectDto; otlpEndpoint: string }) {
   return (
@@ -21,7 +21,7 @@ export function ProjectOverview({ project, otlpEndpoint }: { project: TProjectDt
         <h2 id="traces-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
           Traces
         </h2>
-        <TracesEmptyState otlpEndpoint={otlpEndpoint} />
+        <RecentTraces projectId={project.id} otlpEndpoint={otlpEndpoint} />
       </section>
     </div>
   );

@@ -1,1 +1,2 @@
+export { traceRouter } from "./trace-router";
 export { getTraceRoute, listTracesRoute } from "./trace-routes";

@@ -1,0 +1,1 @@
+export { RecentTraces } from "./components/recent-traces";
