@@ -19,6 +19,8 @@ export PORT="${PORT:-3000}"
 export NEXTAUTH_URL="${NEXTAUTH_URL:-${PUBLIC_URL:-http://localhost:$PORT}}"
 export SPANLENS_DATA_DIR="$DATA_DIR"
 export NODE_ENV=production
+# Startup lines are printed directly; structured logs show warnings and errors unless asked.
+export LOG_LEVEL="${LOG_LEVEL:-warn}"
 
 cd "$ROOT"
 node apps/all-in-one/dist/main.js &

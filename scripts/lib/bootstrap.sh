@@ -171,7 +171,7 @@ newer_than() {
   local stamp="$1"
   [ -f "$stamp" ] || { echo "no-stamp"; return; }
   (cd "$ROOT" && find apps packages prisma e2e examples pnpm-lock.yaml \
-    \( -name node_modules -o -name dist -o -name .next -o -name generated -o -name test-results \) -prune \
+    \( -name node_modules -o -name dist -o -name .next -o -name generated -o -name test-results -o -name playwright-report \) -prune \
     -o -type f -newer "$stamp" -print -quit 2>/dev/null)
 }
 
