@@ -93,8 +93,13 @@ ensure_postgres() {
       --auth-local=trust --auth-host=scram-sha-256 -E UTF8 >/dev/null
     rm -f "$pwfile"
   fi
-  # The server refuses to run as root, and must be able to reach its data directory.
-  chmod o+x "$DATA_DIR" "$(dirname "$DATA_DIR")" 2>/dev/null || true
+  # The server refuses to run as root, so the postgres user must be able to reach its
+  # data directory: every folder above it needs search permission.
+  local dir="$DATA_DIR"
+  while [ "$dir" != "/" ]; do
+    runuser -u postgres -- test -x "$dir" 2>/dev/null || chmod o+x "$dir"
+    dir="$(dirname "$dir")"
+  done
   if ! runuser -u postgres -- "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
     log "starting Postgres on 127.0.0.1:$PG_PORT"
     runuser -u postgres -- "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
