@@ -1,0 +1,296 @@
+import { createServer, type Server } from "node:http";
+import { gzipSync } from "node:zlib";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { createBatchWriter, getTrace, listTraces } from "@spanlens/clickhouse";
+import { QueueName } from "@spanlens/core";
+import { createIngestHandler } from "@spanlens/ingest";
+import { createConsumer, getQueue } from "@spanlens/queue";
+import { createOtlpIngestProcessor, defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createEvaluationLogBody,
+  createSpansWithOneBadTraceId,
+  createTraceSpans,
+  TOKENS_PER_GENERATION,
+  toJsonBody,
+  toProtobufBody,
+} from "./otlp-payloads.js";
+import { getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
+
+const MAX_BODY_BYTES = 256 * 1024;
+let pipeline: TPipeline;
+/** The worker currently draining the queue; tests that stop it start a fresh one. */
+let worker: TRunningWorker;
+
+beforeAll(async () => {
+  process.env.INGEST_MAX_BODY_BYTES = String(MAX_BODY_BYTES);
+  pipeline = await startPipeline();
+  worker = pipeline.worker;
+});
+
+afterAll(async () => {
+  await worker.close();
+  await pipeline.stop();
+  delete process.env.INGEST_MAX_BODY_BYTES;
+});
+
+type TEncoding = "json" | "protobuf";
+const CONTENT_TYPE = { json: "application/json", protobuf: "application/x-protobuf" } as const;
+
+function post(
+  path: string,
+  body: Uint8Array,
+  { encoding = "json" as TEncoding, headers = {} as Record<string, string>, baseUrl = pipeline.baseUrl } = {},
+): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method: "POST",
+    headers: {
+      "Content-Type": CONTENT_TYPE[encoding],
+      Authorization: `Bearer ${pipeline.secretKey}`,
+      ...headers,
+    },
+    body,
+  });
+}
+
+const traceIdOf = (spans: ReadableSpan[]) => spans[0]?.spanContext().traceId ?? "";
+
+/** Rows per trace as `spans FINAL` sees them, plus the distinct span ids among them. */
+async function countStoredSpans(traceIds: string[]): Promise<{ rows: number; distinct: number }> {
+  const result = await getClickHouse().query({
+    query: `SELECT count() AS rows, uniqExact(trace_id, span_id) AS distinct FROM spans FINAL
+            WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}`,
+    query_params: { projectId: pipeline.projectId, traceIds },
+    format: "JSONEachRow",
+  });
+  const [row] = await result.json<{ rows: string; distinct: string }>();
+  return { rows: Number(row?.rows), distinct: Number(row?.distinct) };
+}
+
+async function summariesOf(traceIds: string[]) {
+  const list = await listTraces(getClickHouse(), {
+    projectId: pipeline.projectId,
+    from: new Date(Date.now() - 3600_000),
+    to: new Date(Date.now() + 60_000),
+    limit: 500,
+  });
+  return list.data.filter((summary) => traceIds.includes(summary.traceId));
+}
+
+async function queueBacklog() {
+  return getQueue(QueueName.OtlpIngest).getJobCounts("waiting", "active", "delayed", "failed");
+}
+
+/** Every trace stored whole, each span once, and its token total counted once. */
+async function expectStoredExactlyOnce(traces: ReadableSpan[][]): Promise<void> {
+  const traceIds = traces.map(traceIdOf);
+  const spansPerTrace = traces[0]?.length ?? 0;
+  const summaries = await waitFor(
+    () => summariesOf(traceIds),
+    (value) => value.length === traces.length && value.every((summary) => summary.spanCount === spansPerTrace),
+    30_000,
+  );
+  for (const summary of summaries) {
+    expect(summary.spanCount).toBe(spansPerTrace);
+    expect(summary.totalTokens).toBe((spansPerTrace - 1) * TOKENS_PER_GENERATION);
+  }
+  expect(await countStoredSpans(traceIds)).toEqual({
+    rows: traces.length * spansPerTrace,
+    distinct: traces.length * spansPerTrace,
+  });
+}
+
+describe("delivery guarantees", () => {
+  it("stores each span once when a client re-sends requests it already delivered", async () => {
+    const traces = Array.from({ length: 20 }, () => createTraceSpans(10));
+    const bodies = traces.map(toProtobufBody);
+    const first = await Promise.all(bodies.map((body) => post("/v1/traces", body, { encoding: "protobuf" })));
+    expect(first.map((response) => response.status)).toEqual(Array(20).fill(200));
+    await expectStoredExactlyOnce(traces);
+
+    // A client retry after a lost response: same bytes, same span ids, new requests.
+    const retried = await Promise.all(
+      bodies.slice(0, 5).map((body) => post("/v1/traces", body, { encoding: "protobuf" })),
+    );
+    expect(retried.map((response) => response.status)).toEqual(Array(5).fill(200));
+    // Wait until the 25 requests are written (one ingest_requests row each), then count.
+    await waitFor(
+      async () => {
+        const result = await getClickHouse().query({
+          query: "SELECT count() AS n FROM ingest_requests FINAL WHERE project_id = {projectId:String}",
+          query_params: { projectId: pipeline.projectId },
+          format: "JSONEachRow",
+        });
+        return Number((await result.json<{ n: string }>())[0]?.n);
+      },
+      (requests) => requests === 25,
+    );
+    await expectStoredExactlyOnce(traces);
+  });
+
+  it("keeps every acknowledged span through a worker crash and a period with no worker", async () => {
+    await worker.close();
+    // The crash: this consumer stores a job's rows in ClickHouse, then dies before BullMQ
+    // records the job as done — the window a process crash after the insert leaves open.
+    // BullMQ sees a failed attempt and redelivers it, exactly as after a real crash.
+    const batch = { maxRows: 10_000, maxWaitMs: 20 };
+    const storeRows = createOtlpIngestProcessor({
+      spans: createBatchWriter(getClickHouse, { table: "spans", ...batch }),
+      scores: createBatchWriter(getClickHouse, { table: "scores", ...batch }),
+      ingestRequests: createBatchWriter(getClickHouse, { table: "ingest_requests", ...batch }),
+    });
+    const crashing = await startWorker([
+      () =>
+        createConsumer(QueueName.OtlpIngest, async (job) => {
+          await storeRows(job);
+          throw new Error("simulated crash after the insert, before the acknowledgement");
+        }),
+    ]);
+    const beforeCrash = Array.from({ length: 4 }, () => createTraceSpans(10));
+    for (const spans of beforeCrash) expect((await post("/v1/traces", toJsonBody(spans))).status).toBe(200);
+    await waitFor(queueBacklog, (counts) => counts.delayed === beforeCrash.length && counts.active === 0);
+    await crashing.close();
+    // The crashed jobs' rows are already in ClickHouse: redelivery will write them again.
+    expect(await countStoredSpans(beforeCrash.map(traceIdOf))).toEqual({ rows: 40, distinct: 40 });
+
+    // No worker at all: ingest still acknowledges, because 200 only means "in Redis".
+    const whileDown = Array.from({ length: 4 }, () => createTraceSpans(10));
+    for (const spans of whileDown) expect((await post("/v1/traces", toJsonBody(spans))).status).toBe(200);
+    expect(await queueBacklog()).toMatchObject({ waiting: 4, delayed: 4, active: 0 });
+    expect(await countStoredSpans(whileDown.map(traceIdOf))).toEqual({ rows: 0, distinct: 0 });
+
+    worker = await startWorker(defaultConsumers());
+    // Drained means the redelivered jobs completed too, so their second insert is in.
+    await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
+    await expectStoredExactlyOnce([...beforeCrash, ...whileDown]);
+  });
+});
+
+describe("OTLP/HTTP transport errors", () => {
+  it("accepts a gzip body and stores its spans", async () => {
+    const spans = createTraceSpans(3);
+    const response = await post("/v1/traces", gzipSync(toJsonBody(spans)), {
+      headers: { "Content-Encoding": "gzip" },
+    });
+    expect(response.status).toBe(200);
+    await expectStoredExactlyOnce([spans]);
+  });
+
+  it("answers 413 when the body passes INGEST_MAX_BODY_BYTES only after decompression", async () => {
+    const compressed = gzipSync(toJsonBody(createTraceSpans(2, 2 * MAX_BODY_BYTES)));
+    expect(compressed.length).toBeLessThan(MAX_BODY_BYTES / 10);
+    const response = await post("/v1/traces", compressed, { headers: { "Content-Encoding": "gzip" } });
+    expect(response.status).toBe(413);
+    const { error } = (await response.json()) as { error: { message: string } };
+    expect(error.message).toContain(`${MAX_BODY_BYTES} bytes after decompression`);
+  });
+
+  it("answers 400 naming /v1/logs when a logs export is posted to /v1/traces", async () => {
+    const logsBody = createEvaluationLogBody({ traceId: "a".repeat(32), spanId: "b".repeat(16) });
+    const response = await post("/v1/traces", logsBody);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain("/v1/logs");
+  });
+
+  it("answers 415 for a content type OTLP/HTTP does not define", async () => {
+    const response = await post("/v1/traces", toJsonBody(createTraceSpans(1)), {
+      headers: { "Content-Type": "text/plain" },
+    });
+    expect(response.status).toBe(415);
+  });
+
+  it.each(["json", "protobuf"] as const)(
+    "reports rejected spans as partial_success in a %s ExportTraceServiceResponse and keeps the rest",
+    async (encoding) => {
+      const spans = createSpansWithOneBadTraceId();
+      const body = encoding === "json" ? toJsonBody(spans) : toProtobufBody(spans);
+      const response = await post("/v1/traces", body, { encoding });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe(CONTENT_TYPE[encoding]);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const decoded =
+        encoding === "json"
+          ? (JSON.parse(Buffer.from(bytes).toString("utf8")) as {
+              partialSuccess?: { rejectedSpans?: string | number; errorMessage?: string };
+            })
+          : ProtobufTraceSerializer.deserializeResponse(bytes);
+      expect(Number(decoded.partialSuccess?.rejectedSpans)).toBe(1);
+      expect(decoded.partialSuccess?.errorMessage).toMatch(/trace.?id/i);
+
+      const validTraceId = spans[0]?.spanContext().traceId ?? "";
+      const stored = await waitFor(
+        () => getTrace(getClickHouse(), pipeline.projectId, validTraceId),
+        (value) => value !== null,
+      );
+      expect(stored?.spans.map((span) => span.name)).toEqual(["valid"]);
+    },
+  );
+});
+
+describe("evaluation results over /v1/logs", () => {
+  it("turns a gen_ai.evaluation.result log record into one score on its span, even when re-sent", async () => {
+    const spans = createTraceSpans(2);
+    expect((await post("/v1/traces", toJsonBody(spans))).status).toBe(200);
+    const generation = spans.find((span) => span.parentSpanContext !== undefined);
+    const target = { traceId: traceIdOf(spans), spanId: generation?.spanContext().spanId ?? "" };
+    const logsBody = createEvaluationLogBody(target);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const response = await post("/v1/logs", logsBody);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({});
+    }
+
+    // Both requests processed: the re-sent record must have collapsed into the first score.
+    await waitFor(
+      () => getTrace(getClickHouse(), pipeline.projectId, target.traceId),
+      (value) => (value?.scores.length ?? 0) > 0 && value?.spans.length === 2,
+    );
+    await waitFor(queueBacklog, (counts) => counts.waiting === 0 && counts.active === 0);
+    const scores = (await getTrace(getClickHouse(), pipeline.projectId, target.traceId))?.scores;
+    expect(scores).toEqual([
+      expect.objectContaining({
+        traceId: target.traceId,
+        spanId: target.spanId,
+        name: "faithfulness",
+        value: 0.75,
+        label: "mostly_faithful",
+        comment: "One claim is not in the context.",
+        source: "otlp",
+      }),
+    ]);
+  });
+});
+
+describe("backpressure", () => {
+  it("answers 503 with Retry-After once the queue is deeper than the limit, and loses no accepted request", async () => {
+    await worker.close();
+    const handle = createIngestHandler({ maxBodyBytes: MAX_BODY_BYTES, maxQueueDepth: 1, retryAfterSeconds: 2 });
+    const server: Server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    if (!address || typeof address === "string") throw new Error("no port");
+    const baseUrl = `http://127.0.0.1:${address.port}`;
+
+    const accepted: ReadableSpan[][] = [];
+    let refused: Response | undefined;
+    // The depth is sampled every 250 ms, so a few requests pass before the limit bites.
+    for (let attempt = 0; attempt < 40 && !refused; attempt += 1) {
+      const spans = createTraceSpans(2);
+      const response = await post("/v1/traces", toJsonBody(spans), { baseUrl });
+      if (response.status === 200) accepted.push(spans);
+      else refused = response;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+
+    if (!refused) throw new Error("ingest never pushed back");
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("2");
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/queue is full/i);
+    expect(accepted.length).toBeGreaterThan(0);
+
+    worker = await startWorker(defaultConsumers());
+    await expectStoredExactlyOnce(accepted);
+  });
+});
