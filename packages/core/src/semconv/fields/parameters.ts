@@ -32,8 +32,14 @@ export function readModelParameters(reader: AttributeReader): Record<string, TMo
   for (const key of FIELD_KEYS.jsonModelParameters) {
     const structured = toStructured(reader.get(key));
     if (!isRecord(structured)) continue;
-    reader.consume(key);
-    for (const [name, value] of Object.entries(structured)) addParameter(parameters, name, value);
+    // Invocation parameters are often the whole request (model, tools with their JSON
+    // schemas, stream flags): only sampling settings are parameters. When anything else
+    // was in there, the raw value stays in `attributes` so nothing is lost.
+    const entries = Object.entries(structured);
+    for (const [name, value] of entries) {
+      if (!NON_PARAMETER_REQUEST_KEYS.has(name)) addParameter(parameters, name, value);
+    }
+    if (entries.every(([name]) => !NON_PARAMETER_REQUEST_KEYS.has(name))) reader.consume(key);
   }
   const topK = reader.get("reranker.top_k");
   if (topK !== undefined) {
@@ -42,6 +48,20 @@ export function readModelParameters(reader: AttributeReader): Record<string, TMo
   }
   return parameters;
 }
+
+const NON_PARAMETER_REQUEST_KEYS = new Set([
+  "model",
+  "messages",
+  "input",
+  "prompt",
+  "tools",
+  "tool_choice",
+  "functions",
+  "function_call",
+  "stream",
+  "stream_options",
+  "user",
+]);
 
 /** Prompt template reference, each part first-match; null when the span names no prompt. */
 export function readPrompt(reader: AttributeReader): TPromptReference | null {
