@@ -1,7 +1,11 @@
 import { redirect } from "next/navigation";
+import { getSessionUser, SIGN_IN_PATH } from "../../server/auth";
 import { getServerCaller } from "../../server/trpc/server-caller";
 
 export default async function HomePage() {
+  // Layouts and pages render concurrently: the layout's redirect does not stop this page
+  // from running, so it checks the session itself instead of failing in the caller.
+  if (!(await getSessionUser())) redirect(SIGN_IN_PATH);
   const caller = await getServerCaller();
   const projects = await caller.project.list();
   const firstProject = projects[0];
