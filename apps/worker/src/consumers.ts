@@ -13,7 +13,7 @@ import type { TConsumerFactory } from "./worker.js";
 
 const ZWorkerEnv = z.object({
   /** Jobs processed at once: many jobs wait on one shared ClickHouse batch. */
-  WORKER_INGEST_CONCURRENCY: z.coerce.number().int().positive().default(64),
+  WORKER_INGEST_CONCURRENCY: z.coerce.number().int().positive().default(256),
   WORKER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
   WORKER_BATCH_MAX_WAIT_MS: z.coerce.number().int().positive().default(250),
 });
@@ -21,7 +21,11 @@ const ZWorkerEnv = z.object({
 /** The consumers this worker runs, one per queue contract. */
 export function defaultConsumers(): TConsumerFactory[] {
   const env = parseEnv(ZWorkerEnv);
-  const batch = { maxRows: env.WORKER_BATCH_MAX_ROWS, maxWaitMs: env.WORKER_BATCH_MAX_WAIT_MS };
+  const batch = {
+    maxRows: env.WORKER_BATCH_MAX_ROWS,
+    maxWaitMs: env.WORKER_BATCH_MAX_WAIT_MS,
+    maxWaiters: env.WORKER_INGEST_CONCURRENCY,
+  };
   const writers = {
     spans: createBatchWriter<TSpanRow>(getClickHouse, { table: "spans", ...batch }),
     scores: createBatchWriter<TScoreRow>(getClickHouse, { table: "scores", ...batch }),

@@ -6,6 +6,11 @@ export interface TBatchWriterOptions {
   maxRows: number;
   /** Flush at the latest this long after the first pending row arrived. */
   maxWaitMs: number;
+  /**
+   * Flush as soon as this many writes are waiting: when every concurrent job is already
+   * waiting on the batch, no more rows can arrive, and holding the timer only idles.
+   */
+  maxWaiters?: number;
 }
 
 export interface TBatchWriter<TRow> {
@@ -61,7 +66,10 @@ export function createBatchWriter<TRow>(
       return new Promise<void>((resolve, reject) => {
         pending.rows.push(...rows);
         pending.waiters.push({ resolve, reject });
-        if (pending.rows.length >= options.maxRows) void startFlush();
+        const isFull =
+          pending.rows.length >= options.maxRows ||
+          (options.maxWaiters !== undefined && pending.waiters.length >= options.maxWaiters);
+        if (isFull) void startFlush();
         else timer ??= setTimeout(() => void startFlush(), options.maxWaitMs);
       });
     },
