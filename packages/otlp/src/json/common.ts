@@ -187,3 +187,44 @@ export function readJsonResource(value: unknown, cursor: TJsonCursor): TOtlpAttr
   const resource = asJsonObject(value, cursor, "resource");
   return resource === null ? {} : readJsonAttributes(resource.attributes, cursor, 0);
 }
+
+/** Field names of one OTLP/JSON export request: `[camelCase, snake_case]` per level. */
+export interface TJsonExportShape {
+  signal: TJsonCursor["signal"];
+  resources: readonly [string, string];
+  scopes: readonly [string, string];
+  records: readonly [string, string];
+  recordLabel: string;
+}
+
+/**
+ * Walks resource → scope → record of an export request (traces and logs share the
+ * shape), keeping the cursor current so every error names where it happened.
+ */
+export function walkJsonExport(
+  root: TJsonObject,
+  shape: TJsonExportShape,
+  visit: (record: TJsonObject, cursor: TJsonCursor, resource: TOtlpAttributes, scope: TOtlpScope) => void,
+): void {
+  const cursor = createJsonCursor(shape.signal);
+  const resourceList = asJsonArray(readField(root, ...shape.resources), cursor, shape.resources[0]);
+  for (let r = 0; r < resourceList.length; r++) {
+    cursor.resource = r;
+    cursor.scope = -1;
+    cursor.record = -1;
+    const resourceEntry = requireJsonObject(resourceList[r], cursor, `${shape.resources[0]} entry`);
+    const resource = readJsonResource(resourceEntry.resource, cursor);
+    const scopeList = asJsonArray(readField(resourceEntry, ...shape.scopes), cursor, shape.scopes[0]);
+    for (let s = 0; s < scopeList.length; s++) {
+      cursor.scope = s;
+      cursor.record = -1;
+      const scopeEntry = requireJsonObject(scopeList[s], cursor, `${shape.scopes[0]} entry`);
+      const scope = readJsonScope(scopeEntry.scope, cursor);
+      const records = asJsonArray(readField(scopeEntry, ...shape.records), cursor, shape.records[0]);
+      for (let i = 0; i < records.length; i++) {
+        cursor.record = i;
+        visit(requireJsonObject(records[i], cursor, shape.recordLabel), cursor, resource, scope);
+      }
+    }
+  }
+}

@@ -3,20 +3,16 @@ import { isAllZeroHex, jsonIdToHex, SPAN_ID_BYTES, TRACE_ID_BYTES } from "../ids
 import { rejectRecord } from "../rejections.js";
 import type { TDecodedLogs } from "../types.js";
 import {
-  asJsonArray,
   asJsonString,
-  createJsonCursor,
   readField,
   readJsonAnyValue,
   readJsonAttributes,
   readJsonEnum,
   readJsonNanos,
-  readJsonResource,
-  readJsonScope,
-  requireJsonObject,
   shapeError,
   type TJsonCursor,
   type TJsonObject,
+  walkJsonExport,
 } from "./common.js";
 
 const SEVERITY_NUMBER_NAMES = ["UNSPECIFIED", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"].flatMap((level) =>
@@ -27,27 +23,17 @@ const SEVERITY_NUMBER_NAMES = ["UNSPECIFIED", "TRACE", "DEBUG", "INFO", "WARN", 
 
 /** Walks a parsed OTLP/JSON ExportLogsServiceRequest into log records. */
 export function decodeJsonLogsRequest(root: TJsonObject, result: TDecodedLogs): void {
-  const cursor = createJsonCursor("Logs");
-  const resourceLogsList = asJsonArray(readField(root, "resourceLogs", "resource_logs"), cursor, "resourceLogs");
-  for (let r = 0; r < resourceLogsList.length; r++) {
-    cursor.resource = r;
-    cursor.scope = -1;
-    cursor.record = -1;
-    const resourceLogs = requireJsonObject(resourceLogsList[r], cursor, "resourceLogs entry");
-    const resource = readJsonResource(resourceLogs.resource, cursor);
-    const scopeLogsList = asJsonArray(readField(resourceLogs, "scopeLogs", "scope_logs"), cursor, "scopeLogs");
-    for (let s = 0; s < scopeLogsList.length; s++) {
-      cursor.scope = s;
-      cursor.record = -1;
-      const scopeLogs = requireJsonObject(scopeLogsList[s], cursor, "scopeLogs entry");
-      const scope = readJsonScope(scopeLogs.scope, cursor);
-      const logRecords = asJsonArray(readField(scopeLogs, "logRecords", "log_records"), cursor, "logRecords");
-      for (let i = 0; i < logRecords.length; i++) {
-        cursor.record = i;
-        readJsonLogRecord(requireJsonObject(logRecords[i], cursor, "log record"), cursor, resource, scope, result);
-      }
-    }
-  }
+  walkJsonExport(
+    root,
+    {
+      signal: "Logs",
+      resources: ["resourceLogs", "resource_logs"],
+      scopes: ["scopeLogs", "scope_logs"],
+      records: ["logRecords", "log_records"],
+      recordLabel: "log record",
+    },
+    (record, cursor, resource, scope) => readJsonLogRecord(record, cursor, resource, scope, result),
+  );
 }
 
 /** Trace context is optional on a log record: "" or all-zero means uncorrelated, anything else malformed is rejected. */

@@ -7,17 +7,15 @@ import {
   asJsonArray,
   asJsonObject,
   asJsonString,
-  createJsonCursor,
   readField,
   readJsonAttributes,
   readJsonEnum,
   readJsonNanos,
-  readJsonResource,
-  readJsonScope,
   requireJsonObject,
   shapeError,
   type TJsonCursor,
   type TJsonObject,
+  walkJsonExport,
 } from "./common.js";
 
 const SPAN_KIND_NAMES = [
@@ -32,27 +30,17 @@ const STATUS_CODE_NAMES = ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_E
 
 /** Walks a parsed OTLP/JSON ExportTraceServiceRequest into span records. */
 export function decodeJsonTraceRequest(root: TJsonObject, result: TDecodedTraces): void {
-  const cursor = createJsonCursor("Spans");
-  const resourceSpansList = asJsonArray(readField(root, "resourceSpans", "resource_spans"), cursor, "resourceSpans");
-  for (let r = 0; r < resourceSpansList.length; r++) {
-    cursor.resource = r;
-    cursor.scope = -1;
-    cursor.record = -1;
-    const resourceSpans = requireJsonObject(resourceSpansList[r], cursor, "resourceSpans entry");
-    const resource = readJsonResource(resourceSpans.resource, cursor);
-    const scopeSpansList = asJsonArray(readField(resourceSpans, "scopeSpans", "scope_spans"), cursor, "scopeSpans");
-    for (let s = 0; s < scopeSpansList.length; s++) {
-      cursor.scope = s;
-      cursor.record = -1;
-      const scopeSpans = requireJsonObject(scopeSpansList[s], cursor, "scopeSpans entry");
-      const scope = readJsonScope(scopeSpans.scope, cursor);
-      const spans = asJsonArray(scopeSpans.spans, cursor, "spans");
-      for (let i = 0; i < spans.length; i++) {
-        cursor.record = i;
-        readJsonSpan(requireJsonObject(spans[i], cursor, "span"), cursor, resource, scope, result);
-      }
-    }
-  }
+  walkJsonExport(
+    root,
+    {
+      signal: "Spans",
+      resources: ["resourceSpans", "resource_spans"],
+      scopes: ["scopeSpans", "scope_spans"],
+      records: ["spans", "spans"],
+      recordLabel: "span",
+    },
+    (record, cursor, resource, scope) => readJsonSpan(record, cursor, resource, scope, result),
+  );
 }
 
 function readJsonSpan(
