@@ -7,7 +7,8 @@ import type { PrismaConfig } from "prisma";
 export default {
   experimental: { adapter: true },
   engine: "js",
-  schema: path.join("prisma", "schema.prisma"),
+  // A folder: each domain keeps its models in its own .prisma file.
+  schema: path.join("prisma", "schema"),
   migrations: { path: path.join("prisma", "migrations") },
   async adapter() {
     const connectionString = process.env.DATABASE_URL;

@@ -182,7 +182,7 @@ newer_than() {
 
 generate_prisma_client() {
   local stamp="$ROOT/packages/db/src/generated/.stamp"
-  if [ ! -f "$stamp" ] || [ "$ROOT/prisma/schema.prisma" -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ -n "$(find "$ROOT/prisma/schema" -name '*.prisma' -newer "$stamp" -print -quit)" ]; then
     log "generating the Prisma client"
     (cd "$ROOT" && pnpm -s prisma generate >/dev/null)
     touch "$stamp"
