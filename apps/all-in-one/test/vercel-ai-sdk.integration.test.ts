@@ -139,6 +139,8 @@ describe("Vercel AI SDK 7 with @ai-sdk/otel", () => {
     expect(generation).toMatchObject({
       name: "ai.generateText.doGenerate",
       kind: "generation",
+      // `ai.model.provider` says "openai.chat"; stored as the same provider id AI SDK 7 reports.
+      provider: "openai",
       model: "gpt-4o-mini-2024-07-18",
       modelParameters: { temperature: 0.4 },
       usage: { inputTokens: FAKE_USAGE.prompt_tokens, outputTokens: FAKE_USAGE.completion_tokens },

@@ -10,6 +10,7 @@ import { readDocuments } from "./fields/documents.js";
 import { resolveKind } from "./fields/kind.js";
 import { readInputMessages, readOutputMessages, readToolCalls } from "./fields/messages.js";
 import { readModelParameters, readPrompt } from "./fields/parameters.js";
+import { readProvider } from "./fields/provider.js";
 import { readStatus, toEventRecords, toLinkRecords } from "./fields/status.js";
 import { readUsage } from "./fields/usage.js";
 import { toText } from "./internal/any-value.js";
@@ -67,7 +68,7 @@ export function normalizeSpan(span: TOtlpSpan, options: TNormalizeOptions = {}):
   const conventions = detectConventions(reader);
   const declaredKind = resolveKind(reader);
   const name = span.name.trim() !== "" ? span.name : (reader.takeText(FIELD_KEYS.nameFallback) ?? "");
-  const provider = reader.takeText(FIELD_KEYS.provider);
+  const provider = readProvider(reader);
   const model = reader.takeText(FIELD_KEYS.model);
   const modelParameters = readModelParameters(reader);
   const inputMessages = readInputMessages(reader);
