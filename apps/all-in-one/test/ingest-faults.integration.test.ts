@@ -265,7 +265,12 @@ describe("evaluation results over /v1/logs", () => {
 describe("backpressure", () => {
   it("answers 503 with Retry-After once the queue is deeper than the limit, and loses no accepted request", async () => {
     await worker.close();
-    const handle = createIngestHandler({ maxBodyBytes: MAX_BODY_BYTES, maxQueueDepth: 1, retryAfterSeconds: 2 });
+    const handle = createIngestHandler({
+      maxBodyBytes: MAX_BODY_BYTES,
+      maxQueueDepth: 1,
+      retryAfterSeconds: 2,
+      enqueueTimeoutMs: 5_000,
+    });
     const server: Server = createServer((req, res) => void handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address();

@@ -11,12 +11,18 @@ const ZIngestEnv = z.object({
   /** Waiting jobs (requests) above which ingest answers 503 with Retry-After. */
   INGEST_MAX_QUEUE_DEPTH: z.coerce.number().int().positive().default(20_000),
   INGEST_RETRY_AFTER_SECONDS: z.coerce.number().int().positive().default(2),
+  /**
+   * How long a request waits for Redis to take its job. While Redis is down the client
+   * queues commands until it reconnects; past this bound the exporter gets a 503 and retries.
+   */
+  INGEST_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 });
 
 export interface TIngestConfig {
   maxBodyBytes: number;
   maxQueueDepth: number;
   retryAfterSeconds: number;
+  enqueueTimeoutMs: number;
 }
 
 export function readIngestConfig(source: Record<string, string | undefined> = process.env): TIngestConfig {
@@ -25,5 +31,6 @@ export function readIngestConfig(source: Record<string, string | undefined> = pr
     maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
     maxQueueDepth: env.INGEST_MAX_QUEUE_DEPTH,
     retryAfterSeconds: env.INGEST_RETRY_AFTER_SECONDS,
+    enqueueTimeoutMs: env.INGEST_ENQUEUE_TIMEOUT_MS,
   };
 }

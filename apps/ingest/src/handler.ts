@@ -75,13 +75,16 @@ export function createIngestHandler(config: TIngestConfig = readIngestConfig()):
           body: body.toString("base64"),
           receivedAt: Date.now(),
         };
-        await getQueue(QueueName.OtlpIngest).add(signal, job, {
-          jobId: requestId,
-          attempts: 20,
-          backoff: { type: "exponential", delay: 500 },
-          removeOnComplete: true,
-          removeOnFail: { age: 7 * 24 * 3600 },
-        });
+        await withinQueueTimeout(
+          getQueue(QueueName.OtlpIngest).add(signal, job, {
+            jobId: requestId,
+            attempts: 20,
+            backoff: { type: "exponential", delay: 500 },
+            removeOnComplete: true,
+            removeOnFail: { age: 7 * 24 * 3600 },
+          }),
+          config.enqueueTimeoutMs,
+        );
       }
       const partial =
         decoded.rejected.count > 0
@@ -126,6 +129,28 @@ function send(res: ServerResponse, status: number, contentType: TOtlpContentType
 }
 
 /**
+ * Bounds a Redis call: a request must not hang while Redis is away. A job that Redis
+ * takes after the 503 is harmless: the exporter's retry writes the same span ids, and
+ * rows collapse by key in ClickHouse.
+ */
+async function withinQueueTimeout<T>(operation: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new AppError("UNAVAILABLE", "The ingest queue (Redis) is not answering: retry after the delay")),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([operation, timeout]);
+  } finally {
+    clearTimeout(timer);
+    // The losing operation still settles later; keep its rejection from going unhandled.
+    operation.catch(() => undefined);
+  }
+}
+
+/**
  * Sheds load when the worker falls behind, so ingest never blocks on ClickHouse. The
  * depth is read at most every 250 ms: one Redis round trip per request would cost more
  * than the check is worth.
@@ -138,7 +163,7 @@ function createBackpressure(config: TIngestConfig) {
       const now = Date.now();
       if (now - checkedAt > 250) {
         checkedAt = now;
-        depth = await getQueue(QueueName.OtlpIngest).getWaitingCount();
+        depth = await withinQueueTimeout(getQueue(QueueName.OtlpIngest).getWaitingCount(), config.enqueueTimeoutMs);
       }
       if (depth >= config.maxQueueDepth) {
         throw new AppError("UNAVAILABLE", `Ingest queue is full (${depth} requests waiting): retry after the delay`);

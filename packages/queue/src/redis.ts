@@ -1,4 +1,4 @@
-import { parseEnv, zUrl } from "@spanlens/core";
+import { childLogger, parseEnv, zUrl } from "@spanlens/core";
 import { Redis } from "ioredis";
 import { z } from "zod";
 
@@ -8,9 +8,25 @@ export function readRedisEnv(source: Record<string, string | undefined> = proces
   return parseEnv(ZRedisEnv, source);
 }
 
-/** A new Redis connection configured as BullMQ requires (blocking commands never time out). */
+const log = childLogger("redis");
+/** Connection errors repeat on every reconnect attempt; one warning per interval is enough. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+let lastErrorLoggedAt = 0;
+
+/**
+ * A new Redis connection configured as BullMQ requires (blocking commands never time out).
+ * While Redis is away the client keeps reconnecting and queues commands; callers that must
+ * answer quickly bound their own wait (the OTLP receiver does).
+ */
 export function createRedis(url: string = readRedisEnv().REDIS_URL): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+  redis.on("error", (error: Error) => {
+    const now = Date.now();
+    if (now - lastErrorLoggedAt < ERROR_LOG_INTERVAL_MS) return;
+    lastErrorLoggedAt = now;
+    log.warn({ err: { message: error.message } }, "Redis connection error; reconnecting");
+  });
+  return redis;
 }
 
 const registry = globalThis as typeof globalThis & { __spanlensRedis?: Redis };

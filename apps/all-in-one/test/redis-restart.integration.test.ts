@@ -1,0 +1,151 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTraceSpans, toJsonBody } from "./otlp-payloads.js";
+import { getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
+
+/**
+ * Durability across a Redis crash: a private redis-server with the AOF settings the
+ * start command uses (appendonly, fsync every second) is killed with SIGKILL while
+ * acknowledged jobs wait in it, then restarted on the same data directory.
+ */
+
+const ENQUEUE_TIMEOUT_MS = 1_000;
+let redisDir: string;
+let redisPort: number;
+let redis: ChildProcess | undefined;
+let pipeline: TPipeline;
+let worker: TRunningWorker | undefined;
+const savedRedisUrl = process.env.REDIS_URL;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+async function startRedis(): Promise<ChildProcess> {
+  const child = spawn(
+    "redis-server",
+    [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(redisPort),
+      "--dir",
+      redisDir,
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "everysec",
+      "--save",
+      "",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Ready to accept connections")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+  });
+  return child;
+}
+
+async function killRedis(): Promise<void> {
+  const child = redis;
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+}
+
+function post(spans: ReadableSpan[]): Promise<Response> {
+  return fetch(`${pipeline.baseUrl}/v1/traces`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${pipeline.secretKey}` },
+    body: toJsonBody(spans),
+  });
+}
+
+async function countStored(traceIds: string[]): Promise<{ rows: number; distinct: number }> {
+  const result = await getClickHouse().query({
+    query: `SELECT count() AS rows, uniqExact(trace_id, span_id) AS distinct FROM spans FINAL
+            WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}`,
+    query_params: { projectId: pipeline.projectId, traceIds },
+    format: "JSONEachRow",
+  });
+  const [row] = await result.json<{ rows: string; distinct: string }>();
+  return { rows: Number(row?.rows), distinct: Number(row?.distinct) };
+}
+
+beforeAll(async () => {
+  redisDir = await mkdtemp(path.join(tmpdir(), "spanlens-redis-"));
+  redisPort = await freePort();
+  redis = await startRedis();
+  process.env.REDIS_URL = `redis://127.0.0.1:${redisPort}/0`;
+  process.env.INGEST_ENQUEUE_TIMEOUT_MS = String(ENQUEUE_TIMEOUT_MS);
+  pipeline = await startPipeline();
+  // No consumer while the jobs pile up: at the crash they exist only in Redis.
+  await pipeline.worker.close();
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.close();
+  await pipeline.stop();
+  await killRedis();
+  await rm(redisDir, { recursive: true, force: true });
+  delete process.env.INGEST_ENQUEUE_TIMEOUT_MS;
+  if (savedRedisUrl === undefined) delete process.env.REDIS_URL;
+  else process.env.REDIS_URL = savedRedisUrl;
+});
+
+describe("Redis crash and restart", () => {
+  it("keeps every acknowledged request, answers 503 while Redis is away, and stores each span once", async () => {
+    const acknowledged: string[] = [];
+    for (let index = 0; index < 20; index += 1) {
+      const spans = createTraceSpans(3);
+      const response = await post(spans);
+      expect(response.status).toBe(200);
+      acknowledged.push(spans[0]?.spanContext().traceId ?? "");
+    }
+
+    await killRedis();
+
+    const startedAt = Date.now();
+    const whileDown = await post(createTraceSpans(3));
+    expect(whileDown.status).toBe(503);
+    expect(whileDown.headers.get("retry-after")).toBe("2");
+    expect(await whileDown.json()).toMatchObject({ error: { message: expect.stringMatching(/Redis/) } });
+    expect(Date.now() - startedAt).toBeLessThan(ENQUEUE_TIMEOUT_MS * 5);
+
+    redis = await startRedis();
+    worker = await startWorker(defaultConsumers());
+
+    const stored = await waitFor(
+      () => countStored(acknowledged),
+      (counts) => counts.distinct >= acknowledged.length * 3,
+      30_000,
+    );
+    expect(stored).toEqual({ rows: 60, distinct: 60 });
+
+    // After recovery the receiver acknowledges again and the new request is stored too.
+    const spansAfter = createTraceSpans(3);
+    expect((await post(spansAfter)).status).toBe(200);
+    const traceAfter = spansAfter[0]?.spanContext().traceId ?? "";
+    await waitFor(
+      () => countStored([traceAfter]),
+      (counts) => counts.rows === 3,
+    );
+  }, 90_000);
+});
