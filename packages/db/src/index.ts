@@ -1,7 +1,17 @@
+export * from "./annotation-queues.js";
 export * from "./api-keys.js";
+export * from "./audit.js";
 export * from "./client.js";
 export * from "./demo.js";
+export * from "./eval-settings.js";
+export * from "./evaluator-definitions.js";
+export * from "./evaluators.js";
 export { Role } from "./generated/prisma/enums.js";
+export * from "./invites.js";
+export * from "./llm-connections.js";
+export * from "./orgs.js";
 export { hashPassword, verifyPassword } from "./passwords.js";
 export * from "./projects.js";
+export * from "./score-configs.js";
+export { decryptSecret, encryptSecret } from "./secret-box.js";
 export * from "./users.js";
