@@ -16,6 +16,12 @@ const ZWorkerEnv = z.object({
   WORKER_INGEST_CONCURRENCY: z.coerce.number().int().positive().default(256),
   WORKER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
   WORKER_BATCH_MAX_WAIT_MS: z.coerce.number().int().positive().default(250),
+  /**
+   * A killed worker's jobs keep their lock this long; then another worker's stalled check
+   * (every WORKER_STALLED_INTERVAL_MS) hands them out again. BullMQ's defaults.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 /** The consumers this worker runs, one per queue contract. */
@@ -35,6 +41,8 @@ export function defaultConsumers(): TConsumerFactory[] {
     () =>
       createConsumer(QueueName.OtlpIngest, createOtlpIngestProcessor(writers), {
         concurrency: env.WORKER_INGEST_CONCURRENCY,
+        lockDuration: env.WORKER_LOCK_DURATION_MS,
+        stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
       }),
   ];
 }
