@@ -149,3 +149,169 @@ export async function getTrace(
     })),
   };
 }
+
+/** One span of the trace tree: timing, identity and headline numbers, no payloads. */
+export interface TSpanNode {
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: string;
+  startTime: string;
+  endTime: string;
+  durationMs: number;
+  model: string | null;
+  totalTokens: number;
+  costTotal: number;
+  isError: boolean;
+  errorType: string | null;
+}
+
+export interface TKpiEvent {
+  id: string;
+  name: string;
+  value: number;
+  sessionId: string | null;
+  userId: string | null;
+  timestamp: string;
+}
+
+/**
+ * The trace's tree without payload columns: on a 10,000-span trace the payloads are
+ * megabytes, so the trace page loads them per span (`getSpan`) when one is opened.
+ */
+export async function getTraceTree(
+  client: ClickHouseClient,
+  projectId: string,
+  traceId: string,
+): Promise<{ spans: TSpanNode[]; scores: TStoredScore[] } | null> {
+  const params = { projectId, traceId };
+  const [spanResult, scores] = await Promise.all([
+    client.query({
+      query: `SELECT span_id, parent_span_id, name, kind, start_time, end_time, duration_ms, model,
+                     if(usage_is_aggregate = 1, 0, total_tokens) AS tokens, cost_total, status_code, error_type
+              FROM spans FINAL
+              WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+              ORDER BY start_time, span_id`,
+      query_params: params,
+      format: "JSONEachRow",
+    }),
+    listScoresOfTrace(client, projectId, traceId),
+  ]);
+  const rows = await spanResult.json<{
+    span_id: string;
+    parent_span_id: string;
+    name: string;
+    kind: string;
+    start_time: string;
+    end_time: string;
+    duration_ms: number;
+    model: string;
+    tokens: number | string;
+    cost_total: number;
+    status_code: string;
+    error_type: string;
+  }>();
+  if (rows.length === 0) return null;
+  return {
+    spans: rows.map((row) => ({
+      spanId: row.span_id,
+      parentSpanId: orNull(row.parent_span_id),
+      name: row.name,
+      kind: row.kind,
+      startTime: isoTime(row.start_time),
+      endTime: isoTime(row.end_time),
+      durationMs: row.duration_ms,
+      model: orNull(row.model),
+      totalTokens: Number(row.tokens),
+      costTotal: row.cost_total,
+      isError: row.status_code === "error",
+      errorType: orNull(row.error_type),
+    })),
+    scores,
+  };
+}
+
+/** One span with every payload, for the span detail panel. */
+export async function getSpan(
+  client: ClickHouseClient,
+  projectId: string,
+  traceId: string,
+  spanId: string,
+): Promise<TSpanDto | null> {
+  const result = await client.query({
+    query: `SELECT * FROM spans FINAL
+            WHERE project_id = {projectId:String} AND trace_id = {traceId:String} AND span_id = {spanId:String}
+            LIMIT 1`,
+    query_params: { projectId, traceId, spanId },
+    format: "JSONEachRow",
+  });
+  const [row] = await result.json<TStoredSpanRow>();
+  return row ? toSpanDto(row) : null;
+}
+
+async function listScoresOfTrace(client: ClickHouseClient, projectId: string, traceId: string) {
+  const result = await client.query({
+    query: `SELECT id, trace_id, span_id, name, value, label, comment, source, timestamp FROM scores FINAL
+            WHERE project_id = {projectId:String} AND trace_id = {traceId:String} AND is_deleted = 0
+            ORDER BY timestamp, id`,
+    query_params: { projectId, traceId },
+    format: "JSONEachRow",
+  });
+  const rows = await result.json<{
+    id: string;
+    trace_id: string;
+    span_id: string;
+    name: string;
+    value: number | null;
+    label: string;
+    comment: string;
+    source: string;
+    timestamp: string;
+  }>();
+  return rows.map(
+    (row): TStoredScore => ({
+      id: row.id,
+      traceId: row.trace_id,
+      spanId: orNull(row.span_id),
+      name: row.name,
+      value: row.value,
+      label: orNull(row.label),
+      comment: orNull(row.comment),
+      source: row.source,
+      timestamp: isoTime(row.timestamp),
+    }),
+  );
+}
+
+/** KPI events linked to the trace directly, or through its session. */
+export async function listTraceKpiEvents(
+  client: ClickHouseClient,
+  projectId: string,
+  traceId: string,
+  sessionId: string | null,
+): Promise<TKpiEvent[]> {
+  const result = await client.query({
+    query: `SELECT id, name, value, session_id, user_id, timestamp FROM kpi_events FINAL
+            WHERE project_id = {projectId:String}
+              AND (trace_id = {traceId:String} OR (session_id != '' AND session_id = {sessionId:String}))
+            ORDER BY timestamp, id LIMIT 200`,
+    query_params: { projectId, traceId, sessionId: sessionId ?? "" },
+    format: "JSONEachRow",
+  });
+  const rows = await result.json<{
+    id: string;
+    name: string;
+    value: number;
+    session_id: string;
+    user_id: string;
+    timestamp: string;
+  }>();
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    value: row.value,
+    sessionId: orNull(row.session_id),
+    userId: orNull(row.user_id),
+    timestamp: isoTime(row.timestamp),
+  }));
+}

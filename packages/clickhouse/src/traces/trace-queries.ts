@@ -1,18 +1,18 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { AppError } from "@spanlens/core";
 import { toClickHouseTime } from "../spans/span-row.js";
+import { buildTraceFilterSql, TRACE_EXPRESSIONS, type TTraceFilter } from "./trace-filter.js";
 
-export interface TTraceListFilter {
-  projectId: string;
-  from: Date;
-  to: Date;
-  name?: string | undefined;
-  /** Every tag must be present on the trace. */
-  tags?: string[] | undefined;
-  userId?: string | undefined;
-  sessionId?: string | undefined;
+export const TRACE_SORT_FIELDS = ["startTime", "durationMs", "totalCost", "totalTokens", "spanCount"] as const;
+export type TTraceSortField = (typeof TRACE_SORT_FIELDS)[number];
+export type TSortDirection = "asc" | "desc";
+
+export interface TTraceListFilter extends TTraceFilter {
   limit: number;
   cursor?: string | undefined;
+  /** Default: newest first. */
+  sortBy?: TTraceSortField | undefined;
+  sortDir?: TSortDirection | undefined;
 }
 
 export interface TTraceSummary {
@@ -51,97 +51,149 @@ interface TTraceListRow {
   models: string[];
 }
 
-/** Keyset cursor: the last row's start time and trace id, so pages never skip or repeat. */
-export function encodeTraceCursor(startTime: string, traceId: string): string {
-  return Buffer.from(JSON.stringify([startTime, traceId])).toString("base64url");
+const e = TRACE_EXPRESSIONS;
+
+/** Every sort key as a Float64, so one keyset comparison serves them all. */
+const SORT_EXPRESSIONS: Record<TTraceSortField, string> = {
+  startTime: `toFloat64(toUnixTimestamp64Milli(${e.traceStart}))`,
+  durationMs: `toFloat64(${e.durationMs})`,
+  totalCost: `toFloat64(${e.totalCost})`,
+  totalTokens: `toFloat64(${e.totalTokens})`,
+  spanCount: `toFloat64(${e.spanCount})`,
+};
+
+interface TTraceCursor {
+  sortBy: TTraceSortField;
+  sortDir: TSortDirection;
+  value: number;
+  traceId: string;
 }
 
-export function decodeTraceCursor(cursor: string): { startTime: string; traceId: string } {
+/** Keyset cursor: the last row's sort value and trace id, so pages never skip or repeat. */
+export function encodeTraceCursor(cursor: TTraceCursor): string {
+  return Buffer.from(JSON.stringify([cursor.sortBy, cursor.sortDir, cursor.value, cursor.traceId])).toString(
+    "base64url",
+  );
+}
+
+export function decodeTraceCursor(text: string, sortBy: TTraceSortField, sortDir: TSortDirection): TTraceCursor {
+  let decoded: unknown;
   try {
-    const [startTime, traceId] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const isTime = typeof startTime === "string" && !Number.isNaN(Date.parse(startTime));
-    if (isTime && typeof traceId === "string" && /^[0-9a-f]{32}$/.test(traceId)) {
-      return { startTime, traceId };
-    }
+    decoded = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
   } catch {
-    // fall through to the error below
+    decoded = null;
+  }
+  if (Array.isArray(decoded)) {
+    const [cursorSort, cursorDir, value, traceId] = decoded as unknown[];
+    const isShape =
+      typeof value === "number" &&
+      Number.isFinite(value) &&
+      typeof traceId === "string" &&
+      /^[0-9a-f]{32}$/.test(traceId);
+    if (isShape && cursorSort === sortBy && cursorDir === sortDir) return { sortBy, sortDir, value, traceId };
+    if (isShape)
+      throw new AppError("BAD_REQUEST", "cursor: belongs to a different sort order; start from the first page");
   }
   throw new AppError("BAD_REQUEST", "cursor: not a cursor returned by this endpoint");
 }
 
 /**
- * Lists traces from the rollup. The `day` range prunes by primary key (one day of slack
- * before `from` for traces whose spans cross midnight); HAVING applies the exact window
- * and every filter to the merged trace, so a filter on a value carried by any span of the
- * trace matches the whole trace.
+ * Lists traces from the rollup in two steps. The first groups the window's traces and
+ * computes only what the filters and the sort key need, keeping the page's trace ids; the
+ * second computes the full row (span counts, token and cost maps) for just those ids.
+ * Merging `uniqExact` and `maxMap` states is the expensive part of the rollup, so this
+ * keeps a 7-day list on millions of spans proportional to the page, not the window.
  */
 export async function listTraces(
   client: ClickHouseClient,
   filter: TTraceListFilter,
 ): Promise<{ data: TTraceSummary[]; nextCursor: string | null }> {
-  const having = ["trace_start >= {from:DateTime64(3)}", "trace_start < {to:DateTime64(3)}"];
-  const params: Record<string, unknown> = {
-    projectId: filter.projectId,
-    from: toClickHouseTime(filter.from.getTime()),
-    to: toClickHouseTime(filter.to.getTime()),
-    limit: filter.limit + 1,
-  };
-  if (filter.name) {
-    having.push("name = {name:String}");
-    params.name = filter.name;
-  }
-  if (filter.tags && filter.tags.length > 0) {
-    having.push("hasAll(tags, {tags:Array(String)})");
-    params.tags = filter.tags;
-  }
-  if (filter.userId) {
-    having.push("user_id = {userId:String}");
-    params.userId = filter.userId;
-  }
-  if (filter.sessionId) {
-    having.push("session_id = {sessionId:String}");
-    params.sessionId = filter.sessionId;
-  }
+  const sortBy = filter.sortBy ?? "startTime";
+  const sortDir = filter.sortDir ?? "desc";
+  const { where, having, params } = buildTraceFilterSql(filter);
+  const sortExpression = SORT_EXPRESSIONS[sortBy];
   if (filter.cursor) {
-    const cursor = decodeTraceCursor(filter.cursor);
-    having.push("(trace_start, trace_id) < ({cursorTime:DateTime64(3)}, {cursorTraceId:String})");
-    params.cursorTime = toClickHouseTime(Date.parse(cursor.startTime));
+    const cursor = decodeTraceCursor(filter.cursor, sortBy, sortDir);
+    having.push(
+      `(${sortExpression}, trace_id) ${sortDir === "desc" ? "<" : ">"} ({cursorValue:Float64}, {cursorTraceId:String})`,
+    );
+    params.cursorValue = cursor.value;
     params.cursorTraceId = cursor.traceId;
   }
+  const direction = sortDir === "desc" ? "DESC" : "ASC";
+  const pageResult = await client.query({
+    query: `
+      SELECT trace_id, ${sortExpression} AS sort_value
+      FROM traces
+      WHERE ${where.join(" AND ")}
+      GROUP BY trace_id
+      HAVING ${having.join(" AND ")}
+      ORDER BY sort_value ${direction}, trace_id ${direction}
+      LIMIT {limit:UInt32}`,
+    query_params: { ...params, limit: filter.limit + 1 },
+    format: "JSONEachRow",
+  });
+  const pageRows = await pageResult.json<{ trace_id: string; sort_value: number }>();
+  const page = pageRows.slice(0, filter.limit);
+  const summaries = await summarizeTraces(
+    client,
+    filter.projectId,
+    filter.from,
+    filter.to,
+    page.map((row) => row.trace_id),
+  );
+  const byId = new Map(summaries.map((summary) => [summary.traceId, summary]));
+  const data = page.flatMap((row) => byId.get(row.trace_id) ?? []);
+  const last = page.at(-1);
+  return {
+    data,
+    nextCursor:
+      pageRows.length > filter.limit && last
+        ? encodeTraceCursor({ sortBy, sortDir, value: last.sort_value, traceId: last.trace_id })
+        : null,
+  };
+}
+
+/** Full rollup rows for known trace ids within a window's days (the trace-id bloom filter prunes). */
+export async function summarizeTraces(
+  client: ClickHouseClient,
+  projectId: string,
+  from: Date,
+  to: Date,
+  traceIds: string[],
+): Promise<TTraceSummary[]> {
+  if (traceIds.length === 0) return [];
   const result = await client.query({
     query: `
       SELECT
         trace_id,
-        min(start_time) AS trace_start,
-        max(end_time) AS trace_end,
-        coalesce(anyLast(trace_name), anyLast(root_name), '') AS name,
-        uniqExactMerge(span_ids) AS span_count,
-        uniqExactMerge(error_span_ids) AS error_count,
-        arraySum(mapValues(maxMapMerge(tokens))) AS total_tokens,
-        arraySum(mapValues(maxMapMerge(cost))) AS total_cost,
-        anyLast(user_id) AS user_id,
-        anyLast(session_id) AS session_id,
-        anyLast(environment) AS environment,
-        anyLast(release) AS release,
-        groupUniqArrayArray(tags) AS tags,
-        groupUniqArrayArray(models) AS models
+        ${e.traceStart} AS trace_start,
+        ${e.traceEnd} AS trace_end,
+        ${e.name} AS name,
+        ${e.spanCount} AS span_count,
+        ${e.errorCount} AS error_count,
+        ${e.totalTokens} AS total_tokens,
+        ${e.totalCost} AS total_cost,
+        ${e.userId} AS user_id,
+        ${e.sessionId} AS session_id,
+        ${e.environment} AS environment,
+        ${e.release} AS release,
+        ${e.tags} AS tags,
+        ${e.models} AS models
       FROM traces
       WHERE project_id = {projectId:String}
-        AND day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)})
-      GROUP BY trace_id
-      HAVING ${having.join(" AND ")}
-      ORDER BY trace_start DESC, trace_id DESC
-      LIMIT {limit:UInt32}`,
-    query_params: params,
+        AND day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)}) + 1
+        AND trace_id IN {traceIds:Array(String)}
+      GROUP BY trace_id`,
+    query_params: {
+      projectId,
+      from: toClickHouseTime(from.getTime()),
+      to: toClickHouseTime(to.getTime()),
+      traceIds,
+    },
     format: "JSONEachRow",
   });
-  const rows = await result.json<TTraceListRow>();
-  const page = rows.slice(0, filter.limit).map(toTraceSummary);
-  const last = page.at(-1);
-  return {
-    data: page,
-    nextCursor: rows.length > filter.limit && last ? encodeTraceCursor(last.startTime, last.traceId) : null,
-  };
+  return (await result.json<TTraceListRow>()).map(toTraceSummary);
 }
 
 function toTraceSummary(row: TTraceListRow): TTraceSummary {
@@ -164,4 +216,33 @@ function toTraceSummary(row: TTraceListRow): TTraceSummary {
     tags: [...row.tags].sort(),
     models: [...row.models].sort(),
   };
+}
+
+/** Per-trace score summaries (average per score name) for a page of traces. */
+export async function listTraceScoreSummaries(
+  client: ClickHouseClient,
+  projectId: string,
+  traceIds: string[],
+): Promise<Map<string, { name: string; average: number | null; count: number }[]>> {
+  const byTrace = new Map<string, { name: string; average: number | null; count: number }[]>();
+  if (traceIds.length === 0) return byTrace;
+  const result = await client.query({
+    query: `SELECT trace_id, name, avg(value) AS average, count() AS count
+            FROM scores FINAL
+            WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)} AND is_deleted = 0
+            GROUP BY trace_id, name ORDER BY trace_id, name`,
+    query_params: { projectId, traceIds },
+    format: "JSONEachRow",
+  });
+  for (const row of await result.json<{
+    trace_id: string;
+    name: string;
+    average: number | null;
+    count: number | string;
+  }>()) {
+    const list = byTrace.get(row.trace_id) ?? [];
+    list.push({ name: row.name, average: Number.isFinite(row.average) ? row.average : null, count: Number(row.count) });
+    byTrace.set(row.trace_id, list);
+  }
+  return byTrace;
 }
