@@ -1,0 +1,175 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import type { Server } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { closeClickHouse, getClickHouse, initClickHouse, listTraces } from "@spanlens/clickhouse";
+import { QueueName } from "@spanlens/core";
+import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
+import { startIngest } from "@spanlens/ingest";
+import { closeQueues, closeRedis, getQueue } from "@spanlens/queue";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTraceSpans, toJsonBody } from "./otlp-payloads.js";
+import { waitFor } from "./pipeline-harness.js";
+
+/**
+ * The worker as its own OS process (apps/worker/src/main.ts), killed with SIGKILL while
+ * it holds a batch of acknowledged jobs whose rows are not yet in ClickHouse. A second
+ * worker process picks the stalled jobs up; every span must end up stored exactly once.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const REQUESTS = 30;
+const SPANS_PER_REQUEST = 5;
+
+let dataDir: string;
+let ingest: Server;
+let baseUrl: string;
+let orgId: string;
+let projectId: string;
+let secretKey: string;
+const children = new Set<ChildProcess>();
+const queuePrefix = `test-${randomUUID()}`;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    SPANLENS_DATA_DIR: dataDir,
+    SPANLENS_QUEUE_PREFIX: queuePrefix,
+    // Rows wait in the batch long enough for the kill to land before any insert.
+    WORKER_BATCH_MAX_WAIT_MS: "1500",
+    WORKER_LOCK_DURATION_MS: "3000",
+    WORKER_STALLED_INTERVAL_MS: "1000",
+    LOG_LEVEL: "warn",
+    ...extra,
+  };
+}
+
+function run(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ["--conditions=@spanlens/source", "--import", "tsx", script], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+async function startWorkerProcess(): Promise<ChildProcess> {
+  const port = await freePort();
+  const child = run("apps/worker/src/main.ts", childEnv({ WORKER_HEALTH_PORT: String(port) }));
+  await waitFor(
+    () =>
+      fetch(`http://127.0.0.1:${port}/`)
+        .then((response) => response.ok)
+        .catch(() => false),
+    (ready) => ready,
+    60_000,
+  );
+  return child;
+}
+
+async function queuedJobs(): Promise<number> {
+  const counts = await getQueue(QueueName.OtlpIngest).getJobCounts("waiting", "active", "delayed", "prioritized");
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), "spanlens-sigkill-"));
+  process.env.SPANLENS_QUEUE_PREFIX = queuePrefix;
+  const migrate = run("packages/clickhouse/src/cli/migrate.ts", childEnv());
+  expect(await exitOf(migrate)).toBe(0);
+
+  const org = await getPrisma().organization.create({ data: { name: `sigkill ${randomUUID()}` } });
+  orgId = org.id;
+  const project = await getPrisma().project.create({ data: { orgId, name: "sigkill" } });
+  projectId = project.id;
+  secretKey = (await createApiKey(projectId)).secretKey;
+  ingest = await startIngest({ port: 0, hostname: "127.0.0.1" });
+  const address = ingest.address();
+  if (!address || typeof address === "string") throw new Error("ingest did not bind a port");
+  baseUrl = `http://127.0.0.1:${address.port}`;
+}, 120_000);
+
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  await new Promise((resolve) => ingest?.close(resolve));
+  await closeQueues();
+  await closeRedis();
+  await closeClickHouse();
+  if (orgId) await getPrisma().organization.delete({ where: { id: orgId } });
+  await closePrisma();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("worker process killed with SIGKILL mid-batch", () => {
+  it("redelivers the stalled jobs to the next worker and stores every acknowledged span once", async () => {
+    const first = await startWorkerProcess();
+
+    const traceIds: string[] = [];
+    for (let index = 0; index < REQUESTS; index += 1) {
+      const spans = createTraceSpans(SPANS_PER_REQUEST);
+      const response = await fetch(`${baseUrl}/v1/traces`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${secretKey}` },
+        body: toJsonBody(spans),
+      });
+      expect(response.status).toBe(200);
+      traceIds.push(spans[0]?.spanContext().traceId ?? "");
+    }
+
+    // The first worker has taken jobs and holds their rows in its batch.
+    await waitFor(
+      () => getQueue(QueueName.OtlpIngest).getActiveCount(),
+      (active) => active > 0,
+    );
+    first.kill("SIGKILL");
+    await exitOf(first);
+    expect(await queuedJobs()).toBeGreaterThan(0);
+
+    const second = await startWorkerProcess();
+    await waitFor(queuedJobs, (jobs) => jobs === 0, 60_000);
+    second.kill("SIGTERM");
+    expect(await exitOf(second)).toBe(0);
+
+    // chdb lets one process hold the data directory: read it once the workers are gone.
+    await initClickHouse({ mode: "embedded", path: path.join(dataDir, "clickhouse"), database: "spanlens" });
+    const result = await getClickHouse().query({
+      query: `SELECT count() AS rows, uniqExact(trace_id, span_id) AS distinct FROM spans FINAL
+              WHERE project_id = {projectId:String}`,
+      query_params: { projectId },
+      format: "JSONEachRow",
+    });
+    const [row] = await result.json<{ rows: string; distinct: string }>();
+    expect({ rows: Number(row?.rows), distinct: Number(row?.distinct) }).toEqual({
+      rows: REQUESTS * SPANS_PER_REQUEST,
+      distinct: REQUESTS * SPANS_PER_REQUEST,
+    });
+
+    const list = await listTraces(getClickHouse(), {
+      projectId,
+      from: new Date(Date.now() - 3600_000),
+      to: new Date(Date.now() + 60_000),
+      limit: 100,
+    });
+    expect(list.data.map((trace) => trace.traceId).sort()).toEqual([...traceIds].sort());
+    expect(new Set(list.data.map((trace) => trace.spanCount))).toEqual(new Set([SPANS_PER_REQUEST]));
+  }, 180_000);
+});
