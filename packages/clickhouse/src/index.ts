@@ -10,6 +10,8 @@ export {
 } from "./client.js";
 export { readClickHouseEnv, type TClickHouseEnv, ZClickHouseEnv } from "./env.js";
 export { ClickHouseConnectionError, isClickHouseError } from "./errors.js";
+export * from "./evaluations/index.js";
+export * from "./kpis/index.js";
 export {
   ClickHouseMigrationError,
   DEFAULT_MIGRATIONS_DIR,
@@ -20,5 +22,6 @@ export {
   type TRunMigrationsOptions,
 } from "./migrate.js";
 export { checkClickHouse, closeClickHouse, getClickHouse, initClickHouse } from "./registry.js";
+export * from "./scores/index.js";
 export * from "./spans/index.js";
 export * from "./traces/index.js";

@@ -1,0 +1,2 @@
+export * from "./low-confidence.js";
+export * from "./score-repository.js";

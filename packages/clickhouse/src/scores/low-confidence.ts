@@ -1,0 +1,34 @@
+/** One rule of a project's low-confidence definition (see `getLowConfidenceRules` in @spanlens/db). */
+export interface TLowConfidenceRuleLike {
+  scoreName: string;
+  operator: "lt" | "lte" | "eq";
+  threshold: number;
+}
+
+const OPERATORS = { lt: "<", lte: "<=", eq: "=" } as const;
+
+/**
+ * A `trace_id IN (…)` condition selecting the project's low-confidence traces: those with
+ * a live score matching any rule. Any query over traces or spans can add it to its WHERE
+ * (with the returned parameters, which are prefixed so they never clash with the caller's).
+ * Null when the project defines no rule.
+ */
+export function lowConfidenceTraceFilter(
+  rules: readonly TLowConfidenceRuleLike[],
+  options: { projectParam?: string; column?: string } = {},
+): { sql: string; params: Record<string, unknown> } | null {
+  if (rules.length === 0) return null;
+  const projectParam = options.projectParam ?? "projectId";
+  const column = options.column ?? "trace_id";
+  const params: Record<string, unknown> = {};
+  const conditions = rules.map((rule, index) => {
+    params[`lowConfidenceName${index}`] = rule.scoreName;
+    params[`lowConfidenceThreshold${index}`] = rule.threshold;
+    return `(name = {lowConfidenceName${index}:String} AND value ${OPERATORS[rule.operator]} {lowConfidenceThreshold${index}:Float64})`;
+  });
+  return {
+    sql: `${column} IN (SELECT trace_id FROM scores FINAL
+      WHERE project_id = {${projectParam}:String} AND is_deleted = 0 AND trace_id != '' AND (${conditions.join(" OR ")}))`,
+    params,
+  };
+}
