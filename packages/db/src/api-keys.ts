@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { AppError } from "@spanlens/core";
+import { AuditAction, recordAuditEvent } from "./audit.js";
 import { getPrisma } from "./client.js";
 
 export interface TApiKeyPrincipal {
@@ -78,8 +79,13 @@ interface TCachedKey {
 // the TTL bounds how long a revoked key keeps working.
 const CACHE_TTL_MS = 5_000;
 const LAST_USED_INTERVAL_MS = 60_000;
-const cache = new Map<string, TCachedKey>();
-const lastUsedWrites = new Map<string, number>();
+// On globalThis because Next.js route bundles and the ingest handler each get their own
+// copy of this module in one process; revoking through any copy must clear the one cache.
+const registry = globalThis as typeof globalThis & {
+  __spanlensApiKeyCache?: { keys: Map<string, TCachedKey>; lastUsedWrites: Map<string, number> };
+};
+registry.__spanlensApiKeyCache ??= { keys: new Map(), lastUsedWrites: new Map() };
+const { keys: cache, lastUsedWrites } = registry.__spanlensApiKeyCache;
 
 /** Resolves the project an API key belongs to. */
 export async function authenticateApiKey(authorization: string | null): Promise<TApiKeyPrincipal> {
@@ -116,4 +122,70 @@ function touchLastUsed(apiKeyId: string, now: number): void {
 /** Drops cached lookups (tests, and key revocation in this process). */
 export function clearApiKeyCache(): void {
   cache.clear();
+}
+
+export interface TApiKeySummary {
+  id: string;
+  name: string | null;
+  publicKey: string;
+  /** The first characters of the secret, enough to tell keys apart. */
+  secretPrefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** Active keys of a project, newest first; revoked keys are gone from the list. */
+export async function listApiKeys(projectId: string): Promise<TApiKeySummary[]> {
+  const keys = await getPrisma().apiKey.findMany({
+    where: { projectId, revokedAt: null },
+    orderBy: { createdAt: "desc" },
+  });
+  return keys.map((key) => ({
+    id: key.id,
+    name: key.name,
+    publicKey: key.publicKey,
+    secretPrefix: key.secretPrefix,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt,
+  }));
+}
+
+/** Creates a key on behalf of a user and records it in the audit log. */
+export async function issueApiKey(input: {
+  projectId: string;
+  actorId: string;
+  name?: string;
+}): Promise<TCreatedApiKey> {
+  const key = await createApiKey(input.projectId, input.name);
+  const project = await getPrisma().project.findUniqueOrThrow({ where: { id: input.projectId } });
+  await recordAuditEvent({
+    orgId: project.orgId,
+    actorId: input.actorId,
+    action: AuditAction.ApiKeyCreated,
+    target: `api_key:${key.id}`,
+    metadata: { projectId: input.projectId, publicKey: key.publicKey, name: input.name ?? null },
+  });
+  return key;
+}
+
+/**
+ * Revokes a key of the project. This process forgets it at once; other processes stop
+ * accepting it when their cached lookup expires (CACHE_TTL_MS).
+ */
+export async function revokeApiKey(input: { projectId: string; apiKeyId: string; actorId: string }): Promise<void> {
+  const prisma = getPrisma();
+  const { count } = await prisma.apiKey.updateMany({
+    where: { id: input.apiKeyId, projectId: input.projectId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  if (count === 0) throw new AppError("NOT_FOUND", "apiKeyId: no active API key with this id in this project");
+  clearApiKeyCache();
+  const project = await prisma.project.findUniqueOrThrow({ where: { id: input.projectId } });
+  await recordAuditEvent({
+    orgId: project.orgId,
+    actorId: input.actorId,
+    action: AuditAction.ApiKeyRevoked,
+    target: `api_key:${input.apiKeyId}`,
+    metadata: { projectId: input.projectId },
+  });
 }

@@ -1,13 +1,15 @@
 import { isAppError, type TErrorCode } from "@spanlens/core";
-import { getProjectForUser } from "@spanlens/db";
+import { getOrganizationForUser, getProjectForUser, isAdminRole } from "@spanlens/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { z } from "zod";
+import { ZodError, z } from "zod";
 import type { TSessionUser } from "../auth";
 
 /** Everything a procedure may know about the caller. */
 export interface TTRPCContext {
   user: TSessionUser | null;
+  /** The client's address, for rate limits on unauthenticated procedures. */
+  clientIp: string;
 }
 
 type TTRPCCode = TRPCError["code"];
@@ -27,7 +29,14 @@ const TRPC_CODE_BY_APP_CODE: Record<TErrorCode, TTRPCCode> = {
 
 const t = initTRPC.context<TTRPCContext>().create({
   transformer: superjson,
-  errorFormatter({ shape }) {
+  errorFormatter({ shape, error }) {
+    // Input errors name the field (`email: is required`), like the REST API, instead of a JSON dump.
+    if (error.cause instanceof ZodError) {
+      const message = error.cause.issues
+        .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join(".") : "input"}: ${issue.message}`)
+        .join("; ");
+      return { ...shape, message };
+    }
     // Server faults keep their details in the log (see the route's onError), never in the response.
     if (shape.data.httpStatus >= 500) {
       const { stack: _stack, ...data } = shape.data;
@@ -70,9 +79,38 @@ export const projectProcedure = protectedProcedure
     return next({ ctx: { project } });
   });
 
+/** Changes to a project's data: every role except VIEWER. */
 export const projectWriteProcedure = projectProcedure.use(({ ctx, next }) => {
   if (ctx.project.role === "VIEWER") {
     throw new TRPCError({ code: "FORBIDDEN", message: "Viewers cannot change this project" });
+  }
+  return next();
+});
+
+/** Changes to the project itself and its API keys: organization owners and admins. */
+export const projectAdminProcedure = projectProcedure.use(({ ctx, next }) => {
+  if (!isAdminRole(ctx.project.role)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only organization owners and admins can do this" });
+  }
+  return next();
+});
+
+/**
+ * Tenancy for organization-level procedures: takes `orgId` and resolves the caller's
+ * membership, or NOT_FOUND when the caller is not a member.
+ */
+export const orgProcedure = protectedProcedure
+  .input(z.object({ orgId: z.string().min(1) }))
+  .use(async ({ ctx, input, next }) => {
+    const org = await getOrganizationForUser(ctx.user.id, input.orgId);
+    if (!org) throw new TRPCError({ code: "NOT_FOUND", message: "Organization not found" });
+    return next({ ctx: { org } });
+  });
+
+/** Member management, invites, project creation and the audit log: owners and admins. */
+export const orgAdminProcedure = orgProcedure.use(({ ctx, next }) => {
+  if (!isAdminRole(ctx.org.role)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only organization owners and admins can do this" });
   }
   return next();
 });

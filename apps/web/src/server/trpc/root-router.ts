@@ -1,8 +1,16 @@
+import { apiKeyRouter } from "../../features/api-keys/server";
+import { auditRouter } from "../../features/audit/server";
+import { accountRouter } from "../../features/auth/server";
+import { orgRouter } from "../../features/orgs/server";
 import { projectRouter } from "../../features/projects/server";
 import { traceRouter } from "../../features/traces/server";
 import { createCallerFactory, createTRPCRouter } from "./init";
 
 export const appRouter = createTRPCRouter({
+  account: accountRouter,
+  apiKey: apiKeyRouter,
+  audit: auditRouter,
+  org: orgRouter,
   project: projectRouter,
   trace: traceRouter,
 });

@@ -1,0 +1,2 @@
+export { apiKeyRouter, type TApiKeyDto } from "./api-key-router";
+export { whoamiRoute } from "./whoami-route";

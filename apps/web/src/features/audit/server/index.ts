@@ -1,0 +1,1 @@
+export { auditRouter, type TAuditEventDto } from "./audit-router";

@@ -1,0 +1,1 @@
+export { orgRouter } from "./org-router";
