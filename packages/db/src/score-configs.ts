@@ -137,19 +137,22 @@ export function checkScoreValue(
     fail("name", `no score config named "${input.name}" in this project (this project only accepts configured scores)`);
   }
   const actual = inferDataType(input.value);
-  const dataType = input.dataType ?? (config ? (config.dataType.toLowerCase() as TScoreDataTypeName) : actual);
-  if (dataType !== actual && !(dataType === "boolean" && (input.value === 0 || input.value === 1))) {
-    fail(
-      "value",
-      `dataType is ${dataType} but value is ${typeof input.value === "string" ? "a string" : `a ${typeof input.value}`}`,
-    );
-  }
+  const isBooleanNumber = input.value === 0 || input.value === 1;
+  const describe = typeof input.value === "string" ? "a string" : `a ${typeof input.value}`;
   if (config) {
+    const expected = config.dataType.toLowerCase() as TScoreDataTypeName;
     if (config.name !== input.name)
       fail("name", `score config ${config.id} is named "${config.name}", not "${input.name}"`);
-    const expected = config.dataType.toLowerCase();
-    if (dataType !== expected)
-      fail("value", `score config "${config.name}" expects a ${expected} value, got ${dataType}`);
+    if (actual !== expected && !(expected === "boolean" && isBooleanNumber)) {
+      fail("value", `score config "${config.name}" expects a ${expected} value, got ${describe}`);
+    }
+    if (input.dataType && input.dataType !== expected) {
+      fail("dataType", `score config "${config.name}" is ${expected}, not ${input.dataType}`);
+    }
+  }
+  const dataType = config ? (config.dataType.toLowerCase() as TScoreDataTypeName) : (input.dataType ?? actual);
+  if (dataType !== actual && !(dataType === "boolean" && isBooleanNumber)) {
+    fail("value", `dataType is ${dataType} but value is ${describe}`);
   }
   if (dataType === "boolean") {
     const isTrue = input.value === true || input.value === 1;
@@ -181,7 +184,7 @@ export function checkScoreValue(
 /** Loads the configs a batch needs (by name and by id) in one query. */
 export async function findScoreConfigsFor(
   projectId: string,
-  refs: { name: string; configId?: string | undefined }[],
+  refs: readonly { name: string; configId?: string | undefined }[],
 ): Promise<{ byName: Map<string, TScoreConfig>; byId: Map<string, TScoreConfig> }> {
   const names = [...new Set(refs.map((ref) => ref.name))];
   const ids = [...new Set(refs.flatMap((ref) => (ref.configId ? [ref.configId] : [])))];

@@ -198,3 +198,29 @@ export async function listKpiEventsForTrace(
   const rows = await result.json<TKpiRow & { linked_by: "trace" | "session" | "user" }>();
   return rows.map((row) => ({ ...toKpiEvent(row), linkedBy: row.linked_by }));
 }
+
+/**
+ * Timestamps of already-stored events by client id. The table's key includes the
+ * timestamp, so a resend without one must reuse the first event's time to replace it
+ * instead of adding a second row.
+ */
+export async function findKpiEventTimestamps(
+  client: ClickHouseClient,
+  projectId: string,
+  refs: readonly { name: string; id: string }[],
+): Promise<Map<string, number>> {
+  if (refs.length === 0) return new Map();
+  const result = await client.query({
+    query: `SELECT id, name, min(timestamp) AS timestamp FROM kpi_events
+            WHERE project_id = {projectId:String} AND name IN {names:Array(String)} AND id IN {ids:Array(String)}
+            GROUP BY id, name`,
+    query_params: {
+      projectId,
+      names: [...new Set(refs.map((ref) => ref.name))],
+      ids: [...new Set(refs.map((ref) => ref.id))],
+    },
+    format: "JSONEachRow",
+  });
+  const rows = await result.json<{ id: string; name: string; timestamp: string }>();
+  return new Map(rows.map((row) => [`${row.name}\u0000${row.id}`, Date.parse(`${row.timestamp.replace(" ", "T")}Z`)]));
+}

@@ -263,3 +263,18 @@ export async function listScores(
   const last = page.at(-1);
   return { data: page, nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null };
 }
+
+/** The trace of a stored span, for scores sent with a span id only; null when the span is not stored. */
+export async function findTraceIdOfSpan(
+  client: ClickHouseClient,
+  projectId: string,
+  spanId: string,
+): Promise<string | null> {
+  const result = await client.query({
+    query: `SELECT trace_id FROM spans WHERE project_id = {projectId:String} AND span_id = {spanId:String} LIMIT 1`,
+    query_params: { projectId, spanId },
+    format: "JSONEachRow",
+  });
+  const [row] = await result.json<{ trace_id: string }>();
+  return row?.trace_id ?? null;
+}

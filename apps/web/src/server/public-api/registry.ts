@@ -1,4 +1,11 @@
 import { whoamiRoute } from "../../features/api-keys/server/whoami-route";
+import { createKpiRoute, createKpisBatchRoute, listKpisRoute } from "../../features/kpis/server";
+import {
+  createScoreRoute,
+  createScoresBatchRoute,
+  deleteScoreRoute,
+  listScoresRoute,
+} from "../../features/scores/server";
 import { getTraceRoute, listTracesRoute } from "../../features/traces/server";
 import type { TPublicApiRoute } from "./with-public-api";
 
@@ -6,4 +13,15 @@ import type { TPublicApiRoute } from "./with-public-api";
  * Every public endpoint, listed explicitly: the OpenAPI document must be complete even
  * when its own route module is the only one loaded, so nothing registers by side effect.
  */
-export const publicApiRoutes: readonly TPublicApiRoute[] = [whoamiRoute, listTracesRoute, getTraceRoute];
+export const publicApiRoutes: readonly TPublicApiRoute[] = [
+  whoamiRoute,
+  listTracesRoute,
+  getTraceRoute,
+  createScoreRoute,
+  createScoresBatchRoute,
+  listScoresRoute,
+  deleteScoreRoute,
+  createKpiRoute,
+  createKpisBatchRoute,
+  listKpisRoute,
+];

@@ -1,0 +1,1 @@
+export { createKpiRoute, createKpisBatchRoute, listKpisRoute } from "./kpi-routes";
