@@ -369,6 +369,24 @@ describe("trace list sorting and cursor", () => {
     expect(second.nextCursor).toBeNull();
   });
 
+  it.each(["desc", "asc"] as const)("pages by time (%s) one trace at a time across day slices", async (sortDir) => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listTraces(client, {
+        ...window,
+        from: new Date(NOW - 10 * 24 * HOUR),
+        limit: 1,
+        sortDir,
+        cursor,
+      });
+      seen.push(...page.data.map((trace) => trace.traceId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && seen.length < 10);
+    const newestFirst = [T.t1, T.t2, T.t3, T.t4, T.t5];
+    expect(seen).toEqual(sortDir === "desc" ? newestFirst : [...newestFirst].reverse());
+  });
+
   it("sorts by cost ascending and newest first by default", async () => {
     const byCost = await listTraces(client, { ...window, limit: 10, sortBy: "totalCost", sortDir: "asc" });
     expect(byCost.data.map((trace) => trace.traceId)).toEqual([T.t3, T.t1, T.t2, T.t4]);

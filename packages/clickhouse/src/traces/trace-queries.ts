@@ -97,12 +97,31 @@ export function decodeTraceCursor(text: string, sortBy: TTraceSortField, sortDir
   throw new AppError("BAD_REQUEST", "cursor: not a cursor returned by this endpoint");
 }
 
+interface TPageRow {
+  trace_id: string;
+  sort_value: number;
+  start_ms: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * A large IN-set on `trace_id` (a score or span subquery) makes ClickHouse analyze the
+ * primary key against every value, which cost 4x the query itself in the benchmark; the
+ * day range already prunes, so the set is only used to filter rows.
+ */
+const LIST_SETTINGS = { use_index_for_in_with_subqueries: 0 } as const;
+
 /**
  * Lists traces from the rollup in two steps. The first groups the window's traces and
  * computes only what the filters and the sort key need, keeping the page's trace ids; the
  * second computes the full row (span counts, token and cost maps) for just those ids.
  * Merging `uniqExact` and `maxMap` states is the expensive part of the rollup, so this
  * keeps a 7-day list on millions of spans proportional to the page, not the window.
+ *
+ * Sorted by time (the default), the first step walks the window in slices from the
+ * sorted end (1 day, then 7, then the rest) and stops once a page is full: a 7-day list
+ * on a busy project then reads one or two days of the rollup instead of eight.
  */
 export async function listTraces(
   client: ClickHouseClient,
@@ -110,38 +129,60 @@ export async function listTraces(
 ): Promise<{ data: TTraceSummary[]; nextCursor: string | null }> {
   const sortBy = filter.sortBy ?? "startTime";
   const sortDir = filter.sortDir ?? "desc";
-  const { where, having, params } = buildTraceFilterSql(filter);
-  const sortExpression = SORT_EXPRESSIONS[sortBy];
-  if (filter.cursor) {
-    const cursor = decodeTraceCursor(filter.cursor, sortBy, sortDir);
-    having.push(
-      `(${sortExpression}, trace_id) ${sortDir === "desc" ? "<" : ">"} ({cursorValue:Float64}, {cursorTraceId:String})`,
-    );
-    params.cursorValue = cursor.value;
-    params.cursorTraceId = cursor.traceId;
+  const cursor = filter.cursor ? decodeTraceCursor(filter.cursor, sortBy, sortDir) : null;
+  let from = filter.from.getTime();
+  let to = filter.to.getTime();
+  if (cursor && sortBy === "startTime") {
+    // Rows after the cursor start no later (desc) or no earlier (asc) than its time.
+    if (sortDir === "desc") to = Math.min(to, cursor.value + 1);
+    else from = Math.max(from, cursor.value);
   }
-  const direction = sortDir === "desc" ? "DESC" : "ASC";
-  const pageResult = await client.query({
-    query: `
-      SELECT trace_id, ${sortExpression} AS sort_value
-      FROM traces
-      WHERE ${where.join(" AND ")}
-      GROUP BY trace_id
-      HAVING ${having.join(" AND ")}
-      ORDER BY sort_value ${direction}, trace_id ${direction}
-      LIMIT {limit:UInt32}`,
-    query_params: { ...params, limit: filter.limit + 1 },
-    format: "JSONEachRow",
-  });
-  const pageRows = await pageResult.json<{ trace_id: string; sort_value: number }>();
+  const slices: [number, number][] = [];
+  if (sortBy === "startTime") {
+    let edge = sortDir === "desc" ? to : from;
+    for (const width of [DAY_MS, 6 * DAY_MS, Number.POSITIVE_INFINITY]) {
+      if (sortDir === "desc") {
+        const sliceFrom = Math.max(from, edge - width);
+        if (sliceFrom < edge) slices.push([sliceFrom, edge]);
+        edge = sliceFrom;
+      } else {
+        const sliceTo = Math.min(to, edge + width);
+        if (edge < sliceTo) slices.push([edge, sliceTo]);
+        edge = sliceTo;
+      }
+    }
+  } else if (from < to) {
+    slices.push([from, to]);
+  }
+  const pageRows: TPageRow[] = [];
+  for (const [sliceFrom, sliceTo] of slices) {
+    const wanted = filter.limit + 1 - pageRows.length;
+    if (wanted <= 0) break;
+    pageRows.push(
+      ...(await findPageRows(
+        client,
+        { ...filter, from: new Date(sliceFrom), to: new Date(sliceTo) },
+        {
+          sortBy,
+          sortDir,
+          cursor,
+          limit: wanted,
+        },
+      )),
+    );
+  }
   const page = pageRows.slice(0, filter.limit);
-  const summaries = await summarizeTraces(
-    client,
-    filter.projectId,
-    filter.from,
-    filter.to,
-    page.map((row) => row.trace_id),
-  );
+  const starts = page.map((row) => row.start_ms);
+  const summaries =
+    page.length === 0
+      ? []
+      : await summarizeTraces(
+          client,
+          filter.projectId,
+          new Date(Math.min(...starts)),
+          new Date(Math.max(...starts)),
+          page.map((row) => row.trace_id),
+        );
   const byId = new Map(summaries.map((summary) => [summary.traceId, summary]));
   const data = page.flatMap((row) => byId.get(row.trace_id) ?? []);
   const last = page.at(-1);
@@ -154,7 +195,45 @@ export async function listTraces(
   };
 }
 
-/** Full rollup rows for known trace ids within a window's days (the trace-id bloom filter prunes). */
+async function findPageRows(
+  client: ClickHouseClient,
+  filter: TTraceFilter,
+  page: { sortBy: TTraceSortField; sortDir: TSortDirection; cursor: TTraceCursor | null; limit: number },
+): Promise<TPageRow[]> {
+  const { where, having, params } = buildTraceFilterSql(filter);
+  const sortExpression = SORT_EXPRESSIONS[page.sortBy];
+  if (page.cursor) {
+    having.push(
+      `(${sortExpression}, trace_id) ${page.sortDir === "desc" ? "<" : ">"} ({cursorValue:Float64}, {cursorTraceId:String})`,
+    );
+    params.cursorValue = page.cursor.value;
+    params.cursorTraceId = page.cursor.traceId;
+  }
+  const direction = page.sortDir === "desc" ? "DESC" : "ASC";
+  const result = await client.query({
+    query: `
+      SELECT trace_id, ${sortExpression} AS sort_value, toUnixTimestamp64Milli(${e.traceStart}) AS start_ms
+      FROM traces
+      WHERE ${where.join(" AND ")}
+      GROUP BY trace_id
+      HAVING ${having.join(" AND ")}
+      ORDER BY sort_value ${direction}, trace_id ${direction}
+      LIMIT {limit:UInt32}`,
+    query_params: { ...params, limit: page.limit },
+    clickhouse_settings: LIST_SETTINGS,
+    format: "JSONEachRow",
+  });
+  return (await result.json<{ trace_id: string; sort_value: number; start_ms: number | string }>()).map((row) => ({
+    trace_id: row.trace_id,
+    sort_value: row.sort_value,
+    start_ms: Number(row.start_ms),
+  }));
+}
+
+/**
+ * Full rollup rows for known trace ids that started between `from` and `to` (inclusive);
+ * rows up to a day later hold spans that ran past midnight.
+ */
 export async function summarizeTraces(
   client: ClickHouseClient,
   projectId: string,
@@ -182,7 +261,7 @@ export async function summarizeTraces(
         ${e.models} AS models
       FROM traces
       WHERE project_id = {projectId:String}
-        AND day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)}) + 1
+        AND day >= toDate({from:DateTime64(3)}) AND day <= toDate({to:DateTime64(3)}) + 1
         AND trace_id IN {traceIds:Array(String)}
       GROUP BY trace_id`,
     query_params: {
