@@ -29,14 +29,7 @@ const TRPC_CODE_BY_APP_CODE: Record<TErrorCode, TTRPCCode> = {
 
 const t = initTRPC.context<TTRPCContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
-    // Input errors name the field (`email: is required`), like the REST API, instead of a JSON dump.
-    if (error.cause instanceof ZodError) {
-      const message = error.cause.issues
-        .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join(".") : "input"}: ${issue.message}`)
-        .join("; ");
-      return { ...shape, message };
-    }
+  errorFormatter({ shape }) {
     // Server faults keep their details in the log (see the route's onError), never in the response.
     if (shape.data.httpStatus >= 500) {
       const { stack: _stack, ...data } = shape.data;
@@ -46,9 +39,25 @@ const t = initTRPC.context<TTRPCContext>().create({
   },
 });
 
-/** Services throw AppError; this is the one place tRPC turns it into the matching code. */
+function formatZodIssues(error: ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join(".") : "input"}: ${issue.message}`)
+    .join("; ");
+}
+
+/**
+ * Services throw AppError; this is the one place tRPC turns it into the matching code.
+ * Input errors get a message naming the field (`email: is required`), like the REST API.
+ */
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
+  if (!result.ok && result.error.cause instanceof ZodError) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: formatZodIssues(result.error.cause),
+      cause: result.error.cause,
+    });
+  }
   if (!result.ok && isAppError(result.error.cause)) {
     const appError = result.error.cause;
     throw new TRPCError({ code: TRPC_CODE_BY_APP_CODE[appError.code], message: appError.message, cause: appError });
