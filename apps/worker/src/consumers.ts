@@ -17,6 +17,11 @@ const ZWorkerEnv = z.object({
   WORKER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
   WORKER_BATCH_MAX_WAIT_MS: z.coerce.number().int().positive().default(250),
   /**
+   * Jobs waiting on one batch that trigger its insert (default: the concurrency, i.e. every
+   * job). Lower values let the remaining jobs fill the next batch while one is inserted.
+   */
+  WORKER_BATCH_MAX_WAITERS: z.coerce.number().int().positive().optional(),
+  /**
    * A killed worker's jobs keep their lock this long; then another worker's stalled check
    * (every WORKER_STALLED_INTERVAL_MS) hands them out again. BullMQ's defaults.
    */
@@ -30,7 +35,7 @@ export function defaultConsumers(): TConsumerFactory[] {
   const batch = {
     maxRows: env.WORKER_BATCH_MAX_ROWS,
     maxWaitMs: env.WORKER_BATCH_MAX_WAIT_MS,
-    maxWaiters: env.WORKER_INGEST_CONCURRENCY,
+    maxWaiters: env.WORKER_BATCH_MAX_WAITERS ?? env.WORKER_INGEST_CONCURRENCY,
   };
   const writers = {
     spans: createBatchWriter<TSpanRow>(getClickHouse, { table: "spans", ...batch }),
