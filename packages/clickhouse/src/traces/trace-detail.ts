@@ -166,6 +166,23 @@ export interface TSpanNode {
   errorType: string | null;
 }
 
+/** Trace-level facts folded from its spans, for the trace page header. */
+export interface TTraceHeader {
+  name: string;
+  startTime: string;
+  endTime: string;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  totalTokens: number;
+  totalCost: number;
+  sessionId: string | null;
+  userId: string | null;
+  environment: string | null;
+  release: string | null;
+  tags: string[];
+}
+
 export interface TKpiEvent {
   id: string;
   name: string;
@@ -183,12 +200,14 @@ export async function getTraceTree(
   client: ClickHouseClient,
   projectId: string,
   traceId: string,
-): Promise<{ spans: TSpanNode[]; scores: TStoredScore[] } | null> {
+): Promise<{ trace: TTraceHeader; spans: TSpanNode[]; scores: TStoredScore[] } | null> {
   const params = { projectId, traceId };
   const [spanResult, scores] = await Promise.all([
     client.query({
       query: `SELECT span_id, parent_span_id, name, kind, start_time, end_time, duration_ms, model,
-                     if(usage_is_aggregate = 1, 0, total_tokens) AS tokens, cost_total, status_code, error_type
+                     if(usage_is_aggregate = 1, 0, total_tokens) AS tokens,
+                     if(usage_is_aggregate = 1, 0, cost_total) AS cost, status_code, error_type,
+                     trace_name, session_id, user_id, environment, release, tags
               FROM spans FINAL
               WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
               ORDER BY start_time, span_id`,
@@ -207,13 +226,19 @@ export async function getTraceTree(
     duration_ms: number;
     model: string;
     tokens: number | string;
-    cost_total: number;
+    cost: number;
     status_code: string;
     error_type: string;
+    trace_name: string;
+    session_id: string;
+    user_id: string;
+    environment: string;
+    release: string;
+    tags: string[];
   }>();
   if (rows.length === 0) return null;
-  return {
-    spans: rows.map((row) => ({
+  const spans = rows.map(
+    (row): TSpanNode => ({
       spanId: row.span_id,
       parentSpanId: orNull(row.parent_span_id),
       name: row.name,
@@ -223,10 +248,33 @@ export async function getTraceTree(
       durationMs: row.duration_ms,
       model: orNull(row.model),
       totalTokens: Number(row.tokens),
-      costTotal: row.cost_total,
+      costTotal: row.cost,
       isError: row.status_code === "error",
       errorType: orNull(row.error_type),
-    })),
+    }),
+  );
+  const firstSet = (pick: (row: (typeof rows)[number]) => string) =>
+    orNull(rows.map(pick).find((value) => value !== "") ?? "");
+  const root = spans.find((span) => span.parentSpanId === null) ?? spans[0];
+  const startMs = spans.reduce((min, span) => Math.min(min, Date.parse(span.startTime)), Number.POSITIVE_INFINITY);
+  const endMs = spans.reduce((max, span) => Math.max(max, Date.parse(span.endTime)), 0);
+  return {
+    trace: {
+      name: firstSet((row) => row.trace_name) ?? root?.name ?? "",
+      startTime: new Date(startMs).toISOString(),
+      endTime: new Date(endMs).toISOString(),
+      durationMs: endMs - startMs,
+      spanCount: spans.length,
+      errorCount: spans.filter((span) => span.isError).length,
+      totalTokens: spans.reduce((sum, span) => sum + span.totalTokens, 0),
+      totalCost: spans.reduce((sum, span) => sum + span.costTotal, 0),
+      sessionId: firstSet((row) => row.session_id),
+      userId: firstSet((row) => row.user_id),
+      environment: firstSet((row) => row.environment),
+      release: firstSet((row) => row.release),
+      tags: [...new Set(rows.flatMap((row) => row.tags))].sort(),
+    },
+    spans,
     scores,
   };
 }

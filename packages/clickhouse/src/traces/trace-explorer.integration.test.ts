@@ -424,6 +424,17 @@ describe("trace detail", () => {
       ["chat", false, true],
     ]);
     expect(tree?.scores.map((entry) => entry.id).sort()).toEqual(["c2", "f2"]);
+    expect(tree?.trace).toMatchObject({
+      name: "qa",
+      durationMs: 3000,
+      spanCount: 3,
+      errorCount: 1,
+      totalTokens: 1000,
+      sessionId: "s1",
+      userId: "u2",
+      environment: "prod",
+      tags: ["domain:hr"],
+    });
     expect(Object.keys(tree?.spans[0] ?? {})).not.toContain("input");
     const retrieval = await getSpan(client, PROJECT, T.t2, spanId(2, 2));
     expect(retrieval?.retrievedDocuments[0]).toMatchObject({ content: "chunk text", score: 0.9 });
