@@ -12,6 +12,7 @@ export * from "./llm-connections.js";
 export * from "./orgs.js";
 export { hashPassword, verifyPassword } from "./passwords.js";
 export * from "./projects.js";
+export * from "./saved-views.js";
 export * from "./score-configs.js";
 export { decryptSecret, encryptSecret } from "./secret-box.js";
 export * from "./users.js";
