@@ -8,6 +8,7 @@ import {
 import { parseEnv, QueueName } from "@spanlens/core";
 import { createConsumer } from "@spanlens/queue";
 import { z } from "zod";
+import { createTraceEvaluationScheduler, evaluatorRunProcessor, traceEvaluationProcessor } from "./evaluators/index.js";
 import { createOtlpIngestProcessor } from "./processors/otlp-ingest-processor.js";
 import type { TConsumerFactory } from "./worker.js";
 
@@ -27,6 +28,10 @@ const ZWorkerEnv = z.object({
    */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  /** A trace is evaluated once no span of it has been stored for this long. */
+  EVALUATION_DEBOUNCE_MS: z.coerce.number().int().nonnegative().default(30_000),
+  /** Evaluator runs processed at once (LLM judges mostly wait on the network). */
+  EVALUATION_CONCURRENCY: z.coerce.number().int().positive().default(8),
 });
 
 /** The consumers this worker runs, one per queue contract. */
@@ -44,10 +49,18 @@ export function defaultConsumers(): TConsumerFactory[] {
   };
   return [
     () =>
-      createConsumer(QueueName.OtlpIngest, createOtlpIngestProcessor(writers), {
-        concurrency: env.WORKER_INGEST_CONCURRENCY,
-        lockDuration: env.WORKER_LOCK_DURATION_MS,
-        stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
-      }),
+      createConsumer(
+        QueueName.OtlpIngest,
+        createOtlpIngestProcessor(writers, {
+          onTracesStored: createTraceEvaluationScheduler({ delayMs: env.EVALUATION_DEBOUNCE_MS }),
+        }),
+        {
+          concurrency: env.WORKER_INGEST_CONCURRENCY,
+          lockDuration: env.WORKER_LOCK_DURATION_MS,
+          stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
+        },
+      ),
+    () => createConsumer(QueueName.TraceEvaluation, traceEvaluationProcessor, { concurrency: 4 }),
+    () => createConsumer(QueueName.EvaluatorRun, evaluatorRunProcessor, { concurrency: env.EVALUATION_CONCURRENCY }),
   ];
 }

@@ -7,6 +7,13 @@ import { z } from "zod";
 export const QueueName = {
   /** One job per accepted OTLP request (never per span); drained by the span writer. */
   OtlpIngest: "otlp-ingest",
+  /**
+   * One delayed job per trace, debounced: every stored batch of the trace's spans pushes
+   * it back, so it runs once the trace has been quiet; it decides which evaluators fire.
+   */
+  TraceEvaluation: "trace-evaluation",
+  /** One job per (evaluator, trace) picked for evaluation; retried with backoff. */
+  EvaluatorRun: "evaluator-run",
 } as const;
 export type TQueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -21,3 +28,18 @@ export const ZOtlpIngestJob = z.object({
   receivedAt: z.number().int(),
 });
 export type TOtlpIngestJob = z.infer<typeof ZOtlpIngestJob>;
+
+export const ZTraceEvaluationJob = z.object({
+  projectId: z.string().min(1),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/),
+});
+export type TTraceEvaluationJob = z.infer<typeof ZTraceEvaluationJob>;
+
+export const ZEvaluatorRunJob = z.object({
+  projectId: z.string().min(1),
+  evaluatorId: z.string().min(1),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/),
+  /** The EvaluatorRun row whose status this job keeps current. */
+  runId: z.string().min(1),
+});
+export type TEvaluatorRunJob = z.infer<typeof ZEvaluatorRunJob>;

@@ -30,7 +30,10 @@ export interface TOtlpIngestWriters {
  * them is in ClickHouse, so BullMQ completes the job after the data is durable. A crash
  * before that leaves the job to be redelivered; rows written twice collapse by key.
  */
-export function createOtlpIngestProcessor(writers: TOtlpIngestWriters) {
+export function createOtlpIngestProcessor(
+  writers: TOtlpIngestWriters,
+  hooks: { onTracesStored?: (projectId: string, traceIds: string[]) => Promise<void> } = {},
+) {
   return async function otlpIngestProcessor(bullJob: Job): Promise<{ spans: number; scores: number }> {
     const parsed = ZOtlpIngestJob.safeParse(bullJob.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
@@ -50,6 +53,9 @@ export function createOtlpIngestProcessor(writers: TOtlpIngestWriters) {
       writers.ingestRequests.write([requestRow]),
     ]);
     log.debug({ requestId: job.requestId, spans: spanRows.length, scores: scoreRows.length }, "stored");
+    if (hooks.onTracesStored && spanRows.length > 0) {
+      await hooks.onTracesStored(job.projectId, [...new Set(spanRows.map((row) => row.trace_id))]);
+    }
     return { spans: spanRows.length, scores: scoreRows.length };
   };
 }

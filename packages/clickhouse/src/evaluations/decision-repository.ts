@@ -71,3 +71,19 @@ export async function explainEvaluator(
     .reduce((sum, row) => sum + row.traces, 0);
   return { seen, matched: seen - filteredOut, decisions };
 }
+
+/** The trace's name as lists show it (a name set for the trace, else the root span's). */
+export async function findTraceName(
+  client: ClickHouseClient,
+  projectId: string,
+  traceId: string,
+): Promise<string | null> {
+  const result = await client.query({
+    query: `SELECT coalesce(anyLast(trace_name), anyLast(root_name)) AS name FROM traces
+            WHERE project_id = {projectId:String} AND trace_id = {traceId:String}`,
+    query_params: { projectId, traceId },
+    format: "JSONEachRow",
+  });
+  const [row] = await result.json<{ name: string | null }>();
+  return row?.name ?? null;
+}
