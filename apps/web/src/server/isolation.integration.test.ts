@@ -129,6 +129,21 @@ const procedureCases: Record<string, TProcedureCase> = {
   "apiKey.create": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, name: "matrix" }) },
   "apiKey.revoke": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, apiKeyId: t.apiKeyId }) },
   "trace.recent": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "trace.list": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, query: {} }) },
+  "trace.tree": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, traceId: t.traceId }) },
+  "trace.span": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, traceId: t.traceId, spanId: t.traceId.slice(0, 16) }),
+  },
+  "savedView.list": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "savedView.save": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, name: "matrix view", query: "status=error" }),
+  },
+  "savedView.delete": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, viewId: "missing" }) },
+  "session.list": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "session.turns": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, sessionId: "matrix" }) },
+  "user.list": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
 };
 
 interface TRouteCase {
@@ -165,6 +180,14 @@ const routeCases: Record<string, TRouteCase> = {
     params: (t) => ({ traceId: t.traceId }),
     crossTenant: { kind: "not-found" },
   },
+  "GET /traces/{traceId}/tree": {
+    params: (t) => ({ traceId: t.traceId }),
+    crossTenant: { kind: "not-found" },
+  },
+  "GET /traces/{traceId}/spans/{spanId}": {
+    params: (t) => ({ traceId: t.traceId, spanId: t.traceId.slice(0, 16) }),
+    crossTenant: { kind: "not-found" },
+  },
 };
 
 const TENANCY_MESSAGES = ["Project not found", "Organization not found"];
@@ -186,7 +209,8 @@ async function insertTrace(projectId: string): Promise<string> {
   const now = BigInt(Date.now()) * 1_000_000n;
   const span = normalizeSpan({
     traceId,
-    spanId: randomHex(8),
+    // Derived from the trace id so span-level cases can name it.
+    spanId: traceId.slice(0, 16),
     parentSpanId: null,
     name: "matrix root",
     kind: 2,

@@ -6,7 +6,7 @@ import {
   deleteScoreRoute,
   listScoresRoute,
 } from "../../features/scores/server";
-import { getTraceRoute, listTracesRoute } from "../../features/traces/server";
+import { getSpanRoute, getTraceRoute, getTraceTreeRoute, listTracesRoute } from "../../features/traces/server";
 import type { TPublicApiRoute } from "./with-public-api";
 
 /**
@@ -17,6 +17,8 @@ export const publicApiRoutes: readonly TPublicApiRoute[] = [
   whoamiRoute,
   listTracesRoute,
   getTraceRoute,
+  getTraceTreeRoute,
+  getSpanRoute,
   createScoreRoute,
   createScoresBatchRoute,
   listScoresRoute,

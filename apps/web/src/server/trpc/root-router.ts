@@ -3,7 +3,9 @@ import { auditRouter } from "../../features/audit/server";
 import { accountRouter } from "../../features/auth/server";
 import { orgRouter } from "../../features/orgs/server";
 import { projectRouter } from "../../features/projects/server";
-import { traceRouter } from "../../features/traces/server";
+import { sessionRouter } from "../../features/sessions/server";
+import { savedViewRouter, traceRouter } from "../../features/traces/server";
+import { userRouter } from "../../features/users/server";
 import { createCallerFactory, createTRPCRouter } from "./init";
 
 export const appRouter = createTRPCRouter({
@@ -12,7 +14,10 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   org: orgRouter,
   project: projectRouter,
+  savedView: savedViewRouter,
+  session: sessionRouter,
   trace: traceRouter,
+  user: userRouter,
 });
 
 export type TAppRouter = typeof appRouter;

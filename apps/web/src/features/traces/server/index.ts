@@ -1,2 +1,3 @@
+export { savedViewRouter } from "./saved-view-router";
 export { traceRouter } from "./trace-router";
-export { getTraceRoute, listTracesRoute } from "./trace-routes";
+export { getSpanRoute, getTraceRoute, getTraceTreeRoute, listTracesRoute } from "./trace-routes";

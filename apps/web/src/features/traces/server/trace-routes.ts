@@ -1,25 +1,27 @@
-import { getClickHouse, getTrace, listTraces } from "@spanlens/clickhouse";
+import { getClickHouse, getSpan, getTrace } from "@spanlens/clickhouse";
 import { AppError } from "@spanlens/core";
 import { withPublicApi } from "../../../server/public-api/with-public-api";
-import { ZListTracesQuery, ZListTracesResponse, ZTraceDetail, ZTraceParams } from "./trace-schemas";
-
-const DAY_MS = 24 * 3600 * 1000;
+import { findTraces, findTraceTree } from "./find-traces";
+import {
+  ZListTracesQuery,
+  ZListTracesResponse,
+  ZSpan,
+  ZSpanParams,
+  ZTraceDetail,
+  ZTraceParams,
+  ZTraceTree,
+} from "./trace-schemas";
 
 export const listTracesRoute = withPublicApi(
   {
     method: "GET",
     path: "/traces",
-    summary: "List traces, newest first, with filters and cursor pagination",
+    summary: "List traces with combinable filters, sorting and cursor pagination",
     tags: ["traces"],
     request: { query: ZListTracesQuery },
     response: ZListTracesResponse,
   },
-  async ({ projectId, query }) => {
-    const to = query.to ? new Date(query.to) : new Date();
-    const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
-    if (from >= to) throw new AppError("BAD_REQUEST", "from: must be before `to`");
-    return listTraces(getClickHouse(), { ...query, projectId, from, to });
-  },
+  ({ projectId, query }) => findTraces(projectId, query),
 );
 
 export const getTraceRoute = withPublicApi(
@@ -35,5 +37,33 @@ export const getTraceRoute = withPublicApi(
     const trace = await getTrace(getClickHouse(), projectId, params.traceId);
     if (!trace) throw new AppError("NOT_FOUND", `Trace ${params.traceId} not found in this project`);
     return { traceId: params.traceId, ...trace };
+  },
+);
+
+export const getTraceTreeRoute = withPublicApi(
+  {
+    method: "GET",
+    path: "/traces/{traceId}/tree",
+    summary: "A trace's span tree without payloads, with its scores and linked KPI events",
+    tags: ["traces"],
+    request: { params: ZTraceParams },
+    response: ZTraceTree,
+  },
+  ({ projectId, params }) => findTraceTree(projectId, params.traceId),
+);
+
+export const getSpanRoute = withPublicApi(
+  {
+    method: "GET",
+    path: "/traces/{traceId}/spans/{spanId}",
+    summary: "One span with its payload (messages, documents, prompt, usage, error, attributes)",
+    tags: ["traces"],
+    request: { params: ZSpanParams },
+    response: ZSpan,
+  },
+  async ({ projectId, params }) => {
+    const span = await getSpan(getClickHouse(), projectId, params.traceId, params.spanId);
+    if (!span) throw new AppError("NOT_FOUND", `Span ${params.spanId} not found in trace ${params.traceId}`);
+    return span;
   },
 );

@@ -2,30 +2,7 @@ import { z } from "zod";
 
 const ZHexTraceId = z.string().regex(/^[0-9a-f]{32}$/, "expected 32 lowercase hex characters");
 
-export const ZListTracesQuery = z.object({
-  from: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .meta({ description: "ISO 8601 start of the window (default: 24 h before `to`)" }),
-  to: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .meta({ description: "ISO 8601 end of the window, exclusive (default: now)" }),
-  name: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: "Trace name (the root span's, or the name a span set for the trace)" }),
-  tags: z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((value) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]))
-    .meta({ description: "Repeatable; every tag must be on the trace (e.g. `domain:hr`)" }),
-  userId: z.string().min(1).optional(),
-  sessionId: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().min(1).optional().meta({ description: "`nextCursor` from the previous page" }),
-});
+export { ZTraceListQuery as ZListTracesQuery } from "../lib/trace-filter-query";
 
 export const ZTraceSummary = z
   .object({
@@ -44,6 +21,9 @@ export const ZTraceSummary = z
     release: z.string().nullable(),
     tags: z.array(z.string()),
     models: z.array(z.string()),
+    scores: z
+      .array(z.object({ name: z.string(), average: z.number().nullable(), count: z.number().int() }))
+      .meta({ description: "Per score name: the average of the trace's scores and how many there are" }),
   })
   .meta({ id: "TraceSummary" });
 
@@ -149,3 +129,62 @@ export const ZScore = z
 export const ZTraceDetail = z
   .object({ traceId: z.string(), spans: z.array(ZSpan), scores: z.array(ZScore) })
   .meta({ id: "TraceDetail" });
+
+export const ZSpanParams = z.object({
+  traceId: ZHexTraceId,
+  spanId: z.string().regex(/^[0-9a-f]{16}$/, "expected 16 lowercase hex characters"),
+});
+
+export const ZSpanNode = z
+  .object({
+    spanId: z.string(),
+    parentSpanId: z.string().nullable(),
+    name: z.string(),
+    kind: z.string(),
+    startTime: z.string(),
+    endTime: z.string(),
+    durationMs: z.number(),
+    model: z.string().nullable(),
+    totalTokens: z.number(),
+    costTotal: z.number(),
+    isError: z.boolean(),
+    errorType: z.string().nullable(),
+  })
+  .meta({ id: "SpanNode" });
+
+export const ZTraceHeader = z.object({
+  name: z.string(),
+  startTime: z.string(),
+  endTime: z.string(),
+  durationMs: z.number(),
+  spanCount: z.number().int(),
+  errorCount: z.number().int(),
+  totalTokens: z.number(),
+  totalCost: z.number(),
+  sessionId: z.string().nullable(),
+  userId: z.string().nullable(),
+  environment: z.string().nullable(),
+  release: z.string().nullable(),
+  tags: z.array(z.string()),
+});
+
+export const ZKpiEvent = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    value: z.number(),
+    sessionId: z.string().nullable(),
+    userId: z.string().nullable(),
+    timestamp: z.string(),
+  })
+  .meta({ id: "KpiEvent" });
+
+export const ZTraceTree = z
+  .object({
+    traceId: z.string(),
+    trace: ZTraceHeader,
+    spans: z.array(ZSpanNode).meta({ description: "Every span without payloads; fetch one span for its payload" }),
+    scores: z.array(ZScore),
+    kpiEvents: z.array(ZKpiEvent).meta({ description: "KPI events linked to the trace or its session" }),
+  })
+  .meta({ id: "TraceTree" });

@@ -1,0 +1,1 @@
+export { sessionRouter } from "./session-router";
