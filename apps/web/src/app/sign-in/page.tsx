@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Suspense } from "react";
-import { SignInForm } from "../../features/auth";
+import { OAuthButtons, SignInForm } from "../../features/auth";
+import { getEnabledOAuthProviders } from "../../features/auth/server";
 import { getSessionUser } from "../../server/auth";
 
 export const dynamic = "force-dynamic";
@@ -18,6 +19,7 @@ export default async function SignInPage() {
           <h1 className="text-xl font-semibold">Sign in</h1>
         </div>
         <Suspense>
+          <OAuthButtons providers={getEnabledOAuthProviders()} />
           <SignInForm />
         </Suspense>
       </div>

@@ -1,19 +1,10 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
-
-/** Only same-site paths are followed after sign-in, so the form cannot become an open redirect. */
-function safeCallbackPath(callbackUrl: string | null): string {
-  if (!callbackUrl) return "/";
-  try {
-    const url = new URL(callbackUrl, window.location.origin);
-    return url.origin === window.location.origin ? `${url.pathname}${url.search}` : "/";
-  } catch {
-    return "/";
-  }
-}
+import { safeCallbackPath } from "../lib/safe-callback-path";
 
 export function SignInForm() {
   const router = useRouter();
@@ -33,7 +24,8 @@ export function SignInForm() {
         redirect: false,
       });
       if (!result?.ok) {
-        setErrorMessage("Invalid email or password");
+        // Rate limits come back as their own message; every other failure reads the same.
+        setErrorMessage(result?.error?.startsWith("Too many attempts") ? result.error : "Invalid email or password");
         setIsSubmitting(false);
         return;
       }
@@ -82,6 +74,20 @@ export function SignInForm() {
       >
         {isSubmitting ? "Signing in…" : "Sign in"}
       </button>
+      <p className="text-center text-sm text-neutral-600">
+        New to Spanlens?{" "}
+        <Link
+          href={
+            searchParams.get("callbackUrl")
+              ? `/sign-up?callbackUrl=${encodeURIComponent(searchParams.get("callbackUrl") ?? "/")}`
+              : "/sign-up"
+          }
+          data-testid="sign-up-link"
+          className="font-medium text-neutral-900 underline"
+        >
+          Create an account
+        </Link>
+      </p>
     </form>
   );
 }

@@ -1,1 +1,2 @@
+export { findOrgOrNotFound } from "./find-org";
 export { orgRouter } from "./org-router";

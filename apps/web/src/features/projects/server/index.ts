@@ -1,2 +1,3 @@
-export { getOtlpTracesEndpoint } from "./otlp-endpoint";
+export { findProjectOrNotFound } from "./find-project";
+export { getAppBaseUrl, getOtlpTracesEndpoint } from "./otlp-endpoint";
 export { projectRouter } from "./project-router";

@@ -13,3 +13,13 @@ export async function getOtlpTracesEndpoint(): Promise<string> {
   const protocol = requestHeaders.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "http";
   return `${protocol}://${host}/v1/traces`;
 }
+
+/** The origin users reach this app on (the SDK's SPANLENS_BASE_URL), from the request's host. */
+export async function getAppBaseUrl(): Promise<string> {
+  const configured = getWebEnv().NEXTAUTH_URL;
+  if (configured) return configured.replace(/\/+$/, "");
+  const requestHeaders = await headers();
+  const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost:3000";
+  const protocol = requestHeaders.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "http";
+  return `${protocol}://${host}`;
+}

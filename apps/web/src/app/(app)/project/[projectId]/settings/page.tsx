@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ApiKeysPanel } from "../../../../../features/api-keys";
+import { ProjectGeneralSettings } from "../../../../../features/projects";
+import { findProjectOrNotFound, getAppBaseUrl, getOtlpTracesEndpoint } from "../../../../../features/projects/server";
+
+export const metadata: Metadata = { title: "Project settings" };
+
+export default async function ProjectSettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const [project, otlpTracesEndpoint, appBaseUrl] = await Promise.all([
+    findProjectOrNotFound(projectId),
+    getOtlpTracesEndpoint(),
+    getAppBaseUrl(),
+  ]);
+  return (
+    <div className="flex flex-col gap-10">
+      <div className="flex flex-col gap-1">
+        <span className="text-sm text-neutral-500">{project.orgName}</span>
+        <h1 className="text-2xl font-semibold tracking-tight" data-testid="settings-project-name">
+          {project.name} settings
+        </h1>
+      </div>
+      <section className="flex flex-col gap-3" aria-labelledby="api-keys-heading">
+        <h2 id="api-keys-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
+          API keys
+        </h2>
+        <p className="text-sm text-neutral-600">
+          Send traces with <code className="font-mono">Authorization: Bearer sk-sl-…</code> or HTTP Basic{" "}
+          <code className="font-mono">pk-sl-…:sk-sl-…</code> to <code className="font-mono">{otlpTracesEndpoint}</code>.
+        </p>
+        <ApiKeysPanel
+          projectId={project.id}
+          canWrite={project.role !== "VIEWER"}
+          otlpTracesEndpoint={otlpTracesEndpoint}
+          appBaseUrl={appBaseUrl}
+        />
+      </section>
+      <section className="flex flex-col gap-3" aria-labelledby="members-heading">
+        <h2 id="members-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
+          Members
+        </h2>
+        <p className="text-sm text-neutral-600">
+          Everyone in {project.orgName} can open this project, with their organization role.{" "}
+          <Link
+            href={`/orgs/${project.orgId}/members`}
+            className="font-medium text-neutral-900 underline"
+            data-testid="manage-members"
+          >
+            Manage members and invites
+          </Link>
+        </p>
+      </section>
+      <section className="flex flex-col gap-3" aria-labelledby="general-heading">
+        <h2 id="general-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
+          General
+        </h2>
+        <ProjectGeneralSettings project={project} />
+      </section>
+    </div>
+  );
+}

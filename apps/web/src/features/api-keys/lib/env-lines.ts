@@ -1,0 +1,24 @@
+/**
+ * The exact environment lines for a new key. OTLP exporters take the base endpoint and
+ * append `/v1/traces` themselves; header values are percent-encoded per the OTel spec,
+ * so the space after `Bearer` is `%20`.
+ */
+export function buildEnvLines(input: {
+  otlpTracesEndpoint: string;
+  appBaseUrl: string;
+  publicKey: string;
+  secretKey: string;
+}): { otel: string; sdk: string } {
+  const otlpBase = input.otlpTracesEndpoint.replace(/\/v1\/traces$/, "");
+  return {
+    otel: [
+      `OTEL_EXPORTER_OTLP_ENDPOINT=${otlpBase}`,
+      `OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20${input.secretKey}`,
+    ].join("\n"),
+    sdk: [
+      `SPANLENS_BASE_URL=${input.appBaseUrl}`,
+      `SPANLENS_PUBLIC_KEY=${input.publicKey}`,
+      `SPANLENS_SECRET_KEY=${input.secretKey}`,
+    ].join("\n"),
+  };
+}

@@ -1,0 +1,6 @@
+export { AcceptInvite } from "./components/accept-invite";
+export { CreateOrgForm } from "./components/create-org-form";
+export { OrgMembers } from "./components/org-members";
+export { OrgProjects } from "./components/org-projects";
+export { OrgSwitcher } from "./components/org-switcher";
+export { isOrgAdmin, type TOrgDto, type TRole, ZOrgDto } from "./lib/org-dto";
