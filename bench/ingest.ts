@@ -1,53 +1,46 @@
 /**
- * Ingest benchmark: (a) ClickHouse insert ceiling with the worker's row mapping and batch size,
- * (b) end-to-end OTLP → BullMQ → worker → ClickHouse throughput at fixed concurrency,
- * (c) ingest latency at half the end-to-end rate. Everything runs in this one process.
+ * Ingest benchmark, all measured in one run on this machine:
+ *  (a) the ClickHouse insert ceiling: the worker's own rows (real payloads → decode →
+ *      normalize → map), inserted with the same client and batch size;
+ *  (b) end-to-end OTLP → BullMQ → worker → ClickHouse throughput, closed loop;
+ *  (c) ingest latency and time-to-queryable at half of (b)'s rate, open loop;
+ *  (d) a sustained closed-loop run (default 5 minutes) with throughput per window.
+ * The pipeline (receiver, worker, embedded ClickHouse) runs in this process, as in
+ * all-in-one mode; the load generator is a separate process (bench/ingest-load.ts).
  *
  * Run from the repository root: `pnpm bench:ingest` (needs DATABASE_URL and REDIS_URL).
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { gunzipSync, gzipSync } from "node:zlib";
-import { createTraceSpans, toProtobufBody } from "../apps/all-in-one/test/otlp-payloads.js";
-import { getClickHouse, startPipeline, type TPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
+import { type ChildProcess, fork } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { availableParallelism, loadavg } from "node:os";
+import path from "node:path";
+import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
 import { type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
-import { normalizeSpan } from "../packages/core/src/index.js";
+import { normalizeSpan, QueueName } from "../packages/core/src/index.js";
 import { decodeTraces } from "../packages/otlp/src/index.js";
+import { getQueue } from "../packages/queue/src/index.js";
+import { buildTemplate, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
+import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
 
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
+  return Number.isFinite(value) && value >= 0 && process.env[name] !== "" && process.env[name] !== undefined
+    ? value
+    : fallback;
 };
 
-const SPANS_PER_REQUEST = 10;
 const DURATION_S = envNumber("BENCH_DURATION_S", 30);
 const HALF_LOAD_DURATION_S = envNumber("BENCH_HALF_LOAD_DURATION_S", 20);
+const SUSTAINED_S = envNumber("BENCH_SUSTAINED_S", 300);
+const SUSTAINED_WINDOW_S = 30;
 const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 32);
-const POOL_REQUESTS = envNumber("BENCH_POOL_REQUESTS", 8000);
-const HALF_LOAD_POOL_REQUESTS = envNumber("BENCH_HALF_LOAD_POOL_REQUESTS", 2000);
 const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
 const CEILING_ROUNDS = envNumber("BENCH_CEILING_ROUNDS", 4);
 const BATCH_ROWS = envNumber("WORKER_BATCH_MAX_ROWS", 20_000);
-const LAG_SAMPLE_EVERY = 25;
-const QUERYABLE_TIMEOUT_MS = 120_000;
+const QUERYABLE_TIMEOUT_MS = 180_000;
 
-interface TBody {
-  gz: Buffer;
-  rawBytes: number;
-  traceId: string;
-}
-
-interface TLoadResult {
-  sentRequests: number;
-  okRequests: number;
-  failedByStatus: Record<string, number>;
-  latenciesMs: number[];
-  startedAt: number;
-  endedAt: number;
-  lagsMs: number[];
-  lagSamplesMissing: number;
-  allQueryableAt: number;
-  maxRssBytes: number;
-}
+type TDone = Extract<TLoadMessage, { type: "done" }>;
+type TPipelineTarget = { baseUrl: string; secretKey: string; projectId: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
@@ -66,37 +59,22 @@ const latencySummary = (values: number[]) => ({
   max: round(percentile(values, 100)),
 });
 
-// Random base64 text: compresses like real text rather than like a repeated character.
-const noise = randomBytes(48_000).toString("base64");
-function randomText(length: number): string {
-  const start = Math.floor(Math.random() * (noise.length - length));
-  return noise.slice(start, start + length);
-}
-
-/** One request of 10 SDK spans; size class per request: 60% ~400 B, 35% ~3 KB, 5% ~30 KB per span. */
-function buildBody(): TBody {
-  const draw = Math.random();
-  const padding = draw < 0.6 ? 250 : draw < 0.95 ? 2850 : 29_850;
-  const spans = createTraceSpans(SPANS_PER_REQUEST, padding);
-  for (const span of spans) {
-    const attributes = span.attributes as Record<string, unknown>;
-    attributes["app.padding"] = randomText(padding);
-  }
-  const raw = toProtobufBody(spans);
-  const traceId = spans[0]?.spanContext().traceId;
-  if (!traceId) throw new Error("no spans built");
-  return { gz: gzipSync(raw), rawBytes: raw.byteLength, traceId };
-}
-
-function createRssSampler() {
-  let max = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    max = Math.max(max, process.memoryUsage().rss);
-  }, 1000);
+/** This process's memory: the receiver, the worker and embedded ClickHouse together. */
+function createMemorySampler() {
+  const max = { rss: 0, heapUsed: 0, external: 0 };
+  const sample = () => {
+    const usage = process.memoryUsage();
+    max.rss = Math.max(max.rss, usage.rss);
+    max.heapUsed = Math.max(max.heapUsed, usage.heapUsed);
+    max.external = Math.max(max.external, usage.external);
+  };
+  sample();
+  const timer = setInterval(sample, 1000);
   return {
-    stop: () => {
+    stop() {
       clearInterval(timer);
-      return Math.max(max, process.memoryUsage().rss);
+      sample();
+      return { maxRssMiB: mib(max.rss), maxJsHeapUsedMiB: mib(max.heapUsed), maxExternalMiB: mib(max.external) };
     },
   };
 }
@@ -122,14 +100,16 @@ async function findTraces(projectId: string, traceIds: string[]): Promise<Set<st
 }
 
 /** (a) Rows straight into ClickHouse, same mapping, client and batch size as the worker. */
-async function measureCeiling(pool: TBody[]) {
-  const bodies = pool.slice(-CEILING_REQUESTS);
+async function measureCeiling() {
+  const templates = Array.from({ length: Math.min(CEILING_REQUESTS, 400) }, buildTemplate);
+  const bodies = Array.from(
+    { length: CEILING_REQUESTS },
+    (_, index) => withFreshIds(templates[index % templates.length] ?? buildTemplate()).raw,
+  );
   const mapStart = performance.now();
   const template: TSpanRow[] = [];
   for (const body of bodies) {
-    for (const span of decodeTraces(gunzipSync(body.gz), "protobuf").spans) {
-      template.push(toSpanRow("ceiling", normalizeSpan(span)));
-    }
+    for (const span of decodeTraces(body, "protobuf").spans) template.push(toSpanRow("ceiling", normalizeSpan(span)));
   }
   const mapMs = performance.now() - mapStart;
   let insertMs = 0;
@@ -154,61 +134,53 @@ async function measureCeiling(pool: TBody[]) {
   };
 }
 
-interface TSender {
-  send(body: TBody): Promise<void>;
-  result: Pick<TLoadResult, "sentRequests" | "okRequests" | "failedByStatus" | "latenciesMs">;
-  acked: { traceId: string; ackAt: number }[];
+/** The load generator process; resolves once its request templates are built. */
+async function startLoadGenerator(): Promise<{ child: ChildProcess; ready: Extract<TLoadMessage, { type: "ready" }> }> {
+  const child = fork(path.join(import.meta.dirname, "ingest-load.ts"), {
+    execArgv: ["--conditions=@spanlens/source", "--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ready = await new Promise<Extract<TLoadMessage, { type: "ready" }>>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`load generator exited with ${code}`)));
+    child.on("message", (message: TLoadMessage) => {
+      if (message.type === "ready") resolve(message);
+    });
+  });
+  return { child, ready };
 }
 
-function createSender(pipeline: { baseUrl: string; secretKey: string }): TSender {
-  const url = `${pipeline.baseUrl}/v1/traces`;
-  const headers = {
-    "content-type": "application/x-protobuf",
-    "content-encoding": "gzip",
-    authorization: `Bearer ${pipeline.secretKey}`,
-  };
-  const result = { sentRequests: 0, okRequests: 0, failedByStatus: {} as Record<string, number>, latenciesMs: [] };
-  const latencies: number[] = result.latenciesMs;
-  const acked: TSender["acked"] = [];
-  return {
-    result,
-    acked,
-    async send(body) {
-      result.sentRequests += 1;
-      const start = performance.now();
-      let status = "network-error";
-      try {
-        const response = await fetch(url, { method: "POST", headers, body: body.gz });
-        await response.arrayBuffer();
-        status = String(response.status);
-      } catch {
-        // counted below
-      }
-      latencies.push(performance.now() - start);
-      if (status === "200") {
-        result.okRequests += 1;
-        if (result.okRequests % LAG_SAMPLE_EVERY === 0) acked.push({ traceId: body.traceId, ackAt: Date.now() });
-      } else {
-        result.failedByStatus[status] = (result.failedByStatus[status] ?? 0) + 1;
-      }
-    },
-  };
-}
-
-/** Polls sampled trace ids while load runs and afterwards; returns ingest-to-queryable lags. */
-function createLagTracker(projectId: string, acked: TSender["acked"]) {
+/**
+ * Runs one load phase: the generator sends, this process times sampled traces to
+ * queryable, samples memory and queue depth, and records queryable spans per window.
+ */
+async function runPhase(generator: ChildProcess, target: TPipelineTarget, command: TLoadCommand, windowS = 0) {
   const lags: number[] = [];
-  let checked = 0;
-  let stopped = false;
   const pending = new Map<string, number>();
-  const loop = (async () => {
+  const memory = createMemorySampler();
+  const windows: { atS: number; queryableSpansPerSecond: number; ackedSpansPerSecond: number }[] = [];
+  let maxQueueDepth = 0;
+  let acked = 0;
+  let stopped = false;
+
+  const onMessage = (message: TLoadMessage) => {
+    if (message.type === "sample") pending.set(message.traceId, message.ackAt);
+    if (message.type === "progress") acked = message.okRequests;
+  };
+  generator.on("message", onMessage);
+  const done = new Promise<TDone>((resolve) => {
+    const onDone = (message: TLoadMessage) => {
+      if (message.type !== "done") return;
+      generator.off("message", onDone);
+      resolve(message);
+    };
+    generator.on("message", onDone);
+  });
+
+  const phaseStart = Date.now();
+  const lagLoop = (async () => {
     while (!stopped) {
-      for (; checked < acked.length; checked += 1) {
-        const sample = acked[checked];
-        if (sample) pending.set(sample.traceId, sample.ackAt);
-      }
       if (pending.size > 0) {
-        const found = await findTraces(projectId, [...pending.keys()]);
+        const found = await findTraces(target.projectId, [...pending.keys()]);
         const now = Date.now();
         for (const traceId of found) {
           const ackAt = pending.get(traceId);
@@ -216,105 +188,71 @@ function createLagTracker(projectId: string, acked: TSender["acked"]) {
           pending.delete(traceId);
         }
       }
+      maxQueueDepth = Math.max(maxQueueDepth, await getQueue(QueueName.OtlpIngest).getWaitingCount());
       await sleep(250);
     }
   })();
-  return {
-    async stop() {
-      stopped = true;
-      await loop;
-      return { lags, missing: pending.size };
-    },
-  };
-}
+  const windowLoop = (async () => {
+    if (windowS <= 0) return;
+    let lastCount = 0;
+    let lastAcked = 0;
+    let lastAt = phaseStart;
+    while (!stopped) {
+      await sleep(windowS * 1000);
+      if (stopped) break;
+      const count = await countSpans(target.projectId);
+      const now = Date.now();
+      const seconds = (now - lastAt) / 1000;
+      windows.push({
+        atS: Math.round((now - phaseStart) / 1000),
+        queryableSpansPerSecond: Math.round((count - lastCount) / seconds),
+        ackedSpansPerSecond: Math.round(((acked - lastAcked) * SPANS_PER_REQUEST) / seconds),
+      });
+      lastCount = count;
+      lastAcked = acked;
+      lastAt = now;
+    }
+  })();
 
-async function waitAllQueryable(projectId: string, expectedSpans: number): Promise<number> {
+  generator.send(command);
+  const result = await done;
+  const ackedSpans = result.okRequests * SPANS_PER_REQUEST;
   const deadline = Date.now() + QUERYABLE_TIMEOUT_MS;
+  let allQueryableAt = Date.now();
   for (;;) {
-    const count = await countSpans(projectId);
-    if (count >= expectedSpans) return Date.now();
-    if (Date.now() > deadline) throw new Error(`only ${count}/${expectedSpans} spans queryable after timeout`);
+    const count = await countSpans(target.projectId);
+    allQueryableAt = Date.now();
+    if (count >= ackedSpans) break;
+    if (allQueryableAt > deadline) throw new Error(`only ${count}/${ackedSpans} spans queryable after timeout`);
     await sleep(100);
   }
-}
-
-async function runLoad(
-  pipeline: { baseUrl: string; secretKey: string; projectId: string },
-  pool: TBody[],
-  drive: (sender: TSender, next: () => TBody | undefined) => Promise<void>,
-): Promise<TLoadResult> {
-  const sender = createSender(pipeline);
-  const tracker = createLagTracker(pipeline.projectId, sender.acked);
-  const rss = createRssSampler();
-  let cursor = 0;
-  const startedAt = Date.now();
-  await drive(sender, () => pool[cursor++]);
-  const endedAt = Date.now();
-  const allQueryableAt = await waitAllQueryable(pipeline.projectId, sender.result.okRequests * SPANS_PER_REQUEST);
-  // Give the tracker one more pass now that everything is stored.
   await sleep(300);
-  const { lags, missing } = await tracker.stop();
-  pool.splice(0, cursor);
-  return {
-    ...sender.result,
-    startedAt,
-    endedAt,
-    lagsMs: lags,
-    lagSamplesMissing: missing,
-    allQueryableAt,
-    maxRssBytes: rss.stop(),
-  };
-}
+  stopped = true;
+  await Promise.all([lagLoop, windowLoop]);
+  generator.off("message", onMessage);
 
-/** (b) Closed loop: `CONCURRENCY` senders, each posting the next body as soon as the last is acknowledged. */
-const closedLoop = (durationS: number) => async (sender: TSender, next: () => TBody | undefined) => {
-  const deadline = Date.now() + durationS * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let body = next(); body && Date.now() < deadline; body = next()) await sender.send(body);
-    }),
-  );
-};
-
-/** (c) Open loop: requests start on a fixed schedule, whether or not earlier ones finished. */
-const openLoop =
-  (requestsPerSecond: number, durationS: number) => async (sender: TSender, next: () => TBody | undefined) => {
-    const start = performance.now();
-    const total = Math.floor(requestsPerSecond * durationS);
-    const inFlight = new Set<Promise<void>>();
-    for (let index = 0; index < total; index += 1) {
-      const body = next();
-      if (!body) break;
-      const wait = start + (index * 1000) / requestsPerSecond - performance.now();
-      if (wait > 0) await sleep(wait);
-      const request = sender.send(body).finally(() => inFlight.delete(request));
-      inFlight.add(request);
-    }
-    await Promise.all(inFlight);
-  };
-
-function summarize(pipeline: TPipeline, result: TLoadResult) {
-  const ackedSpans = result.okRequests * SPANS_PER_REQUEST;
   const sendSeconds = (result.endedAt - result.startedAt) / 1000;
-  const toQueryableSeconds = (result.allQueryableAt - result.startedAt) / 1000;
   return {
-    projectId: pipeline.projectId,
+    projectId: target.projectId,
     sendSeconds: round(sendSeconds, 2),
     requests: result.sentRequests,
     okRequests: result.okRequests,
     failedByStatus: result.failedByStatus,
     ackedSpans,
     ackedSpansPerSecond: Math.round(ackedSpans / sendSeconds),
-    endToEndSpansPerSecond: Math.round(ackedSpans / toQueryableSeconds),
-    drainAfterSendEndMs: result.allQueryableAt - result.endedAt,
+    endToEndSpansPerSecond: Math.round(ackedSpans / ((allQueryableAt - result.startedAt) / 1000)),
+    drainAfterSendEndMs: allQueryableAt - result.endedAt,
+    maxQueueDepthRequests: maxQueueDepth,
     ingestLatencyMs: latencySummary(result.latenciesMs),
     ingestToQueryableLagMs: {
-      samples: result.lagsMs.length,
-      missing: result.lagSamplesMissing,
+      samples: lags.length,
+      missing: pending.size,
       pollIntervalMs: 250,
-      ...latencySummary(result.lagsMs),
+      ...latencySummary(lags),
     },
-    maxRssMiB: mib(result.maxRssBytes),
+    pipelineProcess: memory.stop(),
+    loadGeneratorMaxRssMiB: mib(result.maxRssBytes),
+    ...(windows.length > 0 ? { windows } : {}),
   };
 }
 
@@ -326,58 +264,69 @@ async function main() {
   // The harness defaults to 50 ms for tests; benchmark the production default.
   process.env.WORKER_BATCH_MAX_WAIT_MS ??= "250";
 
-  const rssAtStart = process.memoryUsage().rss;
-  const poolStart = performance.now();
-  const pool = Array.from({ length: POOL_REQUESTS }, buildBody);
-  const halfLoadPool = Array.from({ length: HALF_LOAD_POOL_REQUESTS }, buildBody);
-  const poolBytes = pool.reduce((sum, body) => sum + body.gz.byteLength, 0);
-  const rawBytes = pool.reduce((sum, body) => sum + body.rawBytes, 0);
-  const poolInfo = {
-    requests: pool.length,
-    halfLoadRequests: halfLoadPool.length,
-    spansPerRequest: SPANS_PER_REQUEST,
-    buildSeconds: round((performance.now() - poolStart) / 1000, 1),
-    gzipMiB: mib(poolBytes),
-    meanGzipBytesPerRequest: Math.round(poolBytes / pool.length),
-    meanRawBytesPerSpan: Math.round(rawBytes / pool.length / SPANS_PER_REQUEST),
-  };
-  console.error(`pool built: ${JSON.stringify(poolInfo)}`);
-
+  const { child: generator, ready } = await startLoadGenerator();
+  console.error(`load generator ready: ${JSON.stringify(ready)}`);
   const pipeline = await startPipeline();
   try {
-    const rssAfterStart = process.memoryUsage().rss;
-    const ceiling = await measureCeiling(pool);
+    const ceiling = await measureCeiling();
     console.error(`ceiling: ${JSON.stringify(ceiling)}`);
 
-    const full = summarize(pipeline, await runLoad(pipeline, pool, closedLoop(DURATION_S)));
+    const closed = (target: TPipelineTarget, durationS: number): TLoadCommand => ({
+      type: "closed",
+      baseUrl: target.baseUrl,
+      secretKey: target.secretKey,
+      concurrency: CONCURRENCY,
+      durationS,
+      maxRequests: 0,
+    });
+
+    const full = await runPhase(generator, pipeline, closed(pipeline, DURATION_S));
     console.error(`end-to-end: ${JSON.stringify(full)}`);
 
-    const half = await pipeline.createProject();
+    const halfTarget = { ...pipeline, ...(await pipeline.createProject()) };
     const halfRate = full.endToEndSpansPerSecond / 2 / SPANS_PER_REQUEST;
-    const halfTarget = { ...pipeline, ...half };
-    const halfResult = summarize(
-      halfTarget,
-      await runLoad(halfTarget, halfLoadPool, openLoop(halfRate, HALF_LOAD_DURATION_S)),
-    );
+    const half = await runPhase(generator, halfTarget, {
+      type: "open",
+      baseUrl: halfTarget.baseUrl,
+      secretKey: halfTarget.secretKey,
+      requestsPerSecond: halfRate,
+      durationS: HALF_LOAD_DURATION_S,
+    });
+    console.error(`half load: ${JSON.stringify(half)}`);
+
+    let sustained: Awaited<ReturnType<typeof runPhase>> | null = null;
+    if (SUSTAINED_S > 0) {
+      const sustainedTarget = { ...pipeline, ...(await pipeline.createProject()) };
+      sustained = await runPhase(
+        generator,
+        sustainedTarget,
+        closed(sustainedTarget, SUSTAINED_S),
+        Math.min(SUSTAINED_WINDOW_S, SUSTAINED_S),
+      );
+      console.error(`sustained: ${JSON.stringify(sustained)}`);
+    }
 
     const summary = {
-      machine: { cpus: (await import("node:os")).availableParallelism(), node: process.version },
+      machine: { cpus: availableParallelism(), node: process.version, loadAverage1mAtEnd: round(loadavg()[0] ?? 0, 2) },
       config: {
         durationS: DURATION_S,
         halfLoadDurationS: HALF_LOAD_DURATION_S,
+        sustainedS: SUSTAINED_S,
         concurrency: CONCURRENCY,
+        workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? 256),
         workerBatchMaxRows: BATCH_ROWS,
         workerBatchMaxWaitMs: Number(process.env.WORKER_BATCH_MAX_WAIT_MS),
       },
-      pool: poolInfo,
-      rssMiB: { atStart: mib(rssAtStart), afterPoolAndPipelineStart: mib(rssAfterStart) },
+      requests: { ...ready, spansPerRequest: SPANS_PER_REQUEST },
       ceiling,
       endToEnd: full,
-      halfLoad: { targetSpansPerSecond: Math.round(halfRate * SPANS_PER_REQUEST), ...halfResult },
+      halfLoad: { targetSpansPerSecond: Math.round(halfRate * SPANS_PER_REQUEST), ...half },
+      sustained,
       ratioEndToEndToCeiling: round(full.endToEndSpansPerSecond / ceiling.insertRowsPerSecond, 3),
     };
     console.log(JSON.stringify(summary, null, 2));
   } finally {
+    generator.disconnect();
     await Promise.race([pipeline.stop(), sleep(15_000)]);
   }
 }

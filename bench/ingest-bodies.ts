@@ -1,0 +1,57 @@
+/**
+ * Request bodies for the ingest benchmark: real OpenTelemetry SDK protobuf exports of 10
+ * spans, with the trace and span ids located once so copies can get fresh ids cheaply.
+ */
+import { randomBytes } from "node:crypto";
+import { createTraceSpans, toProtobufBody } from "../apps/all-in-one/test/otlp-payloads.js";
+
+export const SPANS_PER_REQUEST = 10;
+/** Every n-th acknowledged request is reported so its time to queryable can be measured. */
+export const LAG_SAMPLE_EVERY = 25;
+
+export interface TTemplate {
+  raw: Buffer;
+  traceIdOffsets: number[];
+  /** One entry per span of the template: where its id occurs (own id and as a parent). */
+  spanIdOffsets: number[][];
+}
+
+function offsetsOf(haystack: Buffer, needle: Buffer): number[] {
+  const offsets: number[] = [];
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) offsets.push(at);
+  return offsets;
+}
+
+// Random base64 text: compresses like real text rather than like a repeated character.
+const noise = randomBytes(48_000).toString("base64");
+function randomText(length: number): string {
+  const start = Math.floor(Math.random() * (noise.length - length));
+  return noise.slice(start, start + length);
+}
+
+/** One request of 10 SDK spans; size class per request: 60% ~400 B, 35% ~3 KB, 5% ~30 KB per span. */
+export function buildTemplate(): TTemplate {
+  const draw = Math.random();
+  const padding = draw < 0.6 ? 250 : draw < 0.95 ? 2850 : 29_850;
+  const spans = createTraceSpans(SPANS_PER_REQUEST, padding);
+  for (const span of spans) (span.attributes as Record<string, unknown>)["app.padding"] = randomText(padding);
+  const raw = Buffer.from(toProtobufBody(spans));
+  const traceId = spans[0]?.spanContext().traceId ?? "";
+  return {
+    raw,
+    traceIdOffsets: offsetsOf(raw, Buffer.from(traceId, "hex")),
+    spanIdOffsets: spans.map((span) => offsetsOf(raw, Buffer.from(span.spanContext().spanId, "hex"))),
+  };
+}
+
+/** A copy of the template with a new trace id and new span ids (parent links kept). */
+export function withFreshIds(template: TTemplate): { raw: Buffer; traceId: string } {
+  const raw = Buffer.from(template.raw);
+  const traceId = randomBytes(16);
+  for (const offset of template.traceIdOffsets) traceId.copy(raw, offset);
+  for (const offsets of template.spanIdOffsets) {
+    const spanId = randomBytes(8);
+    for (const offset of offsets) spanId.copy(raw, offset);
+  }
+  return { raw, traceId: traceId.toString("hex") };
+}

@@ -1,0 +1,140 @@
+/**
+ * The ingest benchmark's load generator, run as its own process (forked by bench/ingest.ts)
+ * so its CPU and memory are not counted against the pipeline process.
+ *
+ * Request bodies are real OpenTelemetry SDK protobuf exports. A few hundred templates are
+ * built once; each request copies one, writes fresh trace and span ids over the template's
+ * ids (at byte offsets found once per template) and gzips it. That keeps every request
+ * unique for runs of any length without holding gigabytes of bodies; the cost is one
+ * fast gzip (level 1) per request in this process.
+ */
+import { gzipSync } from "node:zlib";
+import { buildTemplate, LAG_SAMPLE_EVERY, SPANS_PER_REQUEST, type TTemplate, withFreshIds } from "./ingest-bodies.js";
+
+export type TLoadCommand =
+  | {
+      type: "closed";
+      baseUrl: string;
+      secretKey: string;
+      concurrency: number;
+      durationS: number;
+      /** Stop after this many requests (0: no limit). */
+      maxRequests: number;
+    }
+  | { type: "open"; baseUrl: string; secretKey: string; requestsPerSecond: number; durationS: number };
+
+export type TLoadMessage =
+  | { type: "ready"; templates: number; meanRawBytesPerSpan: number; meanGzipBytesPerRequest: number }
+  | { type: "sample"; traceId: string; ackAt: number }
+  | { type: "progress"; okRequests: number; at: number }
+  | {
+      type: "done";
+      sentRequests: number;
+      okRequests: number;
+      failedByStatus: Record<string, number>;
+      latenciesMs: number[];
+      startedAt: number;
+      endedAt: number;
+      maxRssBytes: number;
+    };
+
+const templates = Array.from({ length: Number(process.env.BENCH_TEMPLATES ?? 400) }, buildTemplate);
+let nextTemplate = 0;
+
+function nextBody(): { gz: Buffer; traceId: string } {
+  const { raw, traceId } = withFreshIds(templates[nextTemplate++ % templates.length] as TTemplate);
+  return { gz: gzipSync(raw, { level: 1 }), traceId };
+}
+
+const send = (message: TLoadMessage) => process.send?.(message);
+
+async function run(command: TLoadCommand): Promise<void> {
+  const url = `${command.baseUrl}/v1/traces`;
+  const headers = {
+    "content-type": "application/x-protobuf",
+    "content-encoding": "gzip",
+    authorization: `Bearer ${command.secretKey}`,
+  };
+  const failedByStatus: Record<string, number> = {};
+  const latenciesMs: number[] = [];
+  let sentRequests = 0;
+  let okRequests = 0;
+  let maxRssBytes = process.memoryUsage().rss;
+  const progress = setInterval(() => {
+    maxRssBytes = Math.max(maxRssBytes, process.memoryUsage().rss);
+    send({ type: "progress", okRequests, at: Date.now() });
+  }, 1000);
+
+  const post = async () => {
+    const body = nextBody();
+    sentRequests += 1;
+    const start = performance.now();
+    let status = "network-error";
+    try {
+      const response = await fetch(url, { method: "POST", headers, body: body.gz });
+      await response.arrayBuffer();
+      status = String(response.status);
+    } catch {
+      // counted as a network error below
+    }
+    latenciesMs.push(performance.now() - start);
+    if (status === "200") {
+      okRequests += 1;
+      if (okRequests % LAG_SAMPLE_EVERY === 0) send({ type: "sample", traceId: body.traceId, ackAt: Date.now() });
+    } else {
+      failedByStatus[status] = (failedByStatus[status] ?? 0) + 1;
+    }
+  };
+
+  const startedAt = Date.now();
+  const deadline = startedAt + command.durationS * 1000;
+  if (command.type === "closed") {
+    const limit = command.maxRequests > 0 ? command.maxRequests : Number.POSITIVE_INFINITY;
+    await Promise.all(
+      Array.from({ length: command.concurrency }, async () => {
+        while (Date.now() < deadline && sentRequests < limit) await post();
+      }),
+    );
+  } else {
+    const total = Math.floor(command.requestsPerSecond * command.durationS);
+    const inFlight = new Set<Promise<void>>();
+    const start = performance.now();
+    for (let index = 0; index < total; index += 1) {
+      const wait = start + (index * 1000) / command.requestsPerSecond - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const request = post().finally(() => inFlight.delete(request));
+      inFlight.add(request);
+    }
+    await Promise.all(inFlight);
+  }
+  const endedAt = Date.now();
+  clearInterval(progress);
+  send({ type: "progress", okRequests, at: endedAt });
+  send({
+    type: "done",
+    sentRequests,
+    okRequests,
+    failedByStatus,
+    latenciesMs,
+    startedAt,
+    endedAt,
+    maxRssBytes: Math.max(maxRssBytes, process.memoryUsage().rss),
+  });
+}
+
+const rawBytes = templates.reduce((sum, template) => sum + template.raw.byteLength, 0);
+const gzipBytes = templates.reduce((sum, template) => sum + gzipSync(template.raw, { level: 1 }).byteLength, 0);
+send({
+  type: "ready",
+  templates: templates.length,
+  meanRawBytesPerSpan: Math.round(rawBytes / templates.length / SPANS_PER_REQUEST),
+  meanGzipBytesPerRequest: Math.round(gzipBytes / templates.length),
+});
+
+process.on("message", (command: TLoadCommand) => {
+  run(command).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+});
+process.on("disconnect", () => process.exit(0));
