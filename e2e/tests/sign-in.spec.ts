@@ -16,7 +16,8 @@ test("a visitor is sent to sign in, and the demo login opens the demo project wi
   request,
 }, testInfo) => {
   const demo = readDemoCredentials();
-  // The first run sends sample traces through OTLP; wait until the pipeline has stored them.
+  // The first run answers the demo questions with the bundled RAG bot through the SDK and
+  // OTLP (seven questions plus the indexing run); wait until the pipeline has stored them.
   await expect
     .poll(
       async () => {
@@ -27,7 +28,7 @@ test("a visitor is sent to sign in, and the demo login opens the demo project wi
       },
       { timeout: 30_000 },
     )
-    .toBe(5);
+    .toBe(8);
 
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in/);
@@ -41,8 +42,9 @@ test("a visitor is sent to sign in, and the demo login opens the demo project wi
   await page.getByTestId("sign-in-submit").click();
   await expect(page).toHaveURL(new RegExp(`/project/${demo.projectId}`));
   await expect(page.getByTestId("project-name")).toHaveText("RAG Q&A bot");
-  await expect(page.getByTestId("trace-row")).toHaveCount(5);
-  await expect(page.getByTestId("trace-row").filter({ hasText: "domain:hr" })).toHaveCount(2);
+  await expect(page.getByTestId("trace-row")).toHaveCount(8);
+  // Vacation days, the outdated work-from-home answer and the failing leave-balance lookup.
+  await expect(page.getByTestId("trace-row").filter({ hasText: "domain:hr" })).toHaveCount(3);
   await expect(page.getByTestId("trace-row").filter({ hasText: "error" })).toHaveCount(1);
 
   await testInfo.attach("project-page", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { seedDemoAccount } from "@spanlens/db";
+import { seedDemoTraces } from "rag-qa-bot";
 import { z } from "zod";
 
 export const ZDemoCredentials = z.object({
@@ -40,4 +41,23 @@ export async function ensureDemoAccount(
 async function writeCredentials(file: string, credentials: TDemoCredentials): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * First-run sample data: the bundled RAG Q&A bot answers a scripted set of questions
+ * (healthy answers, an outdated chunk, an irrelevant retrieval, a slow step, a failing tool)
+ * through the real SDK and OTLP path, and records feedback and KPI events for some.
+ */
+export async function sendDemoTraces(
+  otlpBaseUrl: string,
+  credentials: TDemoCredentials,
+  onWarning: (message: string) => void,
+): Promise<number> {
+  const results = await seedDemoTraces({
+    baseUrl: otlpBaseUrl,
+    publicKey: credentials.publicKey,
+    secretKey: credentials.secretKey,
+    onWarning,
+  });
+  return results.length;
 }

@@ -13,8 +13,7 @@ import { assertRedisReachable, closeRedis } from "@spanlens/queue";
 import { createWebHandler } from "@spanlens/web";
 import { defaultConsumers, startWorker } from "@spanlens/worker";
 import { z } from "zod";
-import { ensureDemoAccount } from "./demo-seed.js";
-import { sendSampleTraces } from "./sample-traces.js";
+import { ensureDemoAccount, sendDemoTraces } from "./demo-seed.js";
 
 const log = childLogger("all-in-one");
 
@@ -60,9 +59,9 @@ async function main(): Promise<void> {
   const seeded = env.SPANLENS_SEED_DEMO === "1" ? await ensureDemoAccount(dataDir, baseUrl) : null;
   const demo = seeded?.credentials;
   if (seeded?.isNew) {
-    await sendSampleTraces(`http://127.0.0.1:${env.PORT}`, seeded.credentials.secretKey).catch((error: unknown) =>
-      log.warn({ err: error }, "could not send the sample traces"),
-    );
+    await sendDemoTraces(`http://127.0.0.1:${env.PORT}`, seeded.credentials, (message) =>
+      log.warn(`demo seed: ${message}`),
+    ).catch((error: unknown) => log.warn({ err: error }, "could not send the demo traces"));
   }
   const lines = [`Spanlens is running at ${baseUrl}`];
   if (demo)

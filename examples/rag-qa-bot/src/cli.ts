@@ -73,7 +73,9 @@ async function main(): Promise<void> {
     await tracing.handle
       ?.shutdown()
       .catch((error: unknown) =>
-        console.warn(`warning: could not send traces to ${tracing.target}: ${error instanceof Error ? error.message : String(error)}`),
+        console.warn(
+          `warning: could not send traces to ${tracing.target}: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       );
     await model.close();
   }

@@ -17,8 +17,8 @@ const env = (name: string) => process.env[name] || undefined;
  * A traced `openai` client: against `OPENAI_BASE_URL`/`OPENAI_API_KEY` when set, otherwise
  * against the bundled local model served on loopback, through the same client code.
  */
-export async function connectModel(): Promise<TModelConnection> {
-  const apiKey = env("OPENAI_API_KEY");
+export async function connectModel(options: { isOfflineForced?: boolean } = {}): Promise<TModelConnection> {
+  const apiKey = options.isOfflineForced ? undefined : env("OPENAI_API_KEY");
   if (apiKey) {
     const baseURL = env("OPENAI_BASE_URL");
     return {

@@ -30,13 +30,21 @@ export async function seedDemoTraces(options: TSeedOptions): Promise<TDemoResult
     flushOnExit: false,
     scheduledDelayMillis: 200,
   });
-  const model = await connectModel();
+  // Always the bundled model: a first start must not spend tokens on a real endpoint.
+  const model = await connectModel({ isOfflineForced: true });
+  const warned = new Set<string>();
+  const onWarning = (message: string) => {
+    const kind = message.split(":")[0] ?? message;
+    if (warned.has(kind)) return;
+    warned.add(kind);
+    options.onWarning?.(message);
+  };
   try {
     const scores = createScoresClient({ ...connection, maxAttempts: 1 });
     const kpis = createKpiClient({ ...connection, maxAttempts: 1 });
-    const bot = new RagBot({ ...model, scores, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    const bot = new RagBot({ ...model, scores, onWarning });
     await bot.index();
-    return await runDemo(bot, { scores, kpis, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    return await runDemo(bot, { scores, kpis, onWarning });
   } finally {
     await spanlens.shutdown();
     await model.close();
