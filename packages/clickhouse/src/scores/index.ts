@@ -1,2 +1,3 @@
+export * from "./annotation-candidates.js";
 export * from "./low-confidence.js";
 export * from "./score-repository.js";

@@ -1,2 +1,3 @@
+export { scoreRouter, type TScoreConfigDto } from "./score-router";
 export { createScoreRoute, createScoresBatchRoute, deleteScoreRoute, listScoresRoute } from "./score-routes";
 export { createScores } from "./score-service";

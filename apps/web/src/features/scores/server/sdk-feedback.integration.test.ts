@@ -89,6 +89,8 @@ describe("feedback through @spanlens/sdk", () => {
 
   it("surfaces a rejected score as an error naming the field", async () => {
     const scores = createScoresClient({ baseUrl, secretKey: project.secretKey, maxAttempts: 1 });
-    await expect(scores.numeric("latency_rating", Number.NaN, { traceId: randomTraceId() })).rejects.toThrow(/400 value:/);
+    await expect(scores.numeric("latency_rating", Number.NaN, { traceId: randomTraceId() })).rejects.toThrow(
+      /400 value:/,
+    );
   });
 });

@@ -1,0 +1,1 @@
+export { annotationRouter } from "./annotation-router";

@@ -1,0 +1,1 @@
+export { evaluatorRouter, type TEvaluatorDto } from "./evaluator-router";
