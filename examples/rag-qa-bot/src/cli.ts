@@ -44,9 +44,9 @@ async function main(): Promise<void> {
     console.log(
       "(Not tracing: set SPANLENS_BASE_URL and SPANLENS_SECRET_KEY, or run `npm start` at the repository root first.)\n",
     );
-  const connection = tracing.handle ? {} : null;
-  const scores = connection ? createScoresClient() : undefined;
-  const kpis = connection ? createKpiClient() : undefined;
+  // The clients reuse the connection init() resolved.
+  const scores = tracing.handle ? createScoresClient() : undefined;
+  const kpis = tracing.handle ? createKpiClient() : undefined;
   const onWarning = (message: string) => console.warn(`warning: ${message}`);
   const bot = new RagBot({ ...model, ...(scores ? { scores } : {}), onWarning });
   try {
