@@ -13,7 +13,7 @@ export interface TSpanlensConnection {
 const ZConnection = z.object({
   baseUrl: z.url({ error: "baseUrl (or SPANLENS_BASE_URL) must be an http(s) URL" }),
   publicKey: z.string().min(1).optional(),
-  secretKey: z.string().min(1, { error: "secretKey (or SPANLENS_SECRET_KEY) is required" }),
+  secretKey: z.string({ error: "secretKey (or SPANLENS_SECRET_KEY) is required" }).min(1),
 });
 
 export interface TResolvedConnection {
@@ -43,9 +43,10 @@ export function authorizationHeader(publicKey: string | undefined, secretKey: st
 /** Options first, then env vars; throws a message naming the missing or malformed field. */
 export function resolveConnection(options: TSpanlensConnection = {}): TResolvedConnection {
   const parsed = ZConnection.safeParse({
-    baseUrl: options.baseUrl ?? readEnv("SPANLENS_BASE_URL"),
-    publicKey: options.publicKey ?? readEnv("SPANLENS_PUBLIC_KEY"),
-    secretKey: options.secretKey ?? readEnv("SPANLENS_SECRET_KEY"),
+    baseUrl: options.baseUrl || readEnv("SPANLENS_BASE_URL"),
+    // An empty option means "not given", like an empty env var.
+    publicKey: options.publicKey || readEnv("SPANLENS_PUBLIC_KEY"),
+    secretKey: options.secretKey || readEnv("SPANLENS_SECRET_KEY"),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
