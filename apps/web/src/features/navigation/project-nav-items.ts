@@ -10,5 +10,8 @@ export interface TProjectNavItem {
 
 export const PROJECT_NAV_ITEMS: readonly TProjectNavItem[] = [
   { label: "Overview", segment: "" },
+  { label: "Traces", segment: "traces" },
+  { label: "Sessions", segment: "sessions" },
+  { label: "Users", segment: "users" },
   { label: "Settings", segment: "settings" },
 ];

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useTRPC } from "../../../lib/trpc";
 import { TracesEmptyState } from "../../projects/components/traces-empty-state";
 
@@ -53,7 +54,11 @@ export function RecentTraces({ projectId, otlpEndpoint }: { projectId: string; o
               <td className="whitespace-nowrap px-4 py-2 text-neutral-500">
                 {new Date(trace.startTime).toLocaleString()}
               </td>
-              <td className="px-4 py-2 font-medium">{trace.name || trace.traceId.slice(0, 8)}</td>
+              <td className="px-4 py-2 font-medium">
+                <Link className="hover:underline" href={`/project/${projectId}/traces/${trace.traceId}`}>
+                  {trace.name || trace.traceId.slice(0, 8)}
+                </Link>
+              </td>
               <td className="whitespace-nowrap px-4 py-2 tabular-nums">{formatDuration(trace.durationMs)}</td>
               <td className="px-4 py-2 tabular-nums">{trace.spanCount}</td>
               <td className="px-4 py-2 tabular-nums">{trace.totalTokens || "—"}</td>

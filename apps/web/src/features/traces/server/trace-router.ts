@@ -32,9 +32,9 @@ export const traceRouter = createTRPCRouter({
 
   /** The explorer's list: the same query parameters as the public API and the page URL. */
   list: projectProcedure
-    .input(z.object({ query: ZListTracesQuery }))
+    .input(z.object({ query: ZListTracesQuery.omit({ cursor: true }), cursor: z.string().min(1).nullish() }))
     .output(ZListTracesResponse)
-    .query(({ ctx, input }) => findTraces(ctx.project.id, input.query)),
+    .query(({ ctx, input }) => findTraces(ctx.project.id, { ...input.query, cursor: input.cursor ?? undefined })),
 
   tree: projectProcedure
     .input(ZTraceParams)

@@ -1,0 +1,2 @@
+export { SessionTurns } from "./components/session-turns";
+export { SessionsList } from "./components/sessions-list";
