@@ -13,5 +13,8 @@ export const PROJECT_NAV_ITEMS: readonly TProjectNavItem[] = [
   { label: "Traces", segment: "traces" },
   { label: "Sessions", segment: "sessions" },
   { label: "Users", segment: "users" },
+  { label: "Annotation", segment: "annotation" },
+  { label: "Evaluators", segment: "evaluators" },
+  { label: "Scores", segment: "scores" },
   { label: "Settings", segment: "settings" },
 ];

@@ -67,6 +67,21 @@ export const scoreRouter = createTRPCRouter({
       return page.data.reverse();
     }),
 
+  /** The caller's own annotations on a trace (or one span of it), to show what they already gave. */
+  myAnnotations: projectProcedure
+    .input(z.object({ traceId: ZTraceId, spanId: ZSpanId.optional() }))
+    .output(z.array(ZScore))
+    .query(async ({ ctx, input }) => {
+      const page = await listScores(getClickHouse(), {
+        projectId: ctx.project.id,
+        traceId: input.traceId,
+        source: "annotation",
+        author: ctx.user.id,
+        limit: 500,
+      });
+      return page.data.filter((score) => score.spanId === (input.spanId ?? null));
+    }),
+
   /** The reviewer's annotation of a trace or span with one of the project's score configs. */
   annotate: projectWriteProcedure
     .input(

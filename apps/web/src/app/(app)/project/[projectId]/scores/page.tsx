@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { findProjectOrNotFound } from "../../../../../features/projects/server";
+import { EvalSettingsPanel, ScoreConfigsPanel } from "../../../../../features/scores";
+
+export const metadata: Metadata = { title: "Scores" };
+
+export default async function ScoresPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const project = await findProjectOrNotFound(projectId);
+  const canWrite = project.role !== "VIEWER";
+  return (
+    <div className="flex flex-col gap-10">
+      <div className="flex flex-col gap-1">
+        <h1 className="text-2xl font-semibold tracking-tight">Scores</h1>
+        <p className="text-sm text-neutral-600">
+          Score configs validate incoming feedback, annotations and evaluator results by name, and give reviewers their
+          options and shortcut keys.
+        </p>
+      </div>
+      <section className="flex flex-col gap-3" aria-labelledby="score-configs-heading">
+        <h2 id="score-configs-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
+          Score configs
+        </h2>
+        <ScoreConfigsPanel projectId={project.id} canWrite={canWrite} />
+      </section>
+      <section className="flex flex-col gap-3" aria-labelledby="eval-settings-heading">
+        <h2 id="eval-settings-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
+          Evaluation settings
+        </h2>
+        <EvalSettingsPanel projectId={project.id} canWrite={canWrite} />
+      </section>
+    </div>
+  );
+}

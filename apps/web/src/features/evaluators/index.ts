@@ -1,0 +1,2 @@
+export { EvaluatorsPanel } from "./components/evaluators-panel";
+export { LlmConnectionsPanel } from "./components/llm-connections-panel";
