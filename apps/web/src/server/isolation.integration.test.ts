@@ -144,6 +144,81 @@ const procedureCases: Record<string, TProcedureCase> = {
   "session.list": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
   "session.turns": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, sessionId: "matrix" }) },
   "user.list": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "score.configs": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "score.createConfig": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, config: { name: `matrix-${randomUUID()}`, dataType: "BOOLEAN" } }),
+  },
+  "score.setConfigArchived": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, configId: "missing", isArchived: true }),
+  },
+  "score.forTrace": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, traceId: t.traceId }) },
+  "score.myAnnotations": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, traceId: t.traceId }),
+  },
+  "score.annotate": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, traceId: t.traceId, configId: "missing", value: true }),
+  },
+  "score.deleteAnnotation": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, scoreId: "missing" }),
+  },
+  "score.settings": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "score.updateSettings": {
+    scope: { kind: "tenant" },
+    input: (t) => ({
+      projectId: t.projectId,
+      settings: { lowConfidenceRules: [], requireScoreConfig: false, monthlyJudgeBudgetUsd: null },
+    }),
+  },
+  "evaluator.catalog": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "evaluator.list": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "evaluator.save": {
+    scope: { kind: "tenant" },
+    input: (t) => ({
+      projectId: t.projectId,
+      evaluator: { name: "matrix", scoreName: "matrix", config: { type: "latency_budget", maxMs: 1000 } },
+    }),
+  },
+  "evaluator.setEnabled": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, evaluatorId: "missing", isEnabled: false }),
+  },
+  "evaluator.delete": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, evaluatorId: "missing" }) },
+  "evaluator.runs": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "evaluator.explain": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, evaluatorId: "missing" }),
+  },
+  "evaluator.connections": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "evaluator.saveConnection": {
+    scope: { kind: "tenant" },
+    input: (t) => ({
+      projectId: t.projectId,
+      connection: { name: "matrix", baseUrl: "http://127.0.0.1:9/v1", defaultModel: "matrix-model" },
+    }),
+  },
+  "evaluator.deleteConnection": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, connectionId: "missing" }),
+  },
+  "annotation.queues": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "annotation.createQueue": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, queue: { name: "matrix", filter: {}, scoreConfigIds: ["missing"] } }),
+  },
+  "annotation.deleteQueue": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, queueId: "missing" }),
+  },
+  "annotation.items": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, queueId: "missing" }) },
+  "annotation.traceBrief": {
+    scope: { kind: "tenant" },
+    input: (t) => ({ projectId: t.projectId, traceId: t.traceId }),
+  },
 };
 
 interface TRouteCase {
@@ -187,6 +262,56 @@ const routeCases: Record<string, TRouteCase> = {
   "GET /traces/{traceId}/spans/{spanId}": {
     params: (t) => ({ traceId: t.traceId, spanId: t.traceId.slice(0, 16) }),
     crossTenant: { kind: "not-found" },
+  },
+  // Scores and KPI events are stored in the key's project whatever ids they name, so key A
+  // posting "onto" tenant B's trace writes A's own row; the list cases below prove that
+  // row is all A sees (these describes run in registry order: creates before lists).
+  "POST /scores": {
+    body: (t) => ({ id: `matrix-${t.projectId}`, traceId: t.traceId, name: "matrix_feedback", value: 1 }),
+    crossTenant: { kind: "scoped", check: (body) => expect(Object.keys(body as object)).toEqual(["id"]) },
+  },
+  "POST /scores/batch": {
+    body: (t) => ({ scores: [{ sessionId: `matrix-${t.projectId}`, name: "matrix_feedback", value: 0 }] }),
+    crossTenant: {
+      kind: "scoped",
+      check: (body) => expect((body as { ids: string[] }).ids).toHaveLength(1),
+    },
+  },
+  "GET /scores": {
+    query: (t) => ({ traceId: t.traceId }),
+    crossTenant: {
+      kind: "scoped",
+      // Only the score key A itself posted; tenant B's own score on that trace stays invisible.
+      check: (body) => expect((body as { data: unknown[] }).data).toHaveLength(1),
+    },
+  },
+  "DELETE /scores/{scoreId}": {
+    // Score ids are per project: key A deletes the copy it posted under this id, never B's.
+    params: (t) => ({ scoreId: `matrix-${t.projectId}` }),
+    crossTenant: {
+      kind: "scoped",
+      check: (body, f) => expect(body).toEqual({ id: `matrix-${f.b.projectId}`, deleted: true }),
+    },
+  },
+  "POST /kpis": {
+    body: (t) => ({ name: "matrix_kpi", value: 1, traceId: t.traceId }),
+    crossTenant: { kind: "scoped", check: (body) => expect(Object.keys(body as object)).toEqual(["id"]) },
+  },
+  "POST /kpis/batch": {
+    body: (t) => ({ events: [{ name: "matrix_kpi", value: 2, sessionId: `matrix-${t.projectId}` }] }),
+    crossTenant: { kind: "scoped", check: (body) => expect((body as { ids: string[] }).ids).toHaveLength(1) },
+  },
+  "GET /kpis": {
+    query: (t) => ({ traceId: t.traceId }),
+    crossTenant: {
+      kind: "scoped",
+      // Key A sees its own event naming B's trace, and that trace is not found in A's project.
+      check: (body) => {
+        const events = (body as { data: { traceFound: boolean }[] }).data;
+        expect(events).toHaveLength(1);
+        expect(events[0]?.traceFound).toBe(false);
+      },
+    },
   },
 };
 

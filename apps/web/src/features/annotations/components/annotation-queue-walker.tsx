@@ -55,6 +55,13 @@ export function AnnotationQueueWalker({ projectId, queueId }: { projectId: strin
       </p>
     );
   }
+  if (items.data === null) {
+    return (
+      <p role="alert" className="text-sm text-neutral-700">
+        This annotation queue no longer exists. Go back to the queue list to pick another one.
+      </p>
+    );
+  }
   const doneCount = list.filter((item) => item.isDone).length;
   return (
     <div className="flex flex-col gap-4">

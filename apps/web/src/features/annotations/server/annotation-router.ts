@@ -1,5 +1,4 @@
 import { getClickHouse, getTrace, listAnnotationCandidates } from "@spanlens/clickhouse";
-import { AppError } from "@spanlens/core";
 import {
   createAnnotationQueue,
   deleteAnnotationQueue,
@@ -46,18 +45,25 @@ export const annotationRouter = createTRPCRouter({
       return { ok: true as const };
     }),
 
-  /** The queue's traces for the caller, newest first, each marked done once they annotated every config. */
+  /**
+   * The queue's traces for the caller, newest first, each marked done once they annotated
+   * every config; null when the queue does not exist (deleted in another tab).
+   */
   items: projectProcedure
     .input(z.object({ queueId: z.string().min(1) }))
     .output(
-      z.object({
-        queue: ZQueueDto,
-        items: z.array(z.object({ traceId: z.string(), name: z.string(), startTime: z.string(), isDone: z.boolean() })),
-      }),
+      z
+        .object({
+          queue: ZQueueDto,
+          items: z.array(
+            z.object({ traceId: z.string(), name: z.string(), startTime: z.string(), isDone: z.boolean() }),
+          ),
+        })
+        .nullable(),
     )
     .query(async ({ ctx, input }) => {
       const queue = await getAnnotationQueue(ctx.project.id, input.queueId);
-      if (!queue) throw new AppError("NOT_FOUND", "Annotation queue not found");
+      if (!queue) return null;
       const configs = await listScoreConfigs(ctx.project.id, { includeArchived: true });
       const scoreNames = configs
         .filter((config) => queue.scoreConfigIds.includes(config.id))

@@ -124,7 +124,7 @@ export const scoreRouter = createTRPCRouter({
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const [score] = await findScoresByIds(getClickHouse(), ctx.project.id, [input.scoreId]);
-      if (!score || score.source !== "annotation" || score.author !== ctx.user.id) {
+      if (score?.source !== "annotation" || score.author !== ctx.user.id) {
         throw new AppError("NOT_FOUND", "Annotation not found among yours");
       }
       await deleteScore(getClickHouse(), ctx.project.id, input.scoreId);
