@@ -415,6 +415,40 @@ describe("trace list sorting and cursor", () => {
   });
 });
 
+describe("a trace crossing midnight", () => {
+  it("is merged whole and matched by a span that started the next day", async () => {
+    const midnight = Math.floor(NOW / (24 * HOUR)) * 24 * HOUR - 24 * HOUR;
+    await client.insert({
+      table: "spans",
+      values: toRows({
+        project: "proj-midnight",
+        trace: 7,
+        startMs: midnight - 10_000,
+        name: "overnight",
+        spans: [
+          { n: 1, name: "batch", kind: "agent", offsetMs: 0, durationMs: 40_000 },
+          { n: 2, parent: 1, name: "lookup", kind: "tool", offsetMs: 30_000, durationMs: 5_000, error: true },
+        ],
+      }),
+      format: "JSONEachRow",
+    });
+    // The window ends a second after the trace starts, the day before its tool span.
+    const overnight = {
+      projectId: "proj-midnight",
+      from: new Date(midnight - HOUR),
+      to: new Date(midnight - 9_000),
+      limit: 10,
+    };
+    const { data } = await listTraces(client, {
+      ...overnight,
+      kinds: ["tool"],
+      status: "error",
+      minDurationMs: 40_000,
+    });
+    expect(data.map((trace) => [trace.traceId, trace.spanCount, trace.durationMs])).toEqual([[traceId(7), 2, 40_000]]);
+  });
+});
+
 describe("trace detail", () => {
   it("returns the tree without payloads and one span with its payload on demand", async () => {
     const tree = await getTraceTree(client, PROJECT, T.t2);

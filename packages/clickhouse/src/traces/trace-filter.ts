@@ -108,13 +108,14 @@ export function buildTraceFilterSql(filter: TTraceFilter): TTraceFilterSql {
   };
   const where = [
     "project_id = {projectId:String}",
-    // One day of slack before `from` for traces whose spans cross midnight.
-    "day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)})",
+    // A day of slack on each side: a trace whose spans cross midnight has rows on two days,
+    // and every row of a trace that starts in the window must be merged.
+    "day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)}) + 1",
   ];
   const e = TRACE_EXPRESSIONS;
   const having = [`${e.traceStart} >= {from:DateTime64(3)}`, `${e.traceStart} < {to:DateTime64(3)}`];
   const spanScope = `project_id = {projectId:String}
-      AND toDate(start_time) >= toDate({from:DateTime64(3)}) - 1 AND toDate(start_time) <= toDate({to:DateTime64(3)})`;
+      AND toDate(start_time) >= toDate({from:DateTime64(3)}) - 1 AND toDate(start_time) <= toDate({to:DateTime64(3)}) + 1`;
   const spanSubquery = (condition: string) =>
     `trace_id IN (SELECT trace_id FROM spans WHERE ${spanScope} AND ${condition})`;
   const scoreSubquery = (condition: string) =>
