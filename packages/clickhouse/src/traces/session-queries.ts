@@ -56,8 +56,8 @@ const iso = (text: string) => new Date(`${text.replace(" ", "T")}Z`).toISOString
 
 /**
  * Traces of the window grouped by session or user, with feedback counts joined from the
- * scores table. The per-trace step merges the rollup once; the join reads only feedback
- * score names.
+ * scores table. The groups to show are chosen first from cheap per-trace columns; token,
+ * cost and error states (the expensive merges) are then merged only for their traces.
  */
 async function listTraceGroups(
   client: ClickHouseClient,
@@ -68,7 +68,17 @@ async function listTraceGroups(
   const other = groupBy === "session" ? "user_id" : "session_id";
   const result = await client.query({
     query: `
-      WITH per_trace AS (
+      WITH window_traces AS (
+        SELECT trace_id, ${e.traceStart} AS trace_start, ${e.sessionId} AS session_id, ${e.userId} AS user_id
+        FROM traces
+        WHERE project_id = {projectId:String}
+          AND day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)}) + 1
+        GROUP BY trace_id
+        HAVING trace_start >= {from:DateTime64(3)} AND trace_start < {to:DateTime64(3)} AND ${key} IS NOT NULL
+      ), top_groups AS (
+        SELECT ${key} FROM window_traces GROUP BY ${key}
+        ORDER BY ${groupBy === "session" ? "max(trace_start)" : "count()"} DESC, ${key} LIMIT {limit:UInt32}
+      ), per_trace AS (
         SELECT trace_id,
                ${e.traceStart} AS trace_start,
                ${e.sessionId} AS session_id,
@@ -78,9 +88,9 @@ async function listTraceGroups(
                ${e.errorCount} AS errors
         FROM traces
         WHERE project_id = {projectId:String}
-          AND day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)})
+          AND day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)}) + 1
+          AND trace_id IN (SELECT trace_id FROM window_traces WHERE ${key} IN (SELECT ${key} FROM top_groups))
         GROUP BY trace_id
-        HAVING trace_start >= {from:DateTime64(3)} AND trace_start < {to:DateTime64(3)} AND ${key} IS NOT NULL
       ), feedback AS (
         SELECT trace_id,
                countIf(value > 0 OR (value IS NULL AND lower(label) IN ('positive', 'thumbs_up', 'up', 'good'))) AS positive,
@@ -111,6 +121,8 @@ async function listTraceGroups(
       limit: window.limit,
       feedbackNames: [...FEEDBACK_SCORE_NAMES],
     },
+    // As in the trace list: the day range prunes; analysing the trace-id set does not pay.
+    clickhouse_settings: { use_index_for_in_with_subqueries: 0 },
     format: "JSONEachRow",
   });
   return result.json<TGroupRow>();

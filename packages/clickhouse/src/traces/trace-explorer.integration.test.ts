@@ -520,5 +520,9 @@ describe("sessions and users", () => {
       ["u3", 1, 0, 0],
     ]);
     expect(users[0]?.totalCost).toBeCloseTo(0.012);
+    const top = await listUsers(client, { ...window, limit: 1 });
+    expect(top.map((user) => [user.userId, user.traceCount, user.negativeFeedback])).toEqual([["u1", 2, 2]]);
+    const latestSession = await listSessions(client, { ...window, limit: 1 });
+    expect(latestSession.map((session) => [session.sessionId, session.traceCount])).toEqual([["s1", 2]]);
   });
 });
