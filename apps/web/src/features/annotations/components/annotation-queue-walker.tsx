@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTRPC } from "../../../lib/trpc";
 import { AnnotationPanel } from "../../scores";
@@ -12,6 +12,7 @@ import { AnnotationPanel } from "../../scores";
  */
 export function AnnotationQueueWalker({ projectId, queueId }: { projectId: string; queueId: string }) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const items = useQuery(trpc.annotation.items.queryOptions({ projectId, queueId }));
   const [position, setPosition] = useState<number | null>(null);
   const list = items.data?.items ?? [];
@@ -131,7 +132,14 @@ export function AnnotationQueueWalker({ projectId, queueId }: { projectId: strin
               </>
             )}
           </article>
-          <AnnotationPanel key={current.traceId} projectId={projectId} traceId={current.traceId} />
+          <AnnotationPanel
+            key={current.traceId}
+            projectId={projectId}
+            traceId={current.traceId}
+            onAnnotated={() =>
+              queryClient.invalidateQueries({ queryKey: trpc.annotation.items.queryKey({ projectId, queueId }) })
+            }
+          />
         </div>
       ) : null}
     </div>

@@ -10,6 +10,8 @@ export interface TAnnotationPanelProps {
   traceId: string;
   /** Annotate one span instead of the whole trace. */
   spanId?: string;
+  /** Called after each saved annotation (e.g. to refresh a queue's progress). */
+  onAnnotated?: () => void;
 }
 
 function isTypingTarget(target: EventTarget | null): boolean {
@@ -23,7 +25,7 @@ function isTypingTarget(target: EventTarget | null): boolean {
  * value, C focuses the comment. Each reviewer has one annotation per config and target;
  * choosing again replaces it.
  */
-export function AnnotationPanel({ projectId, traceId, spanId }: TAnnotationPanelProps) {
+export function AnnotationPanel({ projectId, traceId, spanId, onAnnotated }: TAnnotationPanelProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const target = useMemo(() => ({ projectId, traceId, ...(spanId ? { spanId } : {}) }), [projectId, traceId, spanId]);
@@ -44,6 +46,7 @@ export function AnnotationPanel({ projectId, traceId, spanId }: TAnnotationPanel
           queryClient.invalidateQueries({ queryKey: trpc.score.myAnnotations.queryKey(target) }),
           queryClient.invalidateQueries({ queryKey: trpc.score.forTrace.queryKey({ projectId, traceId }) }),
         ]);
+        onAnnotated?.();
       },
       onError: (error) => setErrorMessage(error.message),
     }),

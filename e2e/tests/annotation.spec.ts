@@ -1,0 +1,94 @@
+import { expect, test } from "@playwright/test";
+import { readDemoCredentials } from "./demo-credentials.js";
+
+test("a reviewer walks a negative-feedback queue and annotates a trace with the keyboard", async ({
+  page,
+  request,
+}, testInfo) => {
+  const demo = readDemoCredentials();
+  const auth = { Authorization: `Bearer ${demo.secretKey}` };
+  const traces = await expect
+    .poll(
+      async () => {
+        const response = await request.get("/api/public/v1/traces", { headers: auth });
+        return ((await response.json()) as { data: { traceId: string }[] }).data;
+      },
+      { timeout: 30_000 },
+    )
+    .not.toHaveLength(0)
+    .then(async () => {
+      const response = await request.get("/api/public/v1/traces", { headers: auth });
+      return ((await response.json()) as { data: { traceId: string; name: string }[] }).data;
+    });
+  const target = traces[0];
+  if (!target) throw new Error("the demo project has no trace");
+
+  // A user's thumbs-down arrives through the public API, as the SDK sends it.
+  const feedback = await request.post("/api/public/v1/scores", {
+    headers: auth,
+    data: { traceId: target.traceId, name: "user_feedback", value: false, comment: "wrong answer", source: "sdk" },
+  });
+  expect(feedback.status()).toBe(201);
+
+  await page.goto("/sign-in");
+  await page.getByTestId("sign-in-email").fill(demo.email);
+  await page.getByTestId("sign-in-password").fill(demo.password);
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page).toHaveURL(new RegExp(`/project/${demo.projectId}`));
+
+  // Two score configs: a boolean and a categorical one with its own shortcut key.
+  await page.goto(`/project/${demo.projectId}/scores`);
+  const configForm = page.getByTestId("score-config-form");
+  await configForm.getByLabel("Name", { exact: true }).fill("correct");
+  await configForm.getByLabel("Type").selectOption("BOOLEAN");
+  await configForm.getByRole("button", { name: "Add score config" }).click();
+  await expect(page.getByTestId("score-configs-table")).toContainText("correct");
+  await configForm.getByLabel("Name", { exact: true }).fill("tone");
+  await configForm.getByLabel("Type").selectOption("CATEGORICAL");
+  await configForm.getByLabel(/Categories/).fill("friendly=1, curt=0");
+  await configForm.getByLabel("Shortcut key").fill("t");
+  await configForm.getByRole("button", { name: "Add score config" }).click();
+  await expect(page.getByTestId("score-configs-table")).toContainText("friendly=1, curt=0");
+
+  await page.goto(`/project/${demo.projectId}/annotation`);
+  const queueForm = page.getByTestId("annotation-queue-form");
+  await queueForm.getByLabel("Name", { exact: true }).fill("Negative feedback");
+  await queueForm.getByLabel("With score").fill("user_feedback");
+  await queueForm.getByRole("button", { name: "Create queue" }).click();
+  await page.getByRole("link", { name: "Negative feedback" }).click();
+
+  await expect(page.getByTestId("queue-progress")).toContainText("0 of 1 done");
+  await expect(page.getByTestId("queue-trace-id")).toHaveText(target.traceId);
+  await expect(page.getByTestId("annotation-config-correct")).toHaveAttribute("data-active", "true");
+
+  // 2 = "No" on the active config; T jumps to "tone"; 2 = its second category.
+  await page.keyboard.press("2");
+  await expect(page.getByTestId("annotation-current-correct")).toHaveText("yours: false");
+  await page.keyboard.press("t");
+  await expect(page.getByTestId("annotation-config-tone")).toHaveAttribute("data-active", "true");
+  await page.keyboard.press("c");
+  await page.keyboard.type("cites an outdated policy");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("2");
+  await expect(page.getByTestId("annotation-current-tone")).toHaveText("yours: curt");
+  await expect(page.getByTestId("queue-progress")).toContainText("1 of 1 done");
+  await page.screenshot({ path: testInfo.outputPath("annotation-queue.png"), fullPage: true });
+
+  const scores = await request.get(`/api/public/v1/scores?traceId=${target.traceId}&source=annotation`, {
+    headers: auth,
+  });
+  const annotations = ((await scores.json()) as { data: Record<string, unknown>[] }).data;
+  expect(annotations).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ name: "correct", value: 0, dataType: "boolean", source: "annotation" }),
+      expect.objectContaining({
+        name: "tone",
+        value: 0,
+        stringValue: "curt",
+        comment: "cites an outdated policy",
+        source: "annotation",
+      }),
+    ]),
+  );
+  expect(annotations).toHaveLength(2);
+});
