@@ -240,7 +240,7 @@ const embeddingHandlers: TCallHandlers = {
 
 /** Replaces `resource[method]` on the instance; the prototype (shared by other clients) is untouched. */
 function patch(resource: unknown, handlers: TCallHandlers, options: TWrapOpenAiOptions): void {
-  if (!isRecordLike(resource) && typeof resource !== "object") return;
+  if (typeof resource !== "object" || resource === null) return;
   const target = resource as { create?: TCreate };
   if (typeof target.create !== "function") return;
   target.create = wrapCreate(target.create, resource as object, handlers, options);
