@@ -83,6 +83,13 @@ export const TRACE_EXPRESSIONS = {
   models: "groupUniqArrayArray(models)",
 } as const;
 
+const ROW_COLUMNS = {
+  userId: "user_id",
+  sessionId: "session_id",
+  environment: "environment",
+  release: "release",
+} as const;
+
 export interface TTraceFilterSql {
   /** Conditions on `traces` rows before grouping (project, day range, trace-id subqueries). */
   where: string[];
@@ -118,14 +125,23 @@ export function buildTraceFilterSql(filter: TTraceFilter): TTraceFilterSql {
       AND toDate(start_time) >= toDate({from:DateTime64(3)}) - 1 AND toDate(start_time) <= toDate({to:DateTime64(3)}) + 1`;
   const spanSubquery = (condition: string) =>
     `trace_id IN (SELECT trace_id FROM spans WHERE ${spanScope} AND ${condition})`;
+  // A trace matches a rollup condition only if one of its rows does, so each condition
+  // also narrows the rows to group to the traces that have such a row: grouping (with its
+  // array and map states) is the expensive step, a row scan of a few columns is not.
+  const rowSubquery = (condition: string) =>
+    `trace_id IN (SELECT trace_id FROM traces WHERE ${where[0]} AND ${where[1]} AND ${condition})`;
   const scoreSubquery = (condition: string) =>
     `trace_id IN (SELECT trace_id FROM scores FINAL WHERE project_id = {projectId:String} AND is_deleted = 0 AND ${condition})`;
 
+  // The row holding the trace's start lies in the window.
+  where.push(rowSubquery("start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}"));
   if (filter.name) {
+    where.push(rowSubquery("(trace_name = {name:String} OR root_name = {name:String})"));
     having.push(`${e.name} = {name:String}`);
     params.name = filter.name;
   }
   if (filter.tags && filter.tags.length > 0) {
+    where.push(rowSubquery("hasAny(tags, {tags:Array(String)})"));
     having.push(`hasAll(${e.tags}, {tags:Array(String)})`);
     params.tags = filter.tags;
   }
@@ -137,11 +153,13 @@ export function buildTraceFilterSql(filter: TTraceFilter): TTraceFilterSql {
   ] as const) {
     const value = filter[key];
     if (value) {
+      where.push(rowSubquery(`${ROW_COLUMNS[key]} = {${key}:String}`));
       having.push(`${column} = {${key}:String}`);
       params[key] = value;
     }
   }
   if (filter.models && filter.models.length > 0) {
+    where.push(rowSubquery("hasAny(models, {models:Array(String)})"));
     having.push(`hasAny(${e.models}, {models:Array(String)})`);
     params.models = filter.models;
   }
