@@ -130,11 +130,19 @@ export function buildTraceFilterSql(filter: TTraceFilter): TTraceFilterSql {
   // array and map states) is the expensive step, a row scan of a few columns is not.
   const rowSubquery = (condition: string) =>
     `trace_id IN (SELECT trace_id FROM traces WHERE ${where[0]} AND ${where[1]} AND ${condition})`;
+  // The window's trace ids: the row holding each trace's start lies in the window.
+  const windowTraces = `SELECT trace_id FROM traces WHERE ${where[0]} AND ${where[1]}
+      AND start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}`;
+  // FINAL so an updated or deleted score never matches through a version merges have not
+  // folded yet. PREWHERE on key columns is safe under FINAL (every version of a score
+  // shares them) and lets it merge only the window's traces' scores (140 → 100 ms on
+  // 1.1M scores in the benchmark).
   const scoreSubquery = (condition: string) =>
-    `trace_id IN (SELECT trace_id FROM scores FINAL WHERE project_id = {projectId:String} AND is_deleted = 0 AND ${condition})`;
+    `trace_id IN (SELECT trace_id FROM scores FINAL
+      PREWHERE project_id = {projectId:String} AND trace_id IN (${windowTraces})
+      WHERE is_deleted = 0 AND ${condition})`;
 
-  // The row holding the trace's start lies in the window.
-  where.push(rowSubquery("start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}"));
+  where.push(`trace_id IN (${windowTraces})`);
   if (filter.name) {
     where.push(rowSubquery("(trace_name = {name:String} OR root_name = {name:String})"));
     having.push(`${e.name} = {name:String}`);
