@@ -78,6 +78,8 @@ async function listTraceGroups(
       ), top_groups AS (
         SELECT ${key} FROM window_traces GROUP BY ${key}
         ORDER BY ${groupBy === "session" ? "max(trace_start)" : "count()"} DESC, ${key} LIMIT {limit:UInt32}
+      ), group_traces AS (
+        SELECT trace_id FROM window_traces WHERE ${key} IN (SELECT ${key} FROM top_groups)
       ), per_trace AS (
         SELECT trace_id,
                ${e.traceStart} AS trace_start,
@@ -89,14 +91,15 @@ async function listTraceGroups(
         FROM traces
         WHERE project_id = {projectId:String}
           AND day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)}) + 1
-          AND trace_id IN (SELECT trace_id FROM window_traces WHERE ${key} IN (SELECT ${key} FROM top_groups))
+          AND trace_id IN (SELECT trace_id FROM group_traces)
         GROUP BY trace_id
       ), feedback AS (
         SELECT trace_id,
                countIf(value > 0 OR (value IS NULL AND lower(label) IN ('positive', 'thumbs_up', 'up', 'good'))) AS positive,
                countIf(value <= 0 OR (value IS NULL AND lower(label) IN ('negative', 'thumbs_down', 'down', 'bad'))) AS negative
         FROM scores FINAL
-        WHERE project_id = {projectId:String} AND is_deleted = 0 AND name IN {feedbackNames:Array(String)}
+        PREWHERE project_id = {projectId:String} AND trace_id IN (SELECT trace_id FROM group_traces)
+        WHERE is_deleted = 0 AND name IN {feedbackNames:Array(String)}
         GROUP BY trace_id
       )
       SELECT assumeNotNull(p.${key}) AS group_key,
