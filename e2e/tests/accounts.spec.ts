@@ -89,6 +89,8 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   );
   await expect(page.getByTestId("api-key-row")).toHaveCount(1);
   await expect(page.getByTestId("api-key-row")).not.toContainText(secretKey);
+  await testInfo.attach("new-api-key", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  await page.screenshot({ path: testInfo.outputPath("new-api-key.png"), fullPage: true });
 
   const auth = { Authorization: `Bearer ${secretKey}` };
   const ingest = await request.post("/v1/traces", {
@@ -127,7 +129,9 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
       { timeout: 10_000, intervals: [100] },
     )
     .toBe(401);
-  testInfo.annotations.push({ type: "revoked-key-refused-after-ms", description: String(Date.now() - revokedAt) });
+  const refusedAfterMs = Date.now() - revokedAt;
+  testInfo.annotations.push({ type: "revoked-key-refused-after-ms", description: String(refusedAfterMs) });
+  console.log(`revoked key refused by the public API and OTLP ingest ${refusedAfterMs} ms after revocation`);
   const refused = await request.get("/api/public/v1/whoami", { headers: auth });
   expect((await refused.json()).error.message).toMatch(/unknown or has been revoked/);
 
@@ -159,6 +163,7 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
     "org.created",
   ]);
   await testInfo.attach("audit-log", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  await page.screenshot({ path: testInfo.outputPath("audit-log.png"), fullPage: true });
 });
 
 test("a duplicate sign-up is refused, and the existing account signs in", async ({ page }) => {

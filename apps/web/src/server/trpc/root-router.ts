@@ -1,5 +1,5 @@
-import { apiKeyRouter } from "../../features/api-keys/server";
 import { annotationRouter } from "../../features/annotations/server";
+import { apiKeyRouter } from "../../features/api-keys/server";
 import { auditRouter } from "../../features/audit/server";
 import { accountRouter } from "../../features/auth/server";
 import { evaluatorRouter } from "../../features/evaluators/server";

@@ -1,6 +1,5 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
-import { isOrgAdmin } from "../../../../features/orgs";
+import { isOrgAdmin, OrgTabs } from "../../../../features/orgs";
 import { findOrgOrNotFound } from "../../../../features/orgs/server";
 
 export default async function OrgLayout({
@@ -30,17 +29,7 @@ export default async function OrgLayout({
           </span>
         </div>
       </div>
-      <nav className="flex gap-1 border-b border-neutral-200" aria-label="Organization">
-        {tabs.map((tab) => (
-          <Link
-            key={tab.href}
-            href={tab.href}
-            className="-mb-px px-3 py-2 text-sm text-neutral-600 hover:text-neutral-900"
-          >
-            {tab.label}
-          </Link>
-        ))}
-      </nav>
+      <OrgTabs tabs={tabs} />
       {children}
     </div>
   );
