@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticateApiKey, clearApiKeyCache, createApiKey } from "./api-keys.js";
+import { authenticateApiKey, clearApiKeyCache, createApiKey, listApiKeys, revokeApiKey } from "./api-keys.js";
 import { closePrisma, getPrisma } from "./client.js";
 import { hashPassword } from "./passwords.js";
 import { getProjectForUser, listProjectsForUser } from "./projects.js";
@@ -81,5 +81,21 @@ describe("accounts against Postgres", () => {
     clearApiKeyCache();
     await expect(authenticateApiKey(`Bearer ${key.secretKey}`)).rejects.toThrow(/unknown or has been revoked/);
     await expect(authenticateApiKey("Bearer sk-sl-never-issued")).rejects.toThrow(/unknown or has been revoked/);
+  });
+
+  it("refuses a revoked key at once even when its lookup is cached, and drops it from the list", async () => {
+    const key = await createApiKey(fixture.projectB, "warm");
+    // Warm the cache: the next lookups would be served without Postgres for a few seconds.
+    expect((await authenticateApiKey(`Bearer ${key.secretKey}`)).apiKeyId).toBe(key.id);
+    expect((await listApiKeys(fixture.projectB)).map((k) => k.id)).toContain(key.id);
+
+    await expect(
+      revokeApiKey({ projectId: fixture.projectA, apiKeyId: key.id, actorId: fixture.userA }),
+    ).rejects.toThrow(/no active API key with this id in this project/);
+    await revokeApiKey({ projectId: fixture.projectB, apiKeyId: key.id, actorId: fixture.userB });
+    await expect(authenticateApiKey(`Bearer ${key.secretKey}`)).rejects.toThrow(/unknown or has been revoked/);
+    expect((await listApiKeys(fixture.projectB)).map((k) => k.id)).not.toContain(key.id);
+    const audit = await getPrisma().auditLog.findFirst({ where: { orgId: fixture.orgB, target: `api_key:${key.id}` } });
+    expect(audit).toMatchObject({ action: "api_key.revoked", actorId: fixture.userB });
   });
 });

@@ -34,9 +34,14 @@ export type TAuthEnv = z.infer<typeof ZAuthEnv>;
 
 let cachedEnv: TAuthEnv | undefined;
 
+/** Parses account settings from the given variables; throws naming the bad one. */
+export function getAuthEnvFrom(source: Record<string, string | undefined>): TAuthEnv {
+  return parseEnv(ZAuthEnv, source);
+}
+
 /** Account settings from the environment, read on first use (not at build time). */
 export function getAuthEnv(): TAuthEnv {
-  cachedEnv ??= parseEnv(ZAuthEnv, process.env);
+  cachedEnv ??= getAuthEnvFrom(process.env);
   return cachedEnv;
 }
 
