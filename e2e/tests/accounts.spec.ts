@@ -77,7 +77,7 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   expect(shownSecret).toMatch(/^sk-sl-/);
   await page.getByTestId("copy-secret-key").click();
   await expect(page.getByTestId("copy-secret-key")).toHaveText("Copied");
-  const secretKey = await page.evaluate(() => navigator.clipboard.readText());
+  const secretKey = await page.evaluate<string>("navigator.clipboard.readText()");
   expect(secretKey).toBe(shownSecret);
 
   const publicKey = (await page.getByTestId("new-public-key").textContent())?.trim() ?? "";
