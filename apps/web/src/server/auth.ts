@@ -39,18 +39,20 @@ function headerReader(headers: TRequestHeaders) {
 }
 
 /**
- * Checks an email and password with rate limits per address+email and per address. An
+ * Checks an email and password with rate limits per address+email, per email and per address. An
  * unknown email and a wrong password take the same time and give the same answer.
  */
 export async function authorizeCredentials(rawCredentials: unknown, clientIp: string) {
   const credentials = ZCredentials.safeParse(rawCredentials);
   if (!credentials.success) return null;
-  const accountKey = `${clientIp}:${credentials.data.email.toLowerCase()}`;
+  const email = credentials.data.email.toLowerCase();
+  const accountKey = `${clientIp}:${email}`;
   await consumeRateLimit("signInPerIp", clientIp);
+  await consumeRateLimit("signInPerEmail", email);
   await consumeRateLimit("signInPerAccount", accountKey);
   const user = await verifyUserCredentials(credentials.data.email, credentials.data.password);
   if (!user) return null;
-  await resetRateLimit("signInPerAccount", accountKey);
+  await Promise.all([resetRateLimit("signInPerAccount", accountKey), resetRateLimit("signInPerEmail", email)]);
   return { id: user.id, email: user.email, name: user.name };
 }
 

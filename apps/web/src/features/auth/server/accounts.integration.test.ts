@@ -104,6 +104,18 @@ describe("sign-in", () => {
     // Another address is not affected.
     expect(await authorizeCredentials({ email: user.email, password: PASSWORD }, `ip-${randomUUID()}`)).not.toBeNull();
   });
+
+  it("stops a guessing run on one email that forges a new address for every attempt", async () => {
+    const user = await signUp("spoofed");
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      expect(
+        await authorizeCredentials({ email: user.email, password: "wrong password!" }, `ip-${randomUUID()}`),
+      ).toBeNull();
+    }
+    await expect(
+      authorizeCredentials({ email: user.email, password: "wrong password!" }, `ip-${randomUUID()}`),
+    ).rejects.toThrow(/Too many attempts/);
+  });
 });
 
 describe("password change", () => {

@@ -23,6 +23,11 @@ function createLimiter(spec: TLimitSpec): RateLimiterRedis {
 const SPECS = {
   /** Wrong passwords for one email from one address. */
   signInPerAccount: { keyPrefix: "sign-in-account", points: 10, durationSeconds: 15 * 60 },
+  /**
+   * Attempts on one email from anywhere: X-Forwarded-For can be forged where no proxy
+   * overwrites it, so the per-address limits alone would not stop a guessing run.
+   */
+  signInPerEmail: { keyPrefix: "sign-in-email", points: 50, durationSeconds: 15 * 60 },
   /** All sign-in attempts from one address (spraying many emails). */
   signInPerIp: { keyPrefix: "sign-in-ip", points: 100, durationSeconds: 15 * 60 },
   signUpPerIp: { keyPrefix: "sign-up-ip", points: 20, durationSeconds: 60 * 60 },
