@@ -65,8 +65,9 @@ export function ApiKeysPanel({ projectId, canWrite, otlpTracesEndpoint, appBaseU
   function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setErrorMessage(null);
-    const name = String(new FormData(event.currentTarget).get("name") ?? "").trim();
-    createKey.mutate({ projectId, ...(name ? { name } : {}) });
+    const form = event.currentTarget;
+    const name = String(new FormData(form).get("name") ?? "").trim();
+    createKey.mutate({ projectId, ...(name ? { name } : {}) }, { onSuccess: () => form.reset() });
   }
 
   const envLines = createdKey ? buildEnvLines({ otlpTracesEndpoint, appBaseUrl, ...createdKey }) : null;
