@@ -108,8 +108,8 @@ export async function generateBigTrace(
       INSERT INTO spans (project_id, trace_id, span_id, parent_span_id, start_time, end_time, duration_ms, name, kind,
         trace_name, model, input, output, total_tokens, cost_total, user_id, tags, environment, status_code, error_type, error_message)
       SELECT {projectId:String}, {traceId:String},
-        lpad(hex(number + 1), 16, '0'),
-        multiIf(number = 0, '', number <= 100, lpad(hex(1), 16, '0'), lpad(hex(2 + number % 100), 16, '0')),
+        lower(lpad(hex(number + 1), 16, '0')),
+        multiIf(number = 0, '', number <= 100, lower(lpad(hex(1), 16, '0')), lower(lpad(hex(2 + number % 100), 16, '0'))),
         fromUnixTimestamp64Milli(toInt64({now:Int64} - 3600000 + number * 5), 'UTC') AS start,
         start + toIntervalMillisecond(dur), dur,
         multiIf(number = 0, 'agent_run', number <= 100, concat('step ', toString(number)), number % 3 = 0, 'call_tool', 'chat'),

@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 
-export function CopyButton({ text, label }: { text: string; label: string }) {
+/** Copies `text`; shows `caption` (default "copy") and confirms with "copied". */
+export function CopyButton({ text, label, caption = "copy" }: { text: string; label: string; caption?: string }) {
   const [isCopied, setIsCopied] = useState(false);
   return (
     <button
@@ -17,7 +18,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         });
       }}
     >
-      {isCopied ? "copied" : "copy"}
+      {isCopied ? "copied" : caption}
     </button>
   );
 }

@@ -116,7 +116,7 @@ export function TraceView({ projectId, traceId }: { projectId: string; traceId: 
           <span className="flex items-center gap-1">
             trace {traceId} <CopyButton text={traceId} label="Copy trace id" />
           </span>
-          <CopyButton text={shareUrl} label="Copy share link" />
+          <CopyButton text={shareUrl} label="Copy share link" caption="copy share link" />
         </div>
       </header>
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
