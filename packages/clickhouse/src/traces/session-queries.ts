@@ -56,8 +56,9 @@ const iso = (text: string) => new Date(`${text.replace(" ", "T")}Z`).toISOString
 
 /**
  * Traces of the window grouped by session or user, with feedback counts joined from the
- * scores table. The groups to show are chosen first from cheap per-trace columns; token,
- * cost and error states (the expensive merges) are then merged only for their traces.
+ * scores table, in two queries. The first picks the groups to show and their trace ids
+ * from cheap per-trace columns; the second merges token, cost and error states and reads
+ * feedback for just those traces, by id, so both tables prune by primary key.
  */
 async function listTraceGroups(
   client: ClickHouseClient,
@@ -66,21 +67,34 @@ async function listTraceGroups(
 ): Promise<TGroupRow[]> {
   const key = groupBy === "session" ? "session_id" : "user_id";
   const other = groupBy === "session" ? "user_id" : "session_id";
-  const result = await client.query({
+  const params = {
+    projectId: window.projectId,
+    from: toClickHouseTime(window.from.getTime()),
+    to: toClickHouseTime(window.to.getTime()),
+    limit: window.limit,
+  };
+  const groupsResult = await client.query({
     query: `
-      WITH window_traces AS (
+      SELECT ${key} AS group_key, groupArray(trace_id) AS trace_ids
+      FROM (
         SELECT trace_id, ${e.traceStart} AS trace_start, ${e.sessionId} AS session_id, ${e.userId} AS user_id
         FROM traces
         WHERE project_id = {projectId:String}
           AND day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)}) + 1
         GROUP BY trace_id
         HAVING trace_start >= {from:DateTime64(3)} AND trace_start < {to:DateTime64(3)} AND ${key} IS NOT NULL
-      ), top_groups AS (
-        SELECT ${key} FROM window_traces GROUP BY ${key}
-        ORDER BY ${groupBy === "session" ? "max(trace_start)" : "count()"} DESC, ${key} LIMIT {limit:UInt32}
-      ), group_traces AS (
-        SELECT trace_id FROM window_traces WHERE ${key} IN (SELECT ${key} FROM top_groups)
-      ), per_trace AS (
+      )
+      GROUP BY group_key
+      ORDER BY ${groupBy === "session" ? "max(trace_start)" : "count()"} DESC, group_key
+      LIMIT {limit:UInt32}`,
+    query_params: params,
+    format: "JSONEachRow",
+  });
+  const groups = await groupsResult.json<{ group_key: string; trace_ids: string[] }>();
+  if (groups.length === 0) return [];
+  const result = await client.query({
+    query: `
+      WITH per_trace AS (
         SELECT trace_id,
                ${e.traceStart} AS trace_start,
                ${e.sessionId} AS session_id,
@@ -91,14 +105,14 @@ async function listTraceGroups(
         FROM traces
         WHERE project_id = {projectId:String}
           AND day >= toDate({from:DateTime64(3)}) - 1 AND day <= toDate({to:DateTime64(3)}) + 1
-          AND trace_id IN (SELECT trace_id FROM group_traces)
+          AND trace_id IN {traceIds:Array(String)}
         GROUP BY trace_id
       ), feedback AS (
         SELECT trace_id,
                countIf(value > 0 OR (value IS NULL AND lower(label) IN ('positive', 'thumbs_up', 'up', 'good'))) AS positive,
                countIf(value <= 0 OR (value IS NULL AND lower(label) IN ('negative', 'thumbs_down', 'down', 'bad'))) AS negative
         FROM scores FINAL
-        PREWHERE project_id = {projectId:String} AND trace_id IN (SELECT trace_id FROM group_traces)
+        PREWHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}
         WHERE is_deleted = 0 AND name IN {feedbackNames:Array(String)}
         GROUP BY trace_id
       )
@@ -114,21 +128,16 @@ async function listTraceGroups(
              sum(f.positive) AS positive,
              sum(f.negative) AS negative
       FROM per_trace AS p LEFT JOIN feedback AS f ON f.trace_id = p.trace_id
-      GROUP BY group_key
-      ORDER BY ${groupBy === "session" ? "last_seen DESC" : "trace_count DESC"}, group_key
-      LIMIT {limit:UInt32}`,
+      GROUP BY group_key`,
     query_params: {
-      projectId: window.projectId,
-      from: toClickHouseTime(window.from.getTime()),
-      to: toClickHouseTime(window.to.getTime()),
-      limit: window.limit,
+      ...params,
+      traceIds: groups.flatMap((group) => group.trace_ids),
       feedbackNames: [...FEEDBACK_SCORE_NAMES],
     },
-    // As in the trace list: the day range prunes; analysing the trace-id set does not pay.
-    clickhouse_settings: { use_index_for_in_with_subqueries: 0 },
     format: "JSONEachRow",
   });
-  return result.json<TGroupRow>();
+  const byKey = new Map((await result.json<TGroupRow>()).map((row) => [row.group_key, row]));
+  return groups.flatMap((group) => byKey.get(group.group_key) ?? []);
 }
 
 /** Sessions active in the window, most recent first. */
