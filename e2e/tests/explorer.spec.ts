@@ -292,3 +292,20 @@ test("shows the run's session in order and its user with feedback counts", async
   await page.goto(`/project/${seeded.demo.projectId}/users`);
   await expect(page.getByTestId("user-row").filter({ hasText: "e2e-user" })).toBeVisible();
 });
+
+test("saves the filtered view and loads it back from the list", async ({ page }) => {
+  await signIn(page, seeded.demo.email, seeded.demo.password);
+  const filtered = `range=1h&tags=${encodeURIComponent(RUN_TAG)}&status=error`;
+  await page.goto(`/project/${seeded.demo.projectId}/traces?${filtered}`);
+  await expect(page.getByTestId("trace-row")).toHaveCount(1);
+  const viewName = `Errors ${RUN_TAG}`;
+  await page.getByLabel("View name").fill(viewName);
+  await page.getByRole("button", { name: "Save view" }).click();
+  await expect(page.getByLabel("Saved views")).toHaveValue(/.+/);
+
+  await page.goto(`/project/${seeded.demo.projectId}/traces?range=1h&tags=${encodeURIComponent(RUN_TAG)}`);
+  await expect(page.getByTestId("trace-row")).toHaveCount(4);
+  await page.getByLabel("Saved views").selectOption({ label: viewName });
+  await expect(page).toHaveURL(/status=error/);
+  await expect(page.getByTestId("trace-row")).toHaveCount(1);
+});
