@@ -14,11 +14,15 @@ const EVALUATOR_CACHE_MS = 5_000;
  * has been quiet for `delayMs`. Projects without enabled evaluators enqueue nothing.
  */
 export function createTraceEvaluationScheduler(options: { delayMs: number }) {
-  const cache = new Map<string, { hasEvaluators: boolean; expiresAt: number }>();
-  const hasEnabledEvaluators = async (projectId: string) => {
+  // The promise is cached, not its value: hundreds of concurrent ingest jobs of one project
+  // share one lookup, and a failed lookup is not retried by every job until the TTL passes.
+  const cache = new Map<string, { hasEvaluators: Promise<boolean>; expiresAt: number }>();
+  let lastWarnedAt = 0;
+  const hasEnabledEvaluators = (projectId: string): Promise<boolean> => {
     const cached = cache.get(projectId);
     if (cached && cached.expiresAt > Date.now()) return cached.hasEvaluators;
-    const hasEvaluators = (await listEvaluators(projectId, { enabledOnly: true })).length > 0;
+    const hasEvaluators = listEvaluators(projectId, { enabledOnly: true }).then((evaluators) => evaluators.length > 0);
+    if (cache.size > 10_000) cache.clear();
     cache.set(projectId, { hasEvaluators, expiresAt: Date.now() + EVALUATOR_CACHE_MS });
     return hasEvaluators;
   };
@@ -39,7 +43,11 @@ export function createTraceEvaluationScheduler(options: { delayMs: number }) {
         })),
       );
     } catch (error) {
-      // Storing spans must not fail because evaluation could not be scheduled.
+      // Storing spans must not fail because evaluation could not be scheduled. Every job
+      // of a burst fails the same way; one warning per interval says it.
+      const now = Date.now();
+      if (now - lastWarnedAt < EVALUATOR_CACHE_MS) return;
+      lastWarnedAt = now;
       log.warn({ projectId, err: error }, "could not schedule trace evaluations");
     }
   };
