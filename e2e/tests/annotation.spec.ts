@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { readDemoCredentials } from "./demo-credentials.js";
 
-test("a reviewer walks a negative-feedback queue and annotates a trace with the keyboard", async ({
+test("a reviewer walks a queue of flagged traces and annotates a trace with the keyboard", async ({
   page,
   request,
 }, testInfo) => {
@@ -23,10 +23,11 @@ test("a reviewer walks a negative-feedback queue and annotates a trace with the 
   const target = traces[0];
   if (!target) throw new Error("the demo project has no trace");
 
-  // A user's thumbs-down arrives through the public API, as the SDK sends it.
+  // A support agent flags the answer through the public API (the demo's own user feedback
+  // already marks other traces, so the queue below keys on this flag alone).
   const feedback = await request.post("/api/public/v1/scores", {
     headers: auth,
-    data: { traceId: target.traceId, name: "user_feedback", value: false, comment: "wrong answer", source: "sdk" },
+    data: { traceId: target.traceId, name: "support_flag", value: 0, comment: "customer complained", source: "sdk" },
   });
   expect(feedback.status()).toBe(201);
 
@@ -52,10 +53,10 @@ test("a reviewer walks a negative-feedback queue and annotates a trace with the 
 
   await page.goto(`/project/${demo.projectId}/annotation`);
   const queueForm = page.getByTestId("annotation-queue-form");
-  await queueForm.getByLabel("Name", { exact: true }).fill("Negative feedback");
-  await queueForm.getByLabel("With score").fill("user_feedback");
+  await queueForm.getByLabel("Name", { exact: true }).fill("Flagged by support");
+  await queueForm.getByLabel("With score").fill("support_flag");
   await queueForm.getByRole("button", { name: "Create queue" }).click();
-  await page.getByRole("link", { name: "Negative feedback" }).click();
+  await page.getByRole("link", { name: "Flagged by support" }).click();
 
   await expect(page.getByTestId("queue-progress")).toContainText("0 of 1 done");
   await expect(page.getByTestId("queue-trace-id")).toHaveText(target.traceId);
@@ -91,4 +92,37 @@ test("a reviewer walks a negative-feedback queue and annotates a trace with the 
     ]),
   );
   expect(annotations).toHaveLength(2);
+});
+
+test("an evaluator is configured in the UI and explains what it saw", async ({ page }, testInfo) => {
+  const demo = readDemoCredentials();
+  await page.goto("/sign-in");
+  await page.getByTestId("sign-in-email").fill(demo.email);
+  await page.getByTestId("sign-in-password").fill(demo.password);
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page).toHaveURL(new RegExp(`/project/${demo.projectId}`));
+
+  await page.goto(`/project/${demo.projectId}/evaluators`);
+  await expect(page.getByText("No evaluators yet.")).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).first().fill("no apologies");
+  await page.getByLabel("Score name").fill("no_apology");
+  await page.getByLabel("Evaluator type").selectOption("contains");
+  await page.getByLabel("Tags (all required, comma separated)").fill("domain:hr");
+  await page.getByLabel("Sampling (% of matching traces)").fill("50");
+  await page.getByRole("button", { name: "Add evaluator" }).click();
+  const list = page.getByTestId("evaluators-list");
+  await expect(list).toContainText("no apologies");
+  await expect(list).toContainText("contains → no_apology · v1");
+  await expect(list).toContainText("50% of traces tagged domain:hr");
+  await list.getByRole("button", { name: "Why / runs" }).click();
+  await expect(page.getByTestId("evaluator-details")).toContainText("No trace has reached this evaluator yet");
+
+  // A bad settings box is refused with the field named, not saved.
+  await page.getByLabel("Name", { exact: true }).first().fill("broken");
+  await page.getByLabel("Score name").fill("broken");
+  await page.getByLabel("Evaluator type").selectOption("regex");
+  await page.getByLabel("Evaluator settings (JSON)").fill('{"type": "regex", "field": "output", "pattern": "("}');
+  await page.getByRole("button", { name: "Add evaluator" }).click();
+  await expect(page.getByText("evaluator.config.pattern: not a valid regular expression")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("evaluators.png"), fullPage: true });
 });

@@ -172,6 +172,7 @@ export function EvaluatorsPanel({ projectId, canWrite }: { projectId: string; ca
           <label className="flex flex-col gap-1">
             Evaluator
             <select
+              aria-label="Evaluator type"
               value={type}
               onChange={(event) => {
                 setType(event.target.value);
@@ -251,6 +252,7 @@ export function EvaluatorsPanel({ projectId, canWrite }: { projectId: string; ca
               </span>
             ) : null}
             <textarea
+              aria-label="Evaluator settings (JSON)"
               value={shownConfig}
               onChange={(event) => setConfigText(event.target.value)}
               rows={type === "llm_judge" ? 12 : 6}

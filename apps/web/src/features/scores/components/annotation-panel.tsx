@@ -40,8 +40,10 @@ export function AnnotationPanel({ projectId, traceId, spanId, onAnnotated }: TAn
 
   const annotate = useMutation(
     trpc.score.annotate.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (_result, variables) => {
         setErrorMessage(null);
+        // The comment went out with this annotation; the next choice starts without one.
+        if (variables.comment) setComment("");
         await Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.score.myAnnotations.queryKey(target) }),
           queryClient.invalidateQueries({ queryKey: trpc.score.forTrace.queryKey({ projectId, traceId }) }),
@@ -65,7 +67,7 @@ export function AnnotationPanel({ projectId, traceId, spanId, onAnnotated }: TAn
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
       if (event.metaKey || event.ctrlKey || event.altKey || isTypingTarget(event.target)) return;
-      if (configList.length === 0) return;
+      if (configList.length === 0 || mine.isPending) return;
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
         const step = event.key === "ArrowDown" ? 1 : -1;
@@ -99,19 +101,21 @@ export function AnnotationPanel({ projectId, traceId, spanId, onAnnotated }: TAn
     }
     window.addEventListener("keydown", onKeyDown);
     return () => window.removeEventListener("keydown", onKeyDown);
-  }, [configList, activeConfig, choose]);
+  }, [configList, activeConfig, choose, mine.isPending]);
 
-  if (configs.isPending) {
+  // Choices wait for the reviewer's existing annotations: a refetch requested while that
+  // first load is in flight would reuse it and show the pre-choice state.
+  if (configs.isPending || mine.isPending) {
     return (
       <div className="h-32 animate-pulse rounded-xl bg-neutral-200" aria-busy="true">
         <span className="sr-only">Loading score configs</span>
       </div>
     );
   }
-  if (configs.isError) {
+  if (configs.isError || mine.isError) {
     return (
       <p role="alert" className="text-sm text-red-700">
-        Score configs could not be loaded: {configs.error.message}. Reload the page to try again.
+        Annotations could not be loaded: {(configs.error ?? mine.error)?.message}. Reload the page to try again.
       </p>
     );
   }
