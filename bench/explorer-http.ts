@@ -182,7 +182,13 @@ async function main() {
   await rm(DATA_DIR, { recursive: true, force: true });
   log("first start (seeds the demo account)");
   let server = await startServer();
-  const demo = JSON.parse(readFileSync(path.join(DATA_DIR, "demo-credentials.json"), "utf8")) as {
+  // The demo account is seeded in the background after the server is healthy.
+  const credentialsFile = path.join(DATA_DIR, "demo-credentials.json");
+  for (let waited = 0; !existsSync(credentialsFile); waited += 500) {
+    if (waited > 120_000) throw new Error(`${credentialsFile} did not appear within 120 s`);
+    await sleep(500);
+  }
+  const demo = JSON.parse(readFileSync(credentialsFile, "utf8")) as {
     email: string;
     password: string;
     projectId: string;
