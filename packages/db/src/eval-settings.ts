@@ -70,16 +70,3 @@ export function isLowConfidenceScore(
           : value === rule.threshold),
   );
 }
-
-/** Removes every evaluation row of a project (Postgres side); call when deleting the project. */
-export async function deleteProjectEvalData(projectId: string): Promise<void> {
-  const prisma = getPrisma();
-  await prisma.$transaction([
-    prisma.evaluatorRun.deleteMany({ where: { projectId } }),
-    prisma.evaluator.deleteMany({ where: { projectId } }),
-    prisma.llmConnection.deleteMany({ where: { projectId } }),
-    prisma.annotationQueue.deleteMany({ where: { projectId } }),
-    prisma.scoreConfig.deleteMany({ where: { projectId } }),
-    prisma.projectEvalSettings.deleteMany({ where: { projectId } }),
-  ]);
-}
