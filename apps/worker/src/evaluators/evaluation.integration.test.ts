@@ -1,7 +1,6 @@
 import { explainEvaluator, getClickHouse, getTrace, listScores } from "@spanlens/clickhouse";
 import { getPrisma, JUDGE_TEMPLATES, saveEvaluator, saveLlmConnection, updateProjectEvalSettings } from "@spanlens/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTraceSampled } from "./filter-and-sampling.js";
 import {
   ingestTrace,
   startEvaluationWorker,
@@ -9,7 +8,8 @@ import {
   type TFakeJudge,
   traceIdFor,
   waitFor,
-} from "./test-support.js";
+} from "./evaluation.test-support.js";
+import { isTraceSampled } from "./filter-and-sampling.js";
 
 let worker: Awaited<ReturnType<typeof startEvaluationWorker>>;
 let judge: TFakeJudge;
