@@ -124,7 +124,8 @@ export const ZScore = z
     source: z.string(),
     timestamp: z.string(),
   })
-  .meta({ id: "Score" });
+  // The score as the trace view carries it; `Score` (features/scores) is the full record.
+  .meta({ id: "TraceScore" });
 
 export const ZTraceDetail = z
   .object({ traceId: z.string(), spans: z.array(ZSpan), scores: z.array(ZScore) })
