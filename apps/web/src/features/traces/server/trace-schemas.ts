@@ -178,7 +178,8 @@ export const ZKpiEvent = z
     userId: z.string().nullable(),
     timestamp: z.string(),
   })
-  .meta({ id: "KpiEvent" });
+  // The KPI event as the trace view carries it; `KpiEvent` (features/kpis) is the full record.
+  .meta({ id: "TraceKpiEvent" });
 
 export const ZTraceTree = z
   .object({
