@@ -78,6 +78,7 @@ async function startServer(): Promise<ChildProcess> {
     if (health?.ok) return server;
     await sleep(500);
   }
+  server.kill("SIGTERM");
   throw new Error("server did not become healthy in 180 s");
 }
 
@@ -182,19 +183,23 @@ async function main() {
   await rm(DATA_DIR, { recursive: true, force: true });
   log("first start (seeds the demo account)");
   let server = await startServer();
-  // The demo account is seeded in the background after the server is healthy.
-  const credentialsFile = path.join(DATA_DIR, "demo-credentials.json");
-  for (let waited = 0; !existsSync(credentialsFile); waited += 500) {
-    if (waited > 120_000) throw new Error(`${credentialsFile} did not appear within 120 s`);
-    await sleep(500);
+  let demo: { email: string; password: string; projectId: string; secretKey: string };
+  try {
+    // The demo account is seeded in the background after the server is healthy.
+    const credentialsFile = path.join(DATA_DIR, "demo-credentials.json");
+    for (let waited = 0; !existsSync(credentialsFile); waited += 500) {
+      if (waited > 120_000) throw new Error(`${credentialsFile} did not appear within 120 s`);
+      await sleep(500);
+    }
+    demo = JSON.parse(readFileSync(credentialsFile, "utf8")) as {
+      email: string;
+      password: string;
+      projectId: string;
+      secretKey: string;
+    };
+  } finally {
+    await stopServer(server);
   }
-  const demo = JSON.parse(readFileSync(credentialsFile, "utf8")) as {
-    email: string;
-    password: string;
-    projectId: string;
-    secretKey: string;
-  };
-  await stopServer(server);
 
   log(`seeding ${SPANS} spans and a ${BIG_TRACE_SPANS}-span trace into project ${demo.projectId}`);
   const seedStarted = performance.now();
