@@ -5,7 +5,7 @@ export interface TLowConfidenceRuleLike {
   threshold: number;
 }
 
-const OPERATORS = { lt: "<", lte: "<=", eq: "=" } as const;
+export const LOW_CONFIDENCE_OPERATORS = { lt: "<", lte: "<=", eq: "=" } as const;
 
 /**
  * A `trace_id IN (…)` condition selecting the project's low-confidence traces: those with
@@ -24,7 +24,7 @@ export function lowConfidenceTraceFilter(
   const conditions = rules.map((rule, index) => {
     params[`lowConfidenceName${index}`] = rule.scoreName;
     params[`lowConfidenceThreshold${index}`] = rule.threshold;
-    return `(name = {lowConfidenceName${index}:String} AND value ${OPERATORS[rule.operator]} {lowConfidenceThreshold${index}:Float64})`;
+    return `(name = {lowConfidenceName${index}:String} AND value ${LOW_CONFIDENCE_OPERATORS[rule.operator]} {lowConfidenceThreshold${index}:Float64})`;
   });
   return {
     sql: `${column} IN (SELECT trace_id FROM scores FINAL

@@ -340,6 +340,31 @@ describe("trace list filters", () => {
       [T.t4],
     ],
     ["low confidence in domain:hr", { tags: ["domain:hr"], scores: [{ name: "confidence", max: 0.5 }] }, [T.t1, T.t4]],
+    [
+      "the project's low-confidence rule (strictly below; deleted and other projects' scores ignored)",
+      { lowConfidence: [{ scoreName: "confidence", operator: "lt", threshold: 0.3 }] },
+      [T.t1],
+    ],
+    [
+      "a low-confidence rule at or below",
+      { lowConfidence: [{ scoreName: "confidence", operator: "lte", threshold: 0.3 }] },
+      [T.t1, T.t3],
+    ],
+    [
+      "a low-confidence rule on one value",
+      { lowConfidence: [{ scoreName: "confidence", operator: "eq", threshold: 0.45 }] },
+      [T.t4],
+    ],
+    [
+      "low-confidence rules match when any one does",
+      {
+        lowConfidence: [
+          { scoreName: "confidence", operator: "lt", threshold: 0.25 },
+          { scoreName: "relevance", operator: "lt", threshold: 0.5 },
+        ],
+      },
+      [T.t1, T.t4],
+    ],
     ["negative feedback (value and label)", { feedback: "negative" }, [T.t1, T.t3]],
     ["positive feedback", { feedback: "positive" }, [T.t2]],
     ["retrieval top score below x", { retrievalTopScoreBelow: 0.5 }, [T.t1, T.t3]],

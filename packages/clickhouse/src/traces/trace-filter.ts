@@ -1,3 +1,4 @@
+import { LOW_CONFIDENCE_OPERATORS, type TLowConfidenceRuleLike } from "../scores/low-confidence.js";
 import { toClickHouseTime } from "../spans/span-row.js";
 
 /**
@@ -48,6 +49,11 @@ export interface TTraceFilter {
   /** Every range must hold (for its own score name). */
   scores?: TScoreRange[] | undefined;
   feedback?: TFeedbackPolarity | undefined;
+  /**
+   * The project's low-confidence definition (its rules, see `getLowConfidenceRules`): the
+   * trace has a score matching any rule.
+   */
+  lowConfidence?: readonly TLowConfidenceRuleLike[] | undefined;
   /** The trace has a retrieval span whose best document score is below this value. */
   retrievalTopScoreBelow?: number | undefined;
   /** Case-insensitive substring of any span's input or output (text or messages). */
@@ -218,6 +224,14 @@ export function buildTraceFilterSql(filter: TTraceFilter): TTraceFilterSql {
     }
     where.push(scoreSubquery(conditions.join(" AND ")));
   });
+  if (filter.lowConfidence && filter.lowConfidence.length > 0) {
+    const rules = filter.lowConfidence.map((rule, index) => {
+      params[`lowConfidenceName${index}`] = rule.scoreName;
+      params[`lowConfidenceThreshold${index}`] = rule.threshold;
+      return `(name = {lowConfidenceName${index}:String} AND value ${LOW_CONFIDENCE_OPERATORS[rule.operator]} {lowConfidenceThreshold${index}:Float64})`;
+    });
+    where.push(scoreSubquery(`value IS NOT NULL AND (${rules.join(" OR ")})`));
+  }
   if (filter.feedback) {
     where.push(
       scoreSubquery(

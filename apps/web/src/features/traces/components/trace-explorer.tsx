@@ -16,7 +16,7 @@ export function TraceExplorer({ projectId, canSave }: { projectId: string; canSa
           <ColumnPicker />
         </div>
       </div>
-      <TraceFilterBar />
+      <TraceFilterBar projectId={projectId} />
       <TracesTable projectId={projectId} />
     </div>
   );

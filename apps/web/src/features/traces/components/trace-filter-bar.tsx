@@ -1,6 +1,9 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { type KeyboardEvent, useState } from "react";
+import { useTRPC } from "../../../lib/trpc";
 import { SPAN_KINDS, TIME_RANGE_PRESETS } from "../lib/trace-filter-query";
 import { asList, asOne, useExplorerUrl } from "./use-explorer-url";
 
@@ -22,6 +25,7 @@ const FILTER_LABELS: Record<string, string> = {
   maxCost: "cost ≤ $",
   scores: "score",
   feedback: "feedback",
+  lowConfidence: "low confidence",
   retrievalTopScoreBelow: "top retrieval score <",
   search: "text",
 };
@@ -204,8 +208,49 @@ function ActiveFilters() {
   );
 }
 
+const OPERATOR_TEXT = { lt: "<", lte: "≤", eq: "=" } as const;
+
+/**
+ * "Low confidence" as the project defines it (Scores → Settings): a toggle for the
+ * `lowConfidence` filter, showing the rules it stands for, or where to define them.
+ */
+function LowConfidenceToggle({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const { query, setParam } = useExplorerUrl();
+  const settings = useQuery(trpc.score.settings.queryOptions({ projectId }));
+  const rules = settings.data?.lowConfidenceRules ?? [];
+  const isOn = asOne(query.lowConfidence) !== undefined;
+  if (settings.isSuccess && rules.length === 0 && !isOn) {
+    return (
+      <Link
+        href={`/project/${projectId}/scores`}
+        className="self-end pb-1 text-xs text-neutral-500 underline"
+        data-testid="low-confidence-define"
+      >
+        Define low confidence
+      </Link>
+    );
+  }
+  const description = rules
+    .map((rule) => `${rule.scoreName} ${OPERATOR_TEXT[rule.operator]} ${rule.threshold}`)
+    .join(" or ");
+  return (
+    <button
+      type="button"
+      aria-pressed={isOn}
+      disabled={settings.isPending}
+      title={description ? `Traces with ${description}` : "Loading the project's low-confidence rules"}
+      data-testid="low-confidence-toggle"
+      onClick={() => setParam("lowConfidence", isOn ? undefined : "true")}
+      className={`rounded border px-2.5 py-1 text-sm ${isOn ? "border-amber-500 bg-amber-50 text-amber-900" : "border-neutral-300 hover:bg-neutral-100"}`}
+    >
+      Low confidence
+    </button>
+  );
+}
+
 /** The explorer's filters: time range, free text, and the full set behind "More filters". */
-export function TraceFilterBar() {
+export function TraceFilterBar({ projectId }: { projectId: string }) {
   const { query } = useExplorerUrl();
   const advancedKeys = Object.keys(FILTER_LABELS).filter((key) => key !== "search" && key !== "tags");
   const [isOpen, setIsOpen] = useState(advancedKeys.some((key) => query[key] !== undefined));
@@ -219,6 +264,7 @@ export function TraceFilterBar() {
         <div className="min-w-40">
           <TextFilter label="Tags (all of)" param="tags" placeholder="domain:hr, intent:…" isList />
         </div>
+        <LowConfidenceToggle projectId={projectId} />
         <button
           type="button"
           className="rounded border border-neutral-300 px-2.5 py-1 text-sm hover:bg-neutral-100"

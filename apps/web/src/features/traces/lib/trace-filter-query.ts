@@ -107,6 +107,11 @@ export const ZTraceFilterQuery = z.object({
     description: "Repeatable `name<x`, `name>=x` or `x<=name<y`: some score of that name lies in the range",
   }),
   feedback: z.enum(["positive", "negative"]).optional(),
+  lowConfidence: z
+    .enum(["true", "1"])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : true))
+    .meta({ description: "`true`: only traces the project's low-confidence rules match (Scores → Settings)" }),
   retrievalTopScoreBelow: z.coerce
     .number()
     .optional()
