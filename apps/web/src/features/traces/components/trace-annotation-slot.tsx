@@ -22,7 +22,7 @@ export function TraceAnnotationSlot(props: { projectId: string; traceId: string;
     <div className="flex flex-col gap-2">
       <div className="flex items-center justify-between gap-2">
         <h3 className="text-xs font-semibold uppercase tracking-wide text-neutral-500">Annotate</h3>
-        <div className="flex rounded border border-neutral-200 text-[11px]" role="group" aria-label="Annotation target">
+        <fieldset className="flex rounded border border-neutral-200 text-[11px]" aria-label="Annotation target">
           {(["trace", "span"] as const).map((option) => (
             <button
               key={option}
@@ -36,7 +36,7 @@ export function TraceAnnotationSlot(props: { projectId: string; traceId: string;
               {option === "trace" ? "Trace" : "Selected span"}
             </button>
           ))}
-        </div>
+        </fieldset>
       </div>
       <AnnotationPanel
         projectId={props.projectId}
