@@ -5,8 +5,9 @@
  * Request bodies are real OpenTelemetry SDK protobuf exports. A few hundred templates are
  * built once; each request copies one, writes fresh trace and span ids over the template's
  * ids (at byte offsets found once per template) and gzips it. That keeps every request
- * unique for runs of any length without holding gigabytes of bodies; the cost is one
- * fast gzip (level 1) per request in this process.
+ * unique for runs of any length. Before each phase the parent asks for enough requests to
+ * be built ahead ("prepare"), so sending costs no gzip; only if they run out are more
+ * built while sending (counted in `builtWhileSending`).
  */
 import { gzipSync } from "node:zlib";
 import { buildTemplate, LAG_SAMPLE_EVERY, SPANS_PER_REQUEST, type TTemplate, withFreshIds } from "./ingest-bodies.js";
@@ -21,12 +22,15 @@ export type TLoadCommand =
       /** Stop after this many requests (0: no limit). */
       maxRequests: number;
     }
-  | { type: "open"; baseUrl: string; secretKey: string; requestsPerSecond: number; durationS: number };
+  | { type: "open"; baseUrl: string; secretKey: string; requestsPerSecond: number; durationS: number }
+  /** Builds this many unique gzipped requests ahead of the next run, so sending costs no gzip. */
+  | { type: "prepare"; requests: number };
 
 export type TLoadMessage =
   | { type: "ready"; templates: number; meanRawBytesPerSpan: number; meanGzipBytesPerRequest: number }
   | { type: "sample"; traceId: string; ackAt: number }
   | { type: "progress"; okRequests: number; at: number }
+  | { type: "prepared"; requests: number; seconds: number; gzipMiB: number }
   | {
       type: "done";
       sentRequests: number;
@@ -36,19 +40,43 @@ export type TLoadMessage =
       startedAt: number;
       endedAt: number;
       maxRssBytes: number;
+      /** Requests built while sending because the prepared ones ran out (each cost a gzip). */
+      builtWhileSending: number;
     };
 
 const templates = Array.from({ length: Number(process.env.BENCH_TEMPLATES ?? 400) }, buildTemplate);
 let nextTemplate = 0;
 
-function nextBody(): { gz: Buffer; traceId: string } {
+function buildBody(): { gz: Buffer; traceId: string } {
   const { raw, traceId } = withFreshIds(templates[nextTemplate++ % templates.length] as TTemplate);
   return { gz: gzipSync(raw, { level: 1 }), traceId };
 }
 
+let prepared: { gz: Buffer; traceId: string }[] = [];
+let builtWhileSending = 0;
+
+function nextBody(): { gz: Buffer; traceId: string } {
+  const body = prepared.pop();
+  if (body) return body;
+  builtWhileSending += 1;
+  return buildBody();
+}
+
+function prepare(requests: number): void {
+  const start = performance.now();
+  prepared = Array.from({ length: requests }, buildBody);
+  const gzipBytes = prepared.reduce((sum, body) => sum + body.gz.byteLength, 0);
+  send({
+    type: "prepared",
+    requests,
+    seconds: Math.round((performance.now() - start) / 100) / 10,
+    gzipMiB: Math.round(gzipBytes / 1024 / 1024),
+  });
+}
+
 const send = (message: TLoadMessage) => process.send?.(message);
 
-async function run(command: TLoadCommand): Promise<void> {
+async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise<void> {
   const url = `${command.baseUrl}/v1/traces`;
   const headers = {
     "content-type": "application/x-protobuf",
@@ -86,6 +114,7 @@ async function run(command: TLoadCommand): Promise<void> {
     }
   };
 
+  builtWhileSending = 0;
   const startedAt = Date.now();
   const deadline = startedAt + command.durationS * 1000;
   if (command.type === "closed") {
@@ -119,7 +148,10 @@ async function run(command: TLoadCommand): Promise<void> {
     startedAt,
     endedAt,
     maxRssBytes: Math.max(maxRssBytes, process.memoryUsage().rss),
+    builtWhileSending,
   });
+  // Unsent prepared requests are not reused: the next phase prepares its own.
+  prepared = [];
 }
 
 const rawBytes = templates.reduce((sum, template) => sum + template.raw.byteLength, 0);
@@ -132,6 +164,10 @@ send({
 });
 
 process.on("message", (command: TLoadCommand) => {
+  if (command.type === "prepare") {
+    prepare(command.requests);
+    return;
+  }
   run(command).catch((error: unknown) => {
     console.error(error);
     process.exit(1);

@@ -38,6 +38,10 @@ const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
 const CEILING_ROUNDS = envNumber("BENCH_CEILING_ROUNDS", 4);
 const BATCH_ROWS = envNumber("WORKER_BATCH_MAX_ROWS", 20_000);
 const QUERYABLE_TIMEOUT_MS = 180_000;
+/** Requests built ahead of the short closed-loop phase assume at most this rate. */
+const PREPARE_SPANS_PER_SECOND = envNumber("BENCH_PREPARE_SPANS_PER_SECOND", 15_000);
+/** ~15 KB each: 200,000 prepared requests hold ~3 GB in the generator process. */
+const MAX_PREPARED_REQUESTS = envNumber("BENCH_MAX_PREPARED_REQUESTS", 200_000);
 
 type TDone = Extract<TLoadMessage, { type: "done" }>;
 type TPipelineTarget = { baseUrl: string; secretKey: string; projectId: string };
@@ -134,6 +138,22 @@ async function measureCeiling() {
   };
 }
 
+/** Has the generator build `requests` unique requests ahead of the next phase. */
+async function prepareRequests(generator: ChildProcess, requests: number) {
+  const prepared = new Promise<Extract<TLoadMessage, { type: "prepared" }>>((resolve) => {
+    const onPrepared = (message: TLoadMessage) => {
+      if (message.type !== "prepared") return;
+      generator.off("message", onPrepared);
+      resolve(message);
+    };
+    generator.on("message", onPrepared);
+  });
+  generator.send({ type: "prepare", requests } satisfies TLoadCommand);
+  const result = await prepared;
+  console.error(`prepared: ${JSON.stringify(result)}`);
+  return result;
+}
+
 /** The load generator process; resolves once its request templates are built. */
 async function startLoadGenerator(): Promise<{ child: ChildProcess; ready: Extract<TLoadMessage, { type: "ready" }> }> {
   const child = fork(path.join(import.meta.dirname, "ingest-load.ts"), {
@@ -216,6 +236,9 @@ async function runPhase(generator: ChildProcess, target: TPipelineTarget, comman
 
   generator.send(command);
   const result = await done;
+  if (result.builtWhileSending > 0) {
+    console.error(`note: ${result.builtWhileSending} requests were built while sending (prepared ones ran out)`);
+  }
   const ackedSpans = result.okRequests * SPANS_PER_REQUEST;
   const deadline = Date.now() + QUERYABLE_TIMEOUT_MS;
   let allQueryableAt = Date.now();
@@ -252,6 +275,7 @@ async function runPhase(generator: ChildProcess, target: TPipelineTarget, comman
     },
     pipelineProcess: memory.stop(),
     loadGeneratorMaxRssMiB: mib(result.maxRssBytes),
+    requestsBuiltWhileSending: result.builtWhileSending,
     ...(windows.length > 0 ? { windows } : {}),
   };
 }
@@ -280,11 +304,13 @@ async function main() {
       maxRequests: 0,
     });
 
+    await prepareRequests(generator, Math.ceil((PREPARE_SPANS_PER_SECOND * DURATION_S) / SPANS_PER_REQUEST));
     const full = await runPhase(generator, pipeline, closed(pipeline, DURATION_S));
     console.error(`end-to-end: ${JSON.stringify(full)}`);
 
     const halfTarget = { ...pipeline, ...(await pipeline.createProject()) };
     const halfRate = full.endToEndSpansPerSecond / 2 / SPANS_PER_REQUEST;
+    await prepareRequests(generator, Math.ceil(halfRate * HALF_LOAD_DURATION_S) + 100);
     const half = await runPhase(generator, halfTarget, {
       type: "open",
       baseUrl: halfTarget.baseUrl,
@@ -297,6 +323,9 @@ async function main() {
     let sustained: Awaited<ReturnType<typeof runPhase>> | null = null;
     if (SUSTAINED_S > 0) {
       const sustainedTarget = { ...pipeline, ...(await pipeline.createProject()) };
+      // Enough for the sustained phase at 1.5× the short run's rate (capped by memory).
+      const sustainedRequests = Math.ceil((full.ackedSpansPerSecond * 1.5 * SUSTAINED_S) / SPANS_PER_REQUEST);
+      await prepareRequests(generator, Math.min(sustainedRequests, MAX_PREPARED_REQUESTS));
       sustained = await runPhase(
         generator,
         sustainedTarget,
