@@ -49,6 +49,20 @@ test("a visitor is sent to sign in, and the demo login opens the demo project wi
   await expect(page.getByTestId("trace-row").filter({ hasText: "domain:hr" })).toHaveCount(3);
   await expect(page.getByTestId("trace-row").filter({ hasText: "error" })).toHaveCount(1);
 
+  // The demo project defines low confidence as `confidence < 0.5`: the toggle must show
+  // exactly the traces the explicit score filter finds.
+  const lowByScore = await request.get("/api/public/v1/traces?environment=demo&scores=confidence%3C0.5", {
+    headers: { Authorization: `Bearer ${demo.secretKey}` },
+  });
+  const expectedLow = ((await lowByScore.json()) as { data: unknown[] }).data.length;
+  expect(expectedLow).toBeGreaterThan(0);
+  expect(expectedLow).toBeLessThan(8);
+  await page.getByTestId("low-confidence-toggle").click();
+  await expect(page).toHaveURL(/lowConfidence=true/);
+  await expect(page.getByTestId("trace-row")).toHaveCount(expectedLow);
+  await page.getByTestId("low-confidence-toggle").click();
+  await expect(page.getByTestId("trace-row")).toHaveCount(8);
+
   await testInfo.attach("project-page", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
   await page.screenshot({ path: testInfo.outputPath("project-page.png"), fullPage: true });
 });
