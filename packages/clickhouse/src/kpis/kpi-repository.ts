@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { AppError } from "@spanlens/core";
 import { toClickHouseTime } from "../spans/span-row.js";
+import { addTimestampKeysetConditions, encodeTimestampCursor } from "../timestamp-keyset.js";
 
 export interface TKpiEventInsert {
   id: string;
@@ -88,18 +88,6 @@ export interface TKpiListFilter {
   cursor?: string | undefined;
 }
 
-function decodeCursor(cursor: string): { timestamp: string; id: string } {
-  try {
-    const [timestamp, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof timestamp === "string" && !Number.isNaN(Date.parse(timestamp)) && typeof id === "string") {
-      return { timestamp, id };
-    }
-  } catch {
-    // fall through
-  }
-  throw new AppError("BAD_REQUEST", "cursor: not a cursor returned by this endpoint");
-}
-
 /**
  * KPI events newest first. `traceFound` says whether the event's trace is stored now:
  * it turns true as soon as a late trace arrives, because it is computed on read.
@@ -109,29 +97,9 @@ export async function listKpiEvents(
   filter: TKpiListFilter,
 ): Promise<{ data: (TKpiEventRecord & { traceFound: boolean })[]; nextCursor: string | null }> {
   const where = ["project_id = {projectId:String}"];
-  const params: Record<string, unknown> = { projectId: filter.projectId, limit: filter.limit + 1 };
+  const params: Record<string, unknown> = { projectId: filter.projectId };
   const equals = { name: "name", traceId: "trace_id", sessionId: "session_id", userId: "user_id" } as const;
-  for (const [key, column] of Object.entries(equals) as [keyof typeof equals, string][]) {
-    const value = filter[key];
-    if (value !== undefined) {
-      where.push(`${column} = {${key}:String}`);
-      params[key] = value;
-    }
-  }
-  if (filter.from) {
-    where.push("timestamp >= {from:DateTime64(3)}");
-    params.from = toClickHouseTime(filter.from.getTime());
-  }
-  if (filter.to) {
-    where.push("timestamp < {to:DateTime64(3)}");
-    params.to = toClickHouseTime(filter.to.getTime());
-  }
-  if (filter.cursor) {
-    const cursor = decodeCursor(filter.cursor);
-    where.push("(timestamp, id) < ({cursorTime:DateTime64(3)}, {cursorId:String})");
-    params.cursorTime = toClickHouseTime(Date.parse(cursor.timestamp));
-    params.cursorId = cursor.id;
-  }
+  addTimestampKeysetConditions(filter, equals, where, params);
   const result = await client.query({
     query: `SELECT ${KPI_COLUMNS} FROM kpi_events FINAL WHERE ${where.join(" AND ")}
             ORDER BY timestamp DESC, id DESC LIMIT {limit:UInt32}`,
@@ -148,10 +116,7 @@ export async function listKpiEvents(
   const last = page.at(-1);
   return {
     data: page.map((event) => ({ ...event, traceFound: event.traceId !== null && found.has(event.traceId) })),
-    nextCursor:
-      rows.length > filter.limit && last
-        ? Buffer.from(JSON.stringify([last.timestamp, last.id])).toString("base64url")
-        : null,
+    nextCursor: rows.length > filter.limit && last ? encodeTimestampCursor(last) : null,
   };
 }
 

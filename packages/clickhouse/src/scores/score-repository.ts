@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { AppError } from "@spanlens/core";
 import { toClickHouseTime } from "../spans/span-row.js";
+import { addTimestampKeysetConditions, encodeTimestampCursor } from "../timestamp-keyset.js";
 
 /** A validated score ready to store (all sources: api, sdk, annotation, evaluator). */
 export interface TScoreInsert {
@@ -199,29 +199,13 @@ export interface TScoreListFilter {
   cursor?: string | undefined;
 }
 
-function encodeCursor(score: TScore): string {
-  return Buffer.from(JSON.stringify([score.timestamp, score.id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { timestamp: string; id: string } {
-  try {
-    const [timestamp, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof timestamp === "string" && !Number.isNaN(Date.parse(timestamp)) && typeof id === "string") {
-      return { timestamp, id };
-    }
-  } catch {
-    // fall through
-  }
-  throw new AppError("BAD_REQUEST", "cursor: not a cursor returned by this endpoint");
-}
-
 /** Scores newest first, with keyset pagination. */
 export async function listScores(
   client: ClickHouseClient,
   filter: TScoreListFilter,
 ): Promise<{ data: TScore[]; nextCursor: string | null }> {
   const where = ["project_id = {projectId:String}", "is_deleted = 0"];
-  const params: Record<string, unknown> = { projectId: filter.projectId, limit: filter.limit + 1 };
+  const params: Record<string, unknown> = { projectId: filter.projectId };
   const equals = {
     traceId: "trace_id",
     spanId: "span_id",
@@ -231,27 +215,7 @@ export async function listScores(
     author: "author",
     evaluatorId: "evaluator_id",
   } as const;
-  for (const [key, column] of Object.entries(equals) as [keyof typeof equals, string][]) {
-    const value = filter[key];
-    if (value !== undefined) {
-      where.push(`${column} = {${key}:String}`);
-      params[key] = value;
-    }
-  }
-  if (filter.from) {
-    where.push("timestamp >= {from:DateTime64(3)}");
-    params.from = toClickHouseTime(filter.from.getTime());
-  }
-  if (filter.to) {
-    where.push("timestamp < {to:DateTime64(3)}");
-    params.to = toClickHouseTime(filter.to.getTime());
-  }
-  if (filter.cursor) {
-    const cursor = decodeCursor(filter.cursor);
-    where.push("(timestamp, id) < ({cursorTime:DateTime64(3)}, {cursorId:String})");
-    params.cursorTime = toClickHouseTime(Date.parse(cursor.timestamp));
-    params.cursorId = cursor.id;
-  }
+  addTimestampKeysetConditions(filter, equals, where, params);
   const result = await client.query({
     query: `SELECT ${SCORE_COLUMNS} FROM scores FINAL WHERE ${where.join(" AND ")}
             ORDER BY timestamp DESC, id DESC LIMIT {limit:UInt32}`,
@@ -261,7 +225,7 @@ export async function listScores(
   const rows = (await result.json<TStoredScoreRow>()).map(toScore);
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
-  return { data: page, nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null };
+  return { data: page, nextCursor: rows.length > filter.limit && last ? encodeTimestampCursor(last) : null };
 }
 
 /** The trace of a stored span, for scores sent with a span id only; null when the span is not stored. */

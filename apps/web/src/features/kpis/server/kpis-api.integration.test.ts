@@ -13,7 +13,10 @@ afterAll(async () => {
   await project.stop();
 });
 
-type TKpiList = { data: { id: string; name: string; value: number; traceFound: boolean }[] };
+type TKpiList = {
+  data: { id: string; name: string; value: number; traceFound: boolean }[];
+  nextCursor: string | null;
+};
 
 const listKpis = async (query: string) =>
   (await (await listKpisRoute(apiRequest(project.secretKey, "GET", `/kpis?${query}`))).json()) as TKpiList;
@@ -81,5 +84,33 @@ describe("KPI events", () => {
       apiRequest(project.secretKey, "POST", "/kpis", { name: "signup", value: 1, traceId: "xyz" }),
     );
     expect(((await badTrace.json()) as { error: { message: string } }).error.message).toContain("traceId:");
+  });
+
+  it("pages newest first within a time window and refuses a cursor it did not issue", async () => {
+    const base = Date.parse("2026-03-01T12:00:00.000Z");
+    const events = [0, 1, 2, 3, 4].map((minute) => ({
+      id: `paged-${minute}`,
+      name: "paged_event",
+      value: minute,
+      timestamp: new Date(base + minute * 60_000).toISOString(),
+    }));
+    const batch = await createKpisBatchRoute(apiRequest(project.secretKey, "POST", "/kpis/batch", { events }));
+    expect(batch.status).toBe(201);
+
+    const window = `name=paged_event&from=${new Date(base + 60_000).toISOString()}&to=${new Date(base + 4 * 60_000).toISOString()}`;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: TKpiList = await listKpis(`${window}&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.data.map((event) => event.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    // `from` is inclusive, `to` exclusive; newest first; nothing repeated or skipped.
+    expect(seen).toEqual(["paged-3", "paged-2", "paged-1"]);
+
+    const forged = await listKpisRoute(apiRequest(project.secretKey, "GET", "/kpis?cursor=not-a-cursor"));
+    expect(forged.status).toBe(400);
+    expect(((await forged.json()) as { error: { message: string } }).error.message).toMatch(/^cursor: /);
   });
 });
