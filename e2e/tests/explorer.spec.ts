@@ -257,6 +257,8 @@ test("filters to low-confidence answers in domain:hr, opens the trace and shows 
     "data-role",
     "system",
   );
+  // This generation was exported without token counts: say so rather than show zeros.
+  await expect(page.getByTestId("usage-not-reported")).toBeVisible();
   await attachScreenshot(page, testInfo, "prompt");
 
   await page.getByTestId("raw-toggle").click();

@@ -54,6 +54,8 @@ export function SpanDetail({ projectId, traceId, spanId }: { projectId: string; 
   const exceptions = events.filter((event) => event.name === "exception");
   const params = Object.entries(s.modelParameters);
   const usage = s.usage;
+  // Stored counts cannot tell "none reported" from 0, and a model call never uses no tokens.
+  const hasTokenCounts = usage.totalTokens > 0 || usage.inputTokens > 0 || usage.outputTokens > 0;
 
   return (
     <div className="flex flex-col gap-5 p-4" data-testid="span-detail" data-span-id={s.spanId}>
@@ -201,6 +203,11 @@ export function SpanDetail({ projectId, traceId, spanId }: { projectId: string; 
 
           {(s.model || usage.totalTokens > 0 || s.cost.total > 0) && (
             <Section title="Model, tokens and cost" testId="usage">
+              {!hasTokenCounts ? (
+                <p className="text-sm text-neutral-500" data-testid="usage-not-reported">
+                  No token counts were reported for this span.
+                </p>
+              ) : null}
               <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-3">
                 {[
                   ["input", usage.inputTokens],
@@ -209,12 +216,14 @@ export function SpanDetail({ projectId, traceId, spanId }: { projectId: string; 
                   ["cache read", usage.cacheReadTokens],
                   ["cache write", usage.cacheWriteTokens],
                   ["reasoning", usage.reasoningTokens],
-                ].map(([label, value]) => (
-                  <div key={label} className="flex justify-between gap-2">
-                    <dt className="text-neutral-500">{label} tokens</dt>
-                    <dd className="tabular-nums">{value}</dd>
-                  </div>
-                ))}
+                ]
+                  .filter(() => hasTokenCounts)
+                  .map(([label, value]) => (
+                    <div key={label} className="flex justify-between gap-2">
+                      <dt className="text-neutral-500">{label} tokens</dt>
+                      <dd className="tabular-nums">{value}</dd>
+                    </div>
+                  ))}
                 <div className="flex justify-between gap-2">
                   <dt className="text-neutral-500">cost</dt>
                   <dd
