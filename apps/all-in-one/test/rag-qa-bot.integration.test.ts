@@ -204,6 +204,8 @@ describe("the RAG Q&A bot traced through the SDK and the OTLP pipeline", () => {
     const [top] = spanNamed(trace, "rag.retrieve").retrievedDocuments;
     expect(top).toMatchObject({ id: "hr-remote-work-2021#0", metadata: { version: "2021", isCurrent: "false" } });
     expect(answer.answer).toContain("2 days a week");
-    expect(spanNamed(trace, "rag.rerank").durationMs).toBeGreaterThanOrEqual(300);
+    // A timer may fire a fraction of a millisecond early against the span clock; without
+    // the delay this step takes about a millisecond.
+    expect(spanNamed(trace, "rag.rerank").durationMs).toBeGreaterThan(290);
   });
 });
