@@ -184,14 +184,23 @@ generate_prisma_client() {
   local stamp="$ROOT/packages/db/src/generated/.stamp"
   if [ ! -f "$stamp" ] || [ -n "$(find "$ROOT/prisma/schema" -name '*.prisma' -newer "$stamp" -print -quit)" ]; then
     log "generating the Prisma client"
-    (cd "$ROOT" && pnpm -s prisma generate >/dev/null)
+    quietly pnpm -s prisma generate
     touch "$stamp"
   fi
 }
 
 migrate_postgres() {
   log "applying Postgres migrations"
-  (cd "$ROOT" && pnpm -s prisma migrate deploy >/dev/null)
+  quietly pnpm -s prisma migrate deploy
+}
+
+# Runs a command from the repository root and shows its output only when it fails.
+quietly() {
+  local output
+  if ! output=$(cd "$ROOT" && "$@" 2>&1); then
+    printf '%s\n' "$output" >&2
+    return 1
+  fi
 }
 
 build_all() {
