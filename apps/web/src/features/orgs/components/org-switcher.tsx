@@ -3,8 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
 import { useTRPC } from "../../../lib/trpc";
+import { useDismissableMenu } from "../../../lib/use-dismissable-menu";
 
 /** Lists the user's organizations; the current one is taken from the URL or the current project. */
 export function OrgSwitcher() {
@@ -12,24 +12,7 @@ export function OrgSwitcher() {
   const orgs = useQuery(trpc.org.list.queryOptions());
   const projects = useQuery(trpc.project.list.queryOptions());
   const params = useParams<{ orgId?: string; projectId?: string }>();
-  const [isOpen, setIsOpen] = useState(false);
-  const containerRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!isOpen) return;
-    function onPointerDown(event: PointerEvent) {
-      if (!containerRef.current?.contains(event.target as Node)) setIsOpen(false);
-    }
-    function onKeyDown(event: KeyboardEvent) {
-      if (event.key === "Escape") setIsOpen(false);
-    }
-    document.addEventListener("pointerdown", onPointerDown);
-    document.addEventListener("keydown", onKeyDown);
-    return () => {
-      document.removeEventListener("pointerdown", onPointerDown);
-      document.removeEventListener("keydown", onKeyDown);
-    };
-  }, [isOpen]);
+  const { isOpen, setIsOpen, containerRef } = useDismissableMenu();
 
   if (orgs.isPending) {
     return (
