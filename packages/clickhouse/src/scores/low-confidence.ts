@@ -5,7 +5,25 @@ export interface TLowConfidenceRuleLike {
   threshold: number;
 }
 
-export const LOW_CONFIDENCE_OPERATORS = { lt: "<", lte: "<=", eq: "=" } as const;
+const LOW_CONFIDENCE_OPERATORS = { lt: "<", lte: "<=", eq: "=" } as const;
+
+/**
+ * The condition on `scores` rows that matches any rule (`name` and `value` columns), with
+ * its parameters, prefixed so they never clash with the caller's. For embedding in a
+ * scores subquery of the caller's own shape (the trace list scopes it to its window).
+ */
+export function lowConfidenceScoreCondition(rules: readonly TLowConfidenceRuleLike[]): {
+  sql: string;
+  params: Record<string, unknown>;
+} {
+  const params: Record<string, unknown> = {};
+  const conditions = rules.map((rule, index) => {
+    params[`lowConfidenceName${index}`] = rule.scoreName;
+    params[`lowConfidenceThreshold${index}`] = rule.threshold;
+    return `(name = {lowConfidenceName${index}:String} AND value ${LOW_CONFIDENCE_OPERATORS[rule.operator]} {lowConfidenceThreshold${index}:Float64})`;
+  });
+  return { sql: `(${conditions.join(" OR ")})`, params };
+}
 
 /**
  * A `trace_id IN (…)` condition selecting the project's low-confidence traces: those with
@@ -20,15 +38,10 @@ export function lowConfidenceTraceFilter(
   if (rules.length === 0) return null;
   const projectParam = options.projectParam ?? "projectId";
   const column = options.column ?? "trace_id";
-  const params: Record<string, unknown> = {};
-  const conditions = rules.map((rule, index) => {
-    params[`lowConfidenceName${index}`] = rule.scoreName;
-    params[`lowConfidenceThreshold${index}`] = rule.threshold;
-    return `(name = {lowConfidenceName${index}:String} AND value ${LOW_CONFIDENCE_OPERATORS[rule.operator]} {lowConfidenceThreshold${index}:Float64})`;
-  });
+  const condition = lowConfidenceScoreCondition(rules);
   return {
     sql: `${column} IN (SELECT trace_id FROM scores FINAL
-      WHERE project_id = {${projectParam}:String} AND is_deleted = 0 AND trace_id != '' AND (${conditions.join(" OR ")}))`,
-    params,
+      WHERE project_id = {${projectParam}:String} AND is_deleted = 0 AND trace_id != '' AND ${condition.sql})`,
+    params: condition.params,
   };
 }

@@ -1,4 +1,4 @@
-import { LOW_CONFIDENCE_OPERATORS, type TLowConfidenceRuleLike } from "../scores/low-confidence.js";
+import { lowConfidenceScoreCondition, type TLowConfidenceRuleLike } from "../scores/low-confidence.js";
 import { toClickHouseTime } from "../spans/span-row.js";
 
 /**
@@ -225,12 +225,9 @@ export function buildTraceFilterSql(filter: TTraceFilter): TTraceFilterSql {
     where.push(scoreSubquery(conditions.join(" AND ")));
   });
   if (filter.lowConfidence && filter.lowConfidence.length > 0) {
-    const rules = filter.lowConfidence.map((rule, index) => {
-      params[`lowConfidenceName${index}`] = rule.scoreName;
-      params[`lowConfidenceThreshold${index}`] = rule.threshold;
-      return `(name = {lowConfidenceName${index}:String} AND value ${LOW_CONFIDENCE_OPERATORS[rule.operator]} {lowConfidenceThreshold${index}:Float64})`;
-    });
-    where.push(scoreSubquery(`value IS NOT NULL AND (${rules.join(" OR ")})`));
+    const condition = lowConfidenceScoreCondition(filter.lowConfidence);
+    Object.assign(params, condition.params);
+    where.push(scoreSubquery(`value IS NOT NULL AND ${condition.sql}`));
   }
   if (filter.feedback) {
     where.push(
