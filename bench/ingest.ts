@@ -12,6 +12,8 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
@@ -42,6 +44,10 @@ const QUERYABLE_TIMEOUT_MS = 180_000;
 const PREPARE_SPANS_PER_SECOND = envNumber("BENCH_PREPARE_SPANS_PER_SECOND", 15_000);
 /** ~15 KB each: 200,000 prepared requests hold ~3 GB in the generator process. */
 const MAX_PREPARED_REQUESTS = envNumber("BENCH_MAX_PREPARED_REQUESTS", 200_000);
+/** When set, the pipeline process's main thread is CPU-profiled during phase (b) into this file. */
+const CPU_PROFILE_PATH = process.env.BENCH_CPU_PROFILE;
+/** When set, queue depth and acknowledged requests are printed to stderr every 250 ms. */
+const TIMELINE = process.env.BENCH_TIMELINE === "1";
 
 type TDone = Extract<TLoadMessage, { type: "done" }>;
 type TPipelineTarget = { baseUrl: string; secretKey: string; projectId: string };
@@ -103,6 +109,13 @@ async function findTraces(projectId: string, traceIds: string[]): Promise<Set<st
   return new Set((await result.json<{ trace_id: string }>()).map((row) => row.trace_id));
 }
 
+/** CPU seconds Redis has used (server, all threads), from INFO. */
+async function redisCpuSeconds(): Promise<number> {
+  const info = await (await getQueue(QueueName.OtlpIngest).client).info("cpu");
+  const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return read("used_cpu_sys") + read("used_cpu_user");
+}
+
 /** (a) Rows straight into ClickHouse, same mapping, client and batch size as the worker. */
 async function measureCeiling() {
   const templates = Array.from({ length: Math.min(CEILING_REQUESTS, 400) }, buildTemplate);
@@ -118,6 +131,7 @@ async function measureCeiling() {
   const mapMs = performance.now() - mapStart;
   let insertMs = 0;
   let rows = 0;
+  const cpuAtStart = process.cpuUsage();
   for (let index = 0; index < CEILING_ROUNDS; index += 1) {
     const projectId = `ceiling-${randomUUID()}`;
     const values = template.map((row) => ({ ...row, project_id: projectId }));
@@ -134,7 +148,25 @@ async function measureCeiling() {
     batchRows: BATCH_ROWS,
     insertSeconds: round(insertMs / 1000, 2),
     insertRowsPerSecond: Math.round(rows / (insertMs / 1000)),
+    // The client's JSON encoding, ClickHouse's parsing, compression and any merges meanwhile.
+    insertCpuMicrosPerRow: round((({ user, system }) => user + system)(process.cpuUsage(cpuAtStart)) / rows),
     decodeNormalizeMapRowsPerSecond: Math.round(template.length / (mapMs / 1000)),
+  };
+}
+
+/** Profiles this process's main thread (open in Chrome DevTools or speedscope). */
+async function startCpuProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post("Profiler.stop");
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      console.error(`cpu profile of phase (b): ${file}`);
+    },
   };
 }
 
@@ -197,6 +229,8 @@ async function runPhase(generator: ChildProcess, target: TPipelineTarget, comman
   });
 
   const phaseStart = Date.now();
+  const cpuAtStart = process.cpuUsage();
+  const redisCpuAtStart = await redisCpuSeconds();
   const lagLoop = (async () => {
     while (!stopped) {
       if (pending.size > 0) {
@@ -208,7 +242,13 @@ async function runPhase(generator: ChildProcess, target: TPipelineTarget, comman
           pending.delete(traceId);
         }
       }
-      maxQueueDepth = Math.max(maxQueueDepth, await getQueue(QueueName.OtlpIngest).getWaitingCount());
+      const depth = await getQueue(QueueName.OtlpIngest).getWaitingCount();
+      maxQueueDepth = Math.max(maxQueueDepth, depth);
+      if (TIMELINE) {
+        process.stderr.write(
+          `t=${((Date.now() - phaseStart) / 1000).toFixed(1)} acked=${acked} depth=${depth} active=${await getQueue(QueueName.OtlpIngest).getActiveCount()} rss=${mib(process.memoryUsage().rss)}\n`,
+        );
+      }
       await sleep(250);
     }
   })();
@@ -249,6 +289,8 @@ async function runPhase(generator: ChildProcess, target: TPipelineTarget, comman
     if (allQueryableAt > deadline) throw new Error(`only ${count}/${ackedSpans} spans queryable after timeout`);
     await sleep(100);
   }
+  const pipelineCpuMicros = (({ user, system }) => user + system)(process.cpuUsage(cpuAtStart));
+  const redisCpuMicros = ((await redisCpuSeconds()) - redisCpuAtStart) * 1e6;
   await sleep(300);
   stopped = true;
   await Promise.all([lagLoop, windowLoop]);
@@ -274,6 +316,12 @@ async function runPhase(generator: ChildProcess, target: TPipelineTarget, comman
       ...latencySummary(lags),
     },
     pipelineProcess: memory.stop(),
+    // CPU per acknowledged span, first send → all queryable; the machine has two cores.
+    cpuMicrosPerSpan: {
+      pipelineProcess: round(pipelineCpuMicros / ackedSpans),
+      loadGenerator: round(result.cpuMicros / ackedSpans),
+      redis: round(redisCpuMicros / ackedSpans),
+    },
     loadGeneratorMaxRssMiB: mib(result.maxRssBytes),
     requestsBuiltWhileSending: result.builtWhileSending,
     ...(windows.length > 0 ? { windows } : {}),
@@ -305,7 +353,9 @@ async function main() {
     });
 
     await prepareRequests(generator, Math.ceil((PREPARE_SPANS_PER_SECOND * DURATION_S) / SPANS_PER_REQUEST));
+    const profiler = CPU_PROFILE_PATH ? await startCpuProfile() : null;
     const full = await runPhase(generator, pipeline, closed(pipeline, DURATION_S));
+    if (profiler && CPU_PROFILE_PATH) await profiler.stop(CPU_PROFILE_PATH);
     console.error(`end-to-end: ${JSON.stringify(full)}`);
 
     const halfTarget = { ...pipeline, ...(await pipeline.createProject()) };

@@ -63,7 +63,8 @@ export function createIngestHandler(config: TIngestConfig = readIngestConfig()):
       await backpressure.check();
       const body = await readBody(req, config.maxBodyBytes);
 
-      const decoded = signal === "traces" ? decodeTraces(body, contentType) : decodeLogs(body, contentType);
+      const decoded =
+        signal === "traces" ? decodeTraces(body.decoded, contentType) : decodeLogs(body.decoded, contentType);
       const accepted = "spans" in decoded ? decoded.spans.length : decoded.logRecords.length;
       const requestId = randomUUID();
       if (accepted > 0) {
@@ -72,7 +73,8 @@ export function createIngestHandler(config: TIngestConfig = readIngestConfig()):
           requestId,
           signal,
           encoding: contentType,
-          body: body.toString("base64"),
+          body: body.sent.toString("base64"),
+          compression: body.compression,
           receivedAt: Date.now(),
         };
         await withinQueueTimeout(

@@ -1,43 +1,38 @@
 import type { IncomingMessage } from "node:http";
-import { createGunzip, createInflate } from "node:zlib";
-import { AppError } from "@spanlens/core";
+import { AppError, type TOtlpBodyCompression } from "@spanlens/core";
+import { bodyTooLarge, decompressBody, parseContentEncoding } from "@spanlens/otlp";
 
-/**
- * Reads a request body, decompressing gzip/deflate as it streams and stopping as soon as
- * the decompressed size passes the limit (the OTLP limit applies after decompression,
- * and counting as we go keeps a small compressed bomb from filling memory).
- */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const encoding = (req.headers["content-encoding"] ?? "identity").toLowerCase().trim();
-  let source: NodeJS.ReadableStream = req;
-  if (encoding === "gzip" || encoding === "x-gzip") source = req.pipe(createGunzip());
-  else if (encoding === "deflate") source = req.pipe(createInflate());
-  else if (encoding !== "identity" && encoding !== "") {
-    throw new AppError(
-      "UNSUPPORTED_MEDIA_TYPE",
-      `Unsupported Content-Encoding "${encoding}": send gzip or no encoding`,
-    );
-  }
+export interface TRequestBody {
+  /** The body as sent: what the queue job carries (about half of `decoded` when gzipped). */
+  sent: Buffer;
+  compression: TOtlpBodyCompression;
+  /** The decompressed body the receiver decodes to validate. */
+  decoded: Buffer;
+}
 
+/** Reads a request body and decompresses it, the size limit applying after decompression. */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<TRequestBody> {
+  const compression = parseContentEncoding(req.headers["content-encoding"]);
+  const sent = await readRaw(req, maxBytes);
+  return { sent, compression, decoded: await decompressBody(sent, compression, maxBytes) };
+}
+
+// A compressed body is never larger than its decompressed form by more than a few bytes,
+// so the same limit bounds what is buffered before decompression.
+async function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > maxBytes) {
-        throw new AppError(
-          "PAYLOAD_TOO_LARGE",
-          `Request body exceeds ${maxBytes} bytes after decompression: send smaller batches`,
-        );
-      }
+      if (size > maxBytes) throw bodyTooLarge(maxBytes);
       chunks.push(chunk);
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError("BAD_REQUEST", `Request body could not be read as ${encoding}: ${(error as Error).message}`);
+    throw new AppError("BAD_REQUEST", `Request body could not be read: ${(error as Error).message}`);
   } finally {
-    if (source !== req) req.unpipe();
     req.resume();
   }
-  return Buffer.concat(chunks, size);
+  return chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size);
 }

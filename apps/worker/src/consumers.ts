@@ -22,6 +22,8 @@ const ZWorkerEnv = z.object({
    * job). Lower values let the remaining jobs fill the next batch while one is inserted.
    */
   WORKER_BATCH_MAX_WAITERS: z.coerce.number().int().positive().optional(),
+  /** ClickHouse inserts running at once per table; a ready batch keeps growing while all are busy. */
+  WORKER_BATCH_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(2),
   /**
    * A killed worker's jobs keep their lock this long; then another worker's stalled check
    * (every WORKER_STALLED_INTERVAL_MS) hands them out again. BullMQ's defaults.
@@ -41,6 +43,7 @@ export function defaultConsumers(): TConsumerFactory[] {
     maxRows: env.WORKER_BATCH_MAX_ROWS,
     maxWaitMs: env.WORKER_BATCH_MAX_WAIT_MS,
     maxWaiters: env.WORKER_BATCH_MAX_WAITERS ?? env.WORKER_INGEST_CONCURRENCY,
+    maxInFlight: env.WORKER_BATCH_MAX_IN_FLIGHT,
   };
   const writers = {
     spans: createBatchWriter<TSpanRow>(getClickHouse, { table: "spans", ...batch }),

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createBatchWriter } from "./batch-writer.js";
 
 /** Records inserts; only `insert` is used by the writer. */
@@ -51,5 +51,52 @@ describe("createBatchWriter", () => {
     client = healthy.client;
     await writer.write([3]);
     expect(healthy.inserts).toEqual([[3]]);
+  });
+
+  it("runs up to maxInFlight inserts at once and grows the next batch while every slot is busy", async () => {
+    const started: number[][] = [];
+    const release: (() => void)[] = [];
+    const client = {
+      insert: ({ values }: { values: number[] }) =>
+        new Promise<void>((resolve) => {
+          started.push([...values]);
+          release.push(resolve);
+        }),
+    } as unknown as ClickHouseClient;
+    const writer = createBatchWriter<number>(() => client, {
+      table: "t",
+      maxRows: 1000,
+      maxWaitMs: 60_000,
+      maxWaiters: 1,
+      maxInFlight: 2,
+    });
+    const first = writer.write([1]);
+    const second = writer.write([2]);
+    // Both slots are busy: these two are due but wait, collected into one batch.
+    const third = writer.write([3]);
+    const fourth = writer.write([4]);
+    expect(started).toEqual([[1], [2]]);
+    expect(writer.pendingRows).toBe(2);
+    release[0]?.();
+    await first;
+    await vi.waitFor(() => expect(started).toEqual([[1], [2], [3, 4]]));
+    release[1]?.();
+    release[2]?.();
+    await Promise.all([second, third, fourth]);
+    expect(writer.pendingRows).toBe(0);
+  });
+
+  it("flush waits for running inserts and the batch queued behind them", async () => {
+    const { client, inserts } = recordingClient();
+    const writer = createBatchWriter<number>(() => client, {
+      table: "t",
+      maxRows: 1000,
+      maxWaitMs: 60_000,
+      maxInFlight: 1,
+    });
+    const writes = [writer.write([1]), writer.write([2])];
+    await writer.flush();
+    expect(inserts).toEqual([[1, 2]]);
+    await Promise.all(writes);
   });
 });

@@ -2,21 +2,23 @@ import type { ClickHouseClient } from "@clickhouse/client";
 
 export interface TBatchWriterOptions {
   table: string;
-  /** Flush once this many rows are pending. */
+  /** A batch is ready once this many rows are pending. */
   maxRows: number;
-  /** Flush at the latest this long after the first pending row arrived. */
+  /** A batch is ready at the latest this long after its first row arrived. */
   maxWaitMs: number;
   /**
-   * Flush as soon as this many writes are waiting: when every concurrent job is already
-   * waiting on the batch, no more rows can arrive, and holding the timer only idles.
+   * A batch is ready as soon as this many writes wait on it: when every concurrent job is
+   * already waiting, no more rows can arrive, and holding the timer only idles.
    */
   maxWaiters?: number;
+  /** Inserts running at once (default 2). */
+  maxInFlight?: number;
 }
 
 export interface TBatchWriter<TRow> {
   /** Resolves once these rows are inserted (rejects if their batch failed). */
   write(rows: readonly TRow[]): Promise<void>;
-  /** Inserts whatever is pending and waits for in-flight inserts. */
+  /** Inserts whatever is pending and waits for every running insert. */
   flush(): Promise<void>;
   readonly pendingRows: number;
 }
@@ -26,38 +28,60 @@ interface TPendingBatch<TRow> {
   waiters: { resolve: () => void; reject: (error: unknown) => void }[];
 }
 
+const DEFAULT_MAX_IN_FLIGHT = 2;
+
 /**
  * Collects rows from many queue jobs into large inserts: ClickHouse creates one part per
- * insert, so tiny inserts cost merges, and large batches are ~60% faster per row.
+ * insert, so tiny inserts cost merges, and large batches are markedly cheaper per row.
  * Callers await `write`, which is how a job is acknowledged only after its rows are
- * stored. One insert runs at a time; rows arriving meanwhile form the next batch.
+ * stored.
+ *
+ * Up to `maxInFlight` inserts run at once, so ClickHouse parses and compresses one batch
+ * while the worker decodes the next. A ready batch that finds every slot busy keeps
+ * collecting rows until one frees: under load batches grow, which is when their lower
+ * cost per row matters most. Their size stays bounded by the jobs running at once.
  */
 export function createBatchWriter<TRow>(
   getClient: () => ClickHouseClient,
   options: TBatchWriterOptions,
 ): TBatchWriter<TRow> {
+  const maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
   let pending: TPendingBatch<TRow> = { rows: [], waiters: [] };
   let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<void> = Promise.resolve();
+  /** The pending batch is due (full, timed out or flushed) and starts when a slot frees. */
+  let due = false;
+  const running = new Set<Promise<void>>();
 
-  const startFlush = (): Promise<void> => {
+  const insert = async (batch: TPendingBatch<TRow>): Promise<void> => {
+    try {
+      await getClient().insert({ table: options.table, values: batch.rows, format: "JSONEachRow" });
+      for (const waiter of batch.waiters) waiter.resolve();
+    } catch (error) {
+      for (const waiter of batch.waiters) waiter.reject(error);
+    }
+  };
+
+  const startIfDue = (): void => {
+    if (!due || running.size >= maxInFlight) return;
     if (timer) clearTimeout(timer);
     timer = null;
+    due = false;
     const batch = pending;
     pending = { rows: [], waiters: [] };
     if (batch.rows.length === 0) {
       for (const waiter of batch.waiters) waiter.resolve();
-      return inFlight;
+      return;
     }
-    inFlight = inFlight.then(async () => {
-      try {
-        await getClient().insert({ table: options.table, values: batch.rows, format: "JSONEachRow" });
-        for (const waiter of batch.waiters) waiter.resolve();
-      } catch (error) {
-        for (const waiter of batch.waiters) waiter.reject(error);
-      }
+    const done = insert(batch).finally(() => {
+      running.delete(done);
+      startIfDue();
     });
-    return inFlight;
+    running.add(done);
+  };
+
+  const markDue = (): void => {
+    due = true;
+    startIfDue();
   };
 
   return {
@@ -69,11 +93,18 @@ export function createBatchWriter<TRow>(
         const isFull =
           pending.rows.length >= options.maxRows ||
           (options.maxWaiters !== undefined && pending.waiters.length >= options.maxWaiters);
-        if (isFull) void startFlush();
-        else timer ??= setTimeout(() => void startFlush(), options.maxWaitMs);
+        if (isFull) markDue();
+        else if (!due) timer ??= setTimeout(markDue, options.maxWaitMs);
       });
     },
-    flush: () => startFlush(),
+    async flush() {
+      if (pending.rows.length > 0) markDue();
+      // A due batch waiting for a slot starts when one frees; wait until none is left.
+      while (running.size > 0 || pending.rows.length > 0) {
+        if (running.size === 0) markDue();
+        await Promise.all(running);
+      }
+    },
     get pendingRows() {
       return pending.rows.length;
     },

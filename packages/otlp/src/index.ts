@@ -1,3 +1,4 @@
+export { bodyTooLarge, decompressBody, parseContentEncoding } from "./compression.js";
 export { OTLP_CONTENT_TYPE_HEADERS, parseOtlpContentType } from "./content-type.js";
 export { decodeLogs, decodeTraces } from "./decode.js";
 export { encodeLogsResponse, encodeTraceResponse } from "./response.js";

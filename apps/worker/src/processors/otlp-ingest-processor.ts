@@ -14,7 +14,7 @@ import {
   type TOtlpIngestJob,
   ZOtlpIngestJob,
 } from "@spanlens/core";
-import { decodeLogs, decodeTraces } from "@spanlens/otlp";
+import { decodeLogs, decodeTraces, decompressBody } from "@spanlens/otlp";
 import { type Job, UnrecoverableError } from "bullmq";
 
 const log = childLogger("otlp-ingest-processor");
@@ -38,14 +38,14 @@ export function createOtlpIngestProcessor(
     const parsed = ZOtlpIngestJob.safeParse(bullJob.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
     const job = parsed.data;
-    const { spanRows, scoreRows } = toRows(job);
+    const body = await decompressBody(Buffer.from(job.body, "base64"), job.compression);
+    const { spanRows, scoreRows } = toRows(job, body);
     const requestRow: TIngestRequestRow = {
       project_id: job.projectId,
       request_id: job.requestId,
       received_at: toClickHouseTime(job.receivedAt),
       span_count: spanRows.length,
-      // base64 length × 3/4 is the decoded body size, without decoding it again.
-      bytes: Math.floor((job.body.length * 3) / 4),
+      bytes: body.length,
     };
     await Promise.all([
       writers.spans.write(spanRows),
@@ -60,8 +60,7 @@ export function createOtlpIngestProcessor(
   };
 }
 
-function toRows(job: TOtlpIngestJob): { spanRows: TSpanRow[]; scoreRows: TScoreRow[] } {
-  const body = Buffer.from(job.body, "base64");
+function toRows(job: TOtlpIngestJob, body: Buffer): { spanRows: TSpanRow[]; scoreRows: TScoreRow[] } {
   const spanRows: TSpanRow[] = [];
   const scoreRows: TScoreRow[] = [];
   if (job.signal === "traces") {

@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import { deflateSync, gzipSync } from "node:zlib";
+import { AppError } from "@spanlens/core";
+import { describe, expect, it } from "vitest";
+import { decompressBody, parseContentEncoding } from "./compression.js";
+
+describe("decompressBody", () => {
+  const text = Buffer.from("span payload ".repeat(1000));
+
+  it("inflates gzip and deflate bodies and passes identity through", async () => {
+    expect(await decompressBody(gzipSync(text), "gzip")).toEqual(text);
+    expect(await decompressBody(deflateSync(text), "deflate")).toEqual(text);
+    expect(await decompressBody(text, "identity")).toBe(text);
+  });
+
+  it("inflates bodies above the synchronous limit on the thread pool, limit included", async () => {
+    // Random bytes do not compress, so the gzip body is larger than 256 KiB.
+    const large = randomBytes(400 * 1024);
+    const compressed = gzipSync(large);
+    expect(compressed.length).toBeGreaterThan(256 * 1024);
+    expect(await decompressBody(compressed, "gzip", 1024 * 1024)).toEqual(large);
+    await expect(decompressBody(compressed, "gzip", 100 * 1024)).rejects.toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+    });
+  });
+
+  it("stops a compression bomb at the limit with a 413 naming it", async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(256 * 1024);
+    const error = await decompressBody(bomb, "gzip", 1024 * 1024).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    expect((error as Error).message).toContain("1048576 bytes after decompression");
+  });
+
+  it("answers 400 for a body that is not what Content-Encoding says", async () => {
+    const error = await decompressBody(text, "gzip", 1024 * 1024).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "BAD_REQUEST" });
+    expect((error as Error).message).toMatch(/could not be read as gzip/);
+  });
+});
+
+describe("parseContentEncoding", () => {
+  it("accepts gzip, x-gzip, deflate and identity, and names the supported ones otherwise", () => {
+    expect(parseContentEncoding(undefined)).toBe("identity");
+    expect(parseContentEncoding(" GZIP ")).toBe("gzip");
+    expect(parseContentEncoding("x-gzip")).toBe("gzip");
+    expect(parseContentEncoding("deflate")).toBe("deflate");
+    expect(() => parseContentEncoding("br")).toThrow(/Unsupported Content-Encoding "br": send gzip/);
+  });
+});
