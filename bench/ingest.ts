@@ -10,14 +10,15 @@
  *
  * Run from the repository root: `pnpm bench:ingest` (needs DATABASE_URL and REDIS_URL).
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, fork, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
-import { type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
+import { encodeRows, insertEncoded, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
 import { normalizeSpan, QueueName } from "../packages/core/src/index.js";
 import { decodeTraces } from "../packages/otlp/src/index.js";
 import { getQueue } from "../packages/queue/src/index.js";
@@ -44,6 +45,15 @@ const QUERYABLE_TIMEOUT_MS = 180_000;
 const PREPARE_SPANS_PER_SECOND = envNumber("BENCH_PREPARE_SPANS_PER_SECOND", 15_000);
 /** ~15 KB each: 200,000 prepared requests hold ~3 GB in the generator process. */
 const MAX_PREPARED_REQUESTS = envNumber("BENCH_MAX_PREPARED_REQUESTS", 200_000);
+/**
+ * Where OTLP requests go: "process" (default) runs the receiver as its own process, the
+ * production entry point apps/ingest/src/main.ts, as the ingest service is deployed;
+ * "in-process" uses the receiver inside the pipeline process, as all-in-one mode mounts it.
+ */
+const RECEIVER = process.env.BENCH_RECEIVER === "in-process" ? "in-process" : "process";
+const RECEIVER_PORT = envNumber("BENCH_RECEIVER_PORT", 43180);
+/** When set, the receiver process writes a CPU profile of its whole run here. */
+const RECEIVER_CPU_PROFILE_DIR = process.env.BENCH_RECEIVER_CPU_PROFILE_DIR;
 /** When set, the pipeline process's main thread is CPU-profiled during phase (b) into this file. */
 const CPU_PROFILE_PATH = process.env.BENCH_CPU_PROFILE;
 /** When set, queue depth and acknowledged requests are printed to stderr every 250 ms. */
@@ -71,12 +81,18 @@ const latencySummary = (values: number[]) => ({
 
 /** This process's memory: the receiver, the worker and embedded ClickHouse together. */
 function createMemorySampler() {
-  const max = { rss: 0, heapUsed: 0, external: 0 };
+  const max = { rss: 0, heapUsed: 0, external: 0, rssAnon: 0, rssFile: 0 };
   const sample = () => {
     const usage = process.memoryUsage();
     max.rss = Math.max(max.rss, usage.rss);
     max.heapUsed = Math.max(max.heapUsed, usage.heapUsed);
     max.external = Math.max(max.external, usage.external);
+    // RSS splits into anonymous memory (heaps, caches, buffers) and file-backed pages,
+    // mostly the mapped embedded-engine library, shared and reclaimable by the kernel.
+    const status = readFileSync("/proc/self/status", "utf8");
+    const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+    max.rssAnon = Math.max(max.rssAnon, kib("RssAnon"));
+    max.rssFile = Math.max(max.rssFile, kib("RssFile"));
   };
   sample();
   const timer = setInterval(sample, 1000);
@@ -84,7 +100,13 @@ function createMemorySampler() {
     stop() {
       clearInterval(timer);
       sample();
-      return { maxRssMiB: mib(max.rss), maxJsHeapUsedMiB: mib(max.heapUsed), maxExternalMiB: mib(max.external) };
+      return {
+        maxRssMiB: mib(max.rss),
+        maxRssAnonMiB: mib(max.rssAnon),
+        maxRssFileMiB: mib(max.rssFile),
+        maxJsHeapUsedMiB: mib(max.heapUsed),
+        maxExternalMiB: mib(max.external),
+      };
     },
   };
 }
@@ -109,9 +131,52 @@ async function findTraces(projectId: string, traceIds: string[]): Promise<Set<st
   return new Set((await result.json<{ trace_id: string }>()).map((row) => row.trace_id));
 }
 
+/** CPU microseconds a process has used so far (user + system, all threads), from /proc. */
+function processCpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
+}
+
+/** Peak resident memory of a process so far, from /proc (VmHWM). */
+function processMaxRssMiB(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return round(Number(match?.[1] ?? 0) / 1024);
+}
+
+/** The receiver as its own process on BENCH_RECEIVER_PORT, sharing the pipeline's queue prefix. */
+async function startReceiverProcess(): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--conditions=@spanlens/source",
+      "--import",
+      "tsx",
+      ...(RECEIVER_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${RECEIVER_CPU_PROFILE_DIR}`] : []),
+      path.join(import.meta.dirname, "../apps/ingest/src/main.ts"),
+    ],
+    {
+      env: { ...process.env, INGEST_PORT: String(RECEIVER_PORT), HOST: "127.0.0.1" },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  const baseUrl = `http://127.0.0.1:${RECEIVER_PORT}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`receiver exited with ${child.exitCode}`);
+    const healthy = await fetch(`${baseUrl}/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (healthy) return { child, baseUrl };
+    if (Date.now() > deadline) throw new Error("receiver did not start within 30 s");
+    await sleep(200);
+  }
+}
+
 /** CPU seconds Redis has used (server, all threads), from INFO. */
 async function redisCpuSeconds(): Promise<number> {
-  const info = await (await getQueue(QueueName.OtlpIngest).client).info("cpu");
+  const info = await (await getQueue(QueueName.OtlpIngest).client).info();
   const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
   return read("used_cpu_sys") + read("used_cpu_user");
 }
@@ -138,7 +203,8 @@ async function measureCeiling() {
     for (let offset = 0; offset < values.length; offset += BATCH_ROWS) {
       const batch = values.slice(offset, offset + BATCH_ROWS);
       const start = performance.now();
-      await getClickHouse().insert({ table: "spans", values: batch, format: "JSONEachRow" });
+      const encoded = encodeRows(batch);
+      if (encoded) await insertEncoded(getClickHouse(), "spans", encoded);
       insertMs += performance.now() - start;
       rows += batch.length;
     }
@@ -205,7 +271,13 @@ async function startLoadGenerator(): Promise<{ child: ChildProcess; ready: Extra
  * Runs one load phase: the generator sends, this process times sampled traces to
  * queryable, samples memory and queue depth, and records queryable spans per window.
  */
-async function runPhase(generator: ChildProcess, target: TPipelineTarget, command: TLoadCommand, windowS = 0) {
+async function runPhase(
+  generator: ChildProcess,
+  target: TPipelineTarget,
+  command: TLoadCommand,
+  windowS = 0,
+  receiver: ChildProcess | null = null,
+) {
   const lags: number[] = [];
   const pending = new Map<string, number>();
   const memory = createMemorySampler();
@@ -231,6 +303,7 @@ async function runPhase(generator: ChildProcess, target: TPipelineTarget, comman
   const phaseStart = Date.now();
   const cpuAtStart = process.cpuUsage();
   const redisCpuAtStart = await redisCpuSeconds();
+  const receiverCpuAtStart = receiver?.pid ? processCpuMicros(receiver.pid) : 0;
   const lagLoop = (async () => {
     while (!stopped) {
       if (pending.size > 0) {
@@ -291,6 +364,7 @@ async function runPhase(generator: ChildProcess, target: TPipelineTarget, comman
   }
   const pipelineCpuMicros = (({ user, system }) => user + system)(process.cpuUsage(cpuAtStart));
   const redisCpuMicros = ((await redisCpuSeconds()) - redisCpuAtStart) * 1e6;
+  const receiverCpuMicros = receiver?.pid ? processCpuMicros(receiver.pid) - receiverCpuAtStart : 0;
   await sleep(300);
   stopped = true;
   await Promise.all([lagLoop, windowLoop]);
@@ -316,9 +390,11 @@ async function runPhase(generator: ChildProcess, target: TPipelineTarget, comman
       ...latencySummary(lags),
     },
     pipelineProcess: memory.stop(),
+    ...(receiver?.pid ? { receiverProcessMaxRssMiB: processMaxRssMiB(receiver.pid) } : {}),
     // CPU per acknowledged span, first send → all queryable; the machine has two cores.
     cpuMicrosPerSpan: {
       pipelineProcess: round(pipelineCpuMicros / ackedSpans),
+      ...(receiver ? { receiverProcess: round(receiverCpuMicros / ackedSpans) } : {}),
       loadGenerator: round(result.cpuMicros / ackedSpans),
       redis: round(redisCpuMicros / ackedSpans),
     },
@@ -339,6 +415,8 @@ async function main() {
   const { child: generator, ready } = await startLoadGenerator();
   console.error(`load generator ready: ${JSON.stringify(ready)}`);
   const pipeline = await startPipeline();
+  const receiver = RECEIVER === "process" ? await startReceiverProcess() : null;
+  if (receiver) pipeline.baseUrl = receiver.baseUrl;
   try {
     const ceiling = await measureCeiling();
     console.error(`ceiling: ${JSON.stringify(ceiling)}`);
@@ -354,20 +432,26 @@ async function main() {
 
     await prepareRequests(generator, Math.ceil((PREPARE_SPANS_PER_SECOND * DURATION_S) / SPANS_PER_REQUEST));
     const profiler = CPU_PROFILE_PATH ? await startCpuProfile() : null;
-    const full = await runPhase(generator, pipeline, closed(pipeline, DURATION_S));
+    const full = await runPhase(generator, pipeline, closed(pipeline, DURATION_S), 0, receiver?.child ?? null);
     if (profiler && CPU_PROFILE_PATH) await profiler.stop(CPU_PROFILE_PATH);
     console.error(`end-to-end: ${JSON.stringify(full)}`);
 
     const halfTarget = { ...pipeline, ...(await pipeline.createProject()) };
     const halfRate = full.endToEndSpansPerSecond / 2 / SPANS_PER_REQUEST;
     await prepareRequests(generator, Math.ceil(halfRate * HALF_LOAD_DURATION_S) + 100);
-    const half = await runPhase(generator, halfTarget, {
-      type: "open",
-      baseUrl: halfTarget.baseUrl,
-      secretKey: halfTarget.secretKey,
-      requestsPerSecond: halfRate,
-      durationS: HALF_LOAD_DURATION_S,
-    });
+    const half = await runPhase(
+      generator,
+      halfTarget,
+      {
+        type: "open",
+        baseUrl: halfTarget.baseUrl,
+        secretKey: halfTarget.secretKey,
+        requestsPerSecond: halfRate,
+        durationS: HALF_LOAD_DURATION_S,
+      },
+      0,
+      receiver?.child ?? null,
+    );
     console.error(`half load: ${JSON.stringify(half)}`);
 
     let sustained: Awaited<ReturnType<typeof runPhase>> | null = null;
@@ -381,6 +465,7 @@ async function main() {
         sustainedTarget,
         closed(sustainedTarget, SUSTAINED_S),
         Math.min(SUSTAINED_WINDOW_S, SUSTAINED_S),
+        receiver?.child ?? null,
       );
       console.error(`sustained: ${JSON.stringify(sustained)}`);
     }
@@ -392,7 +477,8 @@ async function main() {
         halfLoadDurationS: HALF_LOAD_DURATION_S,
         sustainedS: SUSTAINED_S,
         concurrency: CONCURRENCY,
-        workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? 256),
+        workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? 512),
+        receiver: RECEIVER,
         workerBatchMaxRows: BATCH_ROWS,
         workerBatchMaxWaitMs: Number(process.env.WORKER_BATCH_MAX_WAIT_MS),
       },
@@ -406,6 +492,7 @@ async function main() {
     console.log(JSON.stringify(summary, null, 2));
   } finally {
     generator.disconnect();
+    receiver?.child.kill("SIGTERM");
     await Promise.race([pipeline.stop(), sleep(15_000)]);
   }
 }

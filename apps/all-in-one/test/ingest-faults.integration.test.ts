@@ -6,7 +6,13 @@ import { createBatchWriter, getTrace, listTraces } from "@spanlens/clickhouse";
 import { QueueName } from "@spanlens/core";
 import { createIngestHandler } from "@spanlens/ingest";
 import { createConsumer, getQueue } from "@spanlens/queue";
-import { createOtlpIngestProcessor, defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
+import {
+  createIngestEncoder,
+  createOtlpIngestProcessor,
+  defaultConsumers,
+  startWorker,
+  type TRunningWorker,
+} from "@spanlens/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createEvaluationLogBody,
@@ -135,11 +141,14 @@ describe("delivery guarantees", () => {
     // records the job as done — the window a process crash after the insert leaves open.
     // BullMQ sees a failed attempt and redelivers it, exactly as after a real crash.
     const batch = { maxRows: 10_000, maxWaitMs: 20 };
-    const storeRows = createOtlpIngestProcessor({
-      spans: createBatchWriter(getClickHouse, { table: "spans", ...batch }),
-      scores: createBatchWriter(getClickHouse, { table: "scores", ...batch }),
-      ingestRequests: createBatchWriter(getClickHouse, { table: "ingest_requests", ...batch }),
-    });
+    const storeRows = createOtlpIngestProcessor(
+      {
+        spans: createBatchWriter(getClickHouse, { table: "spans", ...batch }),
+        scores: createBatchWriter(getClickHouse, { table: "scores", ...batch }),
+        ingestRequests: createBatchWriter(getClickHouse, { table: "ingest_requests", ...batch }),
+      },
+      createIngestEncoder({ threads: 0 }),
+    );
     const crashing = await startWorker([
       () =>
         createConsumer(QueueName.OtlpIngest, async (job) => {

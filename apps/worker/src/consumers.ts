@@ -1,25 +1,21 @@
-import {
-  createBatchWriter,
-  getClickHouse,
-  type TIngestRequestRow,
-  type TScoreRow,
-  type TSpanRow,
-} from "@spanlens/clickhouse";
+import { availableParallelism } from "node:os";
+import { createBatchWriter, getClickHouse } from "@spanlens/clickhouse";
 import { parseEnv, QueueName } from "@spanlens/core";
 import { createConsumer } from "@spanlens/queue";
 import { z } from "zod";
 import { createTraceEvaluationScheduler, evaluatorRunProcessor, traceEvaluationProcessor } from "./evaluators/index.js";
+import { createIngestEncoder } from "./processors/ingest-encoder.js";
 import { createOtlpIngestProcessor } from "./processors/otlp-ingest-processor.js";
 import type { TConsumerFactory } from "./worker.js";
 
 const ZWorkerEnv = z.object({
   /** Jobs processed at once: many jobs wait on one shared ClickHouse batch. */
-  WORKER_INGEST_CONCURRENCY: z.coerce.number().int().positive().default(256),
+  WORKER_INGEST_CONCURRENCY: z.coerce.number().int().positive().default(512),
   WORKER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
   WORKER_BATCH_MAX_WAIT_MS: z.coerce.number().int().positive().default(250),
   /**
-   * Jobs waiting on one batch that trigger its insert (default: the concurrency, i.e. every
-   * job). Lower values let the remaining jobs fill the next batch while one is inserted.
+   * Jobs waiting on one batch that trigger its insert (default: half the concurrency), so
+   * the other half fills the next batch while one is inserted.
    */
   WORKER_BATCH_MAX_WAITERS: z.coerce.number().int().positive().optional(),
   /** ClickHouse inserts running at once per table; a ready batch keeps growing while all are busy. */
@@ -30,6 +26,11 @@ const ZWorkerEnv = z.object({
    */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  /**
+   * Threads that decompress, decode, normalize and encode queued requests (0: on the
+   * event loop). Default 1 on a machine with at least two cores.
+   */
+  WORKER_ENCODE_THREADS: z.coerce.number().int().nonnegative().optional(),
   /** A trace is evaluated once no span of it has been stored for this long. */
   EVALUATION_DEBOUNCE_MS: z.coerce.number().int().nonnegative().default(30_000),
   /** Evaluator runs processed at once (LLM judges mostly wait on the network). */
@@ -42,19 +43,22 @@ export function defaultConsumers(): TConsumerFactory[] {
   const batch = {
     maxRows: env.WORKER_BATCH_MAX_ROWS,
     maxWaitMs: env.WORKER_BATCH_MAX_WAIT_MS,
-    maxWaiters: env.WORKER_BATCH_MAX_WAITERS ?? env.WORKER_INGEST_CONCURRENCY,
+    maxWaiters: env.WORKER_BATCH_MAX_WAITERS ?? Math.max(1, Math.floor(env.WORKER_INGEST_CONCURRENCY / 2)),
     maxInFlight: env.WORKER_BATCH_MAX_IN_FLIGHT,
   };
   const writers = {
-    spans: createBatchWriter<TSpanRow>(getClickHouse, { table: "spans", ...batch }),
-    scores: createBatchWriter<TScoreRow>(getClickHouse, { table: "scores", ...batch }),
-    ingestRequests: createBatchWriter<TIngestRequestRow>(getClickHouse, { table: "ingest_requests", ...batch }),
+    spans: createBatchWriter(getClickHouse, { table: "spans", ...batch }),
+    scores: createBatchWriter(getClickHouse, { table: "scores", ...batch }),
+    ingestRequests: createBatchWriter(getClickHouse, { table: "ingest_requests", ...batch }),
   };
   return [
-    () =>
-      createConsumer(
+    () => {
+      const encoder = createIngestEncoder({
+        threads: env.WORKER_ENCODE_THREADS ?? (availableParallelism() >= 2 ? 1 : 0),
+      });
+      const consumer = createConsumer(
         QueueName.OtlpIngest,
-        createOtlpIngestProcessor(writers, {
+        createOtlpIngestProcessor(writers, encoder, {
           onTracesStored: createTraceEvaluationScheduler({ delayMs: env.EVALUATION_DEBOUNCE_MS }),
         }),
         {
@@ -62,7 +66,11 @@ export function defaultConsumers(): TConsumerFactory[] {
           lockDuration: env.WORKER_LOCK_DURATION_MS,
           stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
         },
-      ),
+      );
+      // close() waits for active jobs, so the threads are stopped only once nothing uses them.
+      consumer.once("closed", () => void encoder.close());
+      return consumer;
+    },
     () => createConsumer(QueueName.TraceEvaluation, traceEvaluationProcessor, { concurrency: 4 }),
     () => createConsumer(QueueName.EvaluatorRun, evaluatorRunProcessor, { concurrency: env.EVALUATION_CONCURRENCY }),
   ];

@@ -1,3 +1,4 @@
 export * from "./consumers.js";
+export * from "./processors/ingest-encoder.js";
 export * from "./processors/otlp-ingest-processor.js";
 export * from "./worker.js";

@@ -1,14 +1,30 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { describe, expect, it, vi } from "vitest";
-import { createBatchWriter } from "./batch-writer.js";
+import { createBatchWriter, encodeRows, insertRows, type TEncodedRows } from "./batch-writer.js";
 
-/** Records inserts; only `insert` is used by the writer. */
+const rows = (...values: number[]): TEncodedRows | null => encodeRows(values.map((n) => ({ n })));
+
+/** Reads back the single-column values of an `exec` insert's JSONCompactEachRow body. */
+async function readValues(params: { query: string; values: AsyncIterable<string> }): Promise<number[]> {
+  expect(params.query).toBe("INSERT INTO `t` (`n`) FORMAT JSONCompactEachRow");
+  let text = "";
+  for await (const chunk of params.values) text += chunk;
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as number[])[0] as number);
+}
+
+const drained = { stream: { resume: () => undefined } };
+
+/** Records inserts; only `exec` is used by the writer. */
 function recordingClient(options: { fail?: boolean } = {}) {
-  const inserts: unknown[][] = [];
+  const inserts: number[][] = [];
   const client = {
-    insert: async ({ values }: { values: unknown[] }) => {
+    exec: async (params: { query: string; values: AsyncIterable<string> }) => {
       if (options.fail) throw new Error("insert failed");
-      inserts.push([...values]);
+      inserts.push(await readValues(params));
+      return drained;
     },
   } as unknown as ClickHouseClient;
   return { client, inserts };
@@ -17,65 +33,68 @@ function recordingClient(options: { fail?: boolean } = {}) {
 describe("createBatchWriter", () => {
   it("collects writes into one insert and resolves every writer after it", async () => {
     const { client, inserts } = recordingClient();
-    const writer = createBatchWriter<number>(() => client, { table: "t", maxRows: 1000, maxWaitMs: 20 });
-    await Promise.all([writer.write([1, 2]), writer.write([3]), writer.write([])]);
+    const writer = createBatchWriter(() => client, { table: "t", maxRows: 1000, maxWaitMs: 20 });
+    await Promise.all([writer.write(rows(1, 2)), writer.write(rows(3)), writer.write(rows()), writer.write(null)]);
     expect(inserts).toEqual([[1, 2, 3]]);
   });
 
   it("flushes at maxRows without waiting for the timer", async () => {
     const { client, inserts } = recordingClient();
-    const writer = createBatchWriter<number>(() => client, { table: "t", maxRows: 3, maxWaitMs: 60_000 });
-    await Promise.all([writer.write([1, 2]), writer.write([3, 4])]);
+    const writer = createBatchWriter(() => client, { table: "t", maxRows: 3, maxWaitMs: 60_000 });
+    await Promise.all([writer.write(rows(1, 2)), writer.write(rows(3, 4))]);
     expect(inserts).toEqual([[1, 2, 3, 4]]);
   });
 
   it("flushes once maxWaiters writes wait, so concurrent jobs never idle on the timer", async () => {
     const { client, inserts } = recordingClient();
-    const writer = createBatchWriter<number>(() => client, {
-      table: "t",
-      maxRows: 1000,
-      maxWaitMs: 60_000,
-      maxWaiters: 2,
-    });
-    await Promise.all([writer.write([1]), writer.write([2])]);
+    const writer = createBatchWriter(() => client, { table: "t", maxRows: 1000, maxWaitMs: 60_000, maxWaiters: 2 });
+    await Promise.all([writer.write(rows(1)), writer.write(rows(2))]);
     expect(inserts).toEqual([[1, 2]]);
   });
 
   it("rejects every writer of a failed batch, and later batches still go through", async () => {
     const failing = recordingClient({ fail: true });
     let client = failing.client;
-    const writer = createBatchWriter<number>(() => client, { table: "t", maxRows: 2, maxWaitMs: 10 });
-    const results = await Promise.allSettled([writer.write([1]), writer.write([2])]);
+    const writer = createBatchWriter(() => client, { table: "t", maxRows: 2, maxWaitMs: 10 });
+    const results = await Promise.allSettled([writer.write(rows(1)), writer.write(rows(2))]);
     expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
     const healthy = recordingClient();
     client = healthy.client;
-    await writer.write([3]);
+    await writer.write(rows(3));
     expect(healthy.inserts).toEqual([[3]]);
+  });
+
+  it("rejects rows whose columns differ from the batch's", async () => {
+    const { client } = recordingClient();
+    const writer = createBatchWriter(() => client, { table: "t", maxRows: 1000, maxWaitMs: 10 });
+    const first = writer.write(rows(1));
+    await expect(writer.write(encodeRows([{ m: 2 }]))).rejects.toThrow(/must share one column list/);
+    await first;
   });
 
   it("runs up to maxInFlight inserts at once and grows the next batch while every slot is busy", async () => {
     const started: number[][] = [];
     const release: (() => void)[] = [];
     const client = {
-      insert: ({ values }: { values: number[] }) =>
-        new Promise<void>((resolve) => {
-          started.push([...values]);
-          release.push(resolve);
-        }),
+      exec: async (params: { query: string; values: AsyncIterable<string> }) => {
+        started.push(await readValues(params));
+        await new Promise<void>((resolve) => release.push(resolve));
+        return drained;
+      },
     } as unknown as ClickHouseClient;
-    const writer = createBatchWriter<number>(() => client, {
+    const writer = createBatchWriter(() => client, {
       table: "t",
       maxRows: 1000,
       maxWaitMs: 60_000,
       maxWaiters: 1,
       maxInFlight: 2,
     });
-    const first = writer.write([1]);
-    const second = writer.write([2]);
+    const first = writer.write(rows(1));
+    const second = writer.write(rows(2));
     // Both slots are busy: these two are due but wait, collected into one batch.
-    const third = writer.write([3]);
-    const fourth = writer.write([4]);
-    expect(started).toEqual([[1], [2]]);
+    const third = writer.write(rows(3));
+    const fourth = writer.write(rows(4));
+    await vi.waitFor(() => expect(started).toEqual([[1], [2]]));
     expect(writer.pendingRows).toBe(2);
     release[0]?.();
     await first;
@@ -88,15 +107,29 @@ describe("createBatchWriter", () => {
 
   it("flush waits for running inserts and the batch queued behind them", async () => {
     const { client, inserts } = recordingClient();
-    const writer = createBatchWriter<number>(() => client, {
-      table: "t",
-      maxRows: 1000,
-      maxWaitMs: 60_000,
-      maxInFlight: 1,
-    });
-    const writes = [writer.write([1]), writer.write([2])];
+    const writer = createBatchWriter(() => client, { table: "t", maxRows: 1000, maxWaitMs: 60_000, maxInFlight: 1 });
+    const writes = [writer.write(rows(1)), writer.write(rows(2))];
     await writer.flush();
     expect(inserts).toEqual([[1, 2]]);
     await Promise.all(writes);
+  });
+});
+
+describe("encodeRows / insertRows", () => {
+  it("encodes rows as arrays under one column list, in the rows' key order", async () => {
+    expect(
+      encodeRows([
+        { trace_id: "a", tags: ["x"], score: null },
+        { trace_id: "b", tags: [], score: 0.5 },
+      ]),
+    ).toEqual({ columns: ["trace_id", "tags", "score"], text: '["a",["x"],null]\n["b",[],0.5]\n', rows: 2 });
+    expect(encodeRows([])).toBeNull();
+  });
+
+  it("inserts nothing for no rows", async () => {
+    const { client, inserts } = recordingClient();
+    await insertRows(client, "t", []);
+    await insertRows(client, "t", [{ n: 7 }]);
+    expect(inserts).toEqual([[7]]);
   });
 });

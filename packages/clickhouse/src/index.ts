@@ -1,4 +1,12 @@
-export { createBatchWriter, type TBatchWriter, type TBatchWriterOptions } from "./batch-writer.js";
+export {
+  createBatchWriter,
+  encodeRows,
+  insertEncoded,
+  insertRows,
+  type TBatchWriter,
+  type TBatchWriterOptions,
+  type TEncodedRows,
+} from "./batch-writer.js";
 export {
   type ClickHouseClient,
   createClickHouse,

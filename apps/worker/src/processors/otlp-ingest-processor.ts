@@ -1,28 +1,14 @@
-import {
-  type TBatchWriter,
-  type TIngestRequestRow,
-  type TScoreRow,
-  type TSpanRow,
-  toClickHouseTime,
-  toScoreRow,
-  toSpanRow,
-} from "@spanlens/clickhouse";
-import {
-  childLogger,
-  normalizeEvaluationLog,
-  normalizeSpan,
-  type TOtlpIngestJob,
-  ZOtlpIngestJob,
-} from "@spanlens/core";
-import { decodeLogs, decodeTraces, decompressBody } from "@spanlens/otlp";
+import { encodeRows, type TBatchWriter, type TIngestRequestRow, toClickHouseTime } from "@spanlens/clickhouse";
+import { childLogger, ZOtlpIngestJob } from "@spanlens/core";
 import { type Job, UnrecoverableError } from "bullmq";
+import type { TIngestEncoder } from "./ingest-encoder.js";
 
 const log = childLogger("otlp-ingest-processor");
 
 export interface TOtlpIngestWriters {
-  spans: TBatchWriter<TSpanRow>;
-  scores: TBatchWriter<TScoreRow>;
-  ingestRequests: TBatchWriter<TIngestRequestRow>;
+  spans: TBatchWriter;
+  scores: TBatchWriter;
+  ingestRequests: TBatchWriter;
 }
 
 /**
@@ -32,51 +18,32 @@ export interface TOtlpIngestWriters {
  */
 export function createOtlpIngestProcessor(
   writers: TOtlpIngestWriters,
+  encoder: TIngestEncoder,
   hooks: { onTracesStored?: (projectId: string, traceIds: string[]) => Promise<void> } = {},
 ) {
   return async function otlpIngestProcessor(bullJob: Job): Promise<{ spans: number; scores: number }> {
     const parsed = ZOtlpIngestJob.safeParse(bullJob.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
     const job = parsed.data;
-    const body = await decompressBody(Buffer.from(job.body, "base64"), job.compression);
-    const { spanRows, scoreRows } = toRows(job, body);
+    const encoded = await encoder.encode(job);
+    const spans = encoded.spans?.rows ?? 0;
+    const scores = encoded.scores?.rows ?? 0;
     const requestRow: TIngestRequestRow = {
       project_id: job.projectId,
       request_id: job.requestId,
       received_at: toClickHouseTime(job.receivedAt),
-      span_count: spanRows.length,
-      bytes: body.length,
+      span_count: spans,
+      bytes: encoded.bytes,
     };
     await Promise.all([
-      writers.spans.write(spanRows),
-      writers.scores.write(scoreRows),
-      writers.ingestRequests.write([requestRow]),
+      writers.spans.write(encoded.spans),
+      writers.scores.write(encoded.scores),
+      writers.ingestRequests.write(encodeRows([requestRow])),
     ]);
-    log.debug({ requestId: job.requestId, spans: spanRows.length, scores: scoreRows.length }, "stored");
-    if (hooks.onTracesStored && spanRows.length > 0) {
-      await hooks.onTracesStored(job.projectId, [...new Set(spanRows.map((row) => row.trace_id))]);
+    log.debug({ requestId: job.requestId, spans, scores }, "stored");
+    if (hooks.onTracesStored && encoded.traceIds.length > 0) {
+      await hooks.onTracesStored(job.projectId, encoded.traceIds);
     }
-    return { spans: spanRows.length, scores: scoreRows.length };
+    return { spans, scores };
   };
-}
-
-function toRows(job: TOtlpIngestJob, body: Buffer): { spanRows: TSpanRow[]; scoreRows: TScoreRow[] } {
-  const spanRows: TSpanRow[] = [];
-  const scoreRows: TScoreRow[] = [];
-  if (job.signal === "traces") {
-    for (const otlpSpan of decodeTraces(body, job.encoding).spans) {
-      const span = normalizeSpan(otlpSpan);
-      spanRows.push(toSpanRow(job.projectId, span));
-      for (const score of span.scores) scoreRows.push(toScoreRow(job.projectId, score, span.endTime));
-    }
-  } else {
-    for (const record of decodeLogs(body, job.encoding).logRecords) {
-      const score = normalizeEvaluationLog(record);
-      if (!score) continue;
-      const nanos = record.timeUnixNano !== "0" ? record.timeUnixNano : record.observedTimeUnixNano;
-      const timestampMs = nanos !== "0" ? Number(BigInt(nanos) / 1_000_000n) : job.receivedAt;
-      scoreRows.push(toScoreRow(job.projectId, score, timestampMs));
-    }
-  }
-  return { spanRows, scoreRows };
 }

@@ -1,0 +1,51 @@
+import {
+  encodeRows,
+  type TEncodedRows,
+  type TScoreRow,
+  type TSpanRow,
+  toScoreRow,
+  toSpanRow,
+} from "@spanlens/clickhouse";
+import { normalizeEvaluationLog, normalizeSpan, type TOtlpIngestJob } from "@spanlens/core";
+import { decodeLogs, decodeTraces, decompressBody } from "@spanlens/otlp";
+
+/** What one queued OTLP request becomes: encoded rows ready for the batch writers. */
+export interface TEncodedIngestJob {
+  spans: TEncodedRows | null;
+  scores: TEncodedRows | null;
+  /** Distinct trace ids of the stored spans (for evaluation scheduling). */
+  traceIds: string[];
+  /** Decompressed body size. */
+  bytes: number;
+}
+
+/**
+ * Decompresses, decodes, normalizes and encodes one request. A pure function of the job,
+ * so it runs the same on the event loop or in an encoding thread (ingest-encoder.ts).
+ */
+export async function encodeIngestJob(job: TOtlpIngestJob): Promise<TEncodedIngestJob> {
+  const body = await decompressBody(Buffer.from(job.body, "base64"), job.compression);
+  const spanRows: TSpanRow[] = [];
+  const scoreRows: TScoreRow[] = [];
+  if (job.signal === "traces") {
+    for (const otlpSpan of decodeTraces(body, job.encoding).spans) {
+      const span = normalizeSpan(otlpSpan);
+      spanRows.push(toSpanRow(job.projectId, span));
+      for (const score of span.scores) scoreRows.push(toScoreRow(job.projectId, score, span.endTime));
+    }
+  } else {
+    for (const record of decodeLogs(body, job.encoding).logRecords) {
+      const score = normalizeEvaluationLog(record);
+      if (!score) continue;
+      const nanos = record.timeUnixNano !== "0" ? record.timeUnixNano : record.observedTimeUnixNano;
+      const timestampMs = nanos !== "0" ? Number(BigInt(nanos) / 1_000_000n) : job.receivedAt;
+      scoreRows.push(toScoreRow(job.projectId, score, timestampMs));
+    }
+  }
+  return {
+    spans: encodeRows(spanRows),
+    scores: encodeRows(scoreRows),
+    traceIds: [...new Set(spanRows.map((row) => row.trace_id))],
+    bytes: body.length,
+  };
+}

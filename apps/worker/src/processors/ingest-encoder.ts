@@ -1,0 +1,32 @@
+import type { TOtlpIngestJob } from "@spanlens/core";
+import { Piscina } from "piscina";
+import { encodeIngestJob, type TEncodedIngestJob } from "./encode-ingest-job.js";
+
+export interface TIngestEncoder {
+  encode(job: TOtlpIngestJob): Promise<TEncodedIngestJob>;
+  close(): Promise<void>;
+}
+
+/**
+ * Where queued requests are turned into rows. With `threads` > 0, decompression, protobuf
+ * decoding, normalization and row encoding run in worker threads, leaving the event loop
+ * to BullMQ, Redis and the ClickHouse inserts (and, in all-in-one mode, to the OTLP
+ * receiver and the web app). A task crosses threads as the job's base64 body in and
+ * encoded row text out: plain strings, one copy each way. With 0 it runs inline.
+ */
+export function createIngestEncoder(options: { threads: number }): TIngestEncoder {
+  if (options.threads <= 0) return { encode: encodeIngestJob, close: async () => undefined };
+  // Run from TypeScript sources (development, tests) the thread loads the .ts entry
+  // through tsx with the workspace's source condition; built code loads the .js file.
+  const fromSource = import.meta.url.endsWith(".ts");
+  const pool = new Piscina({
+    filename: new URL(fromSource ? "./encode-thread.ts" : "./encode-thread.js", import.meta.url).href,
+    minThreads: options.threads,
+    maxThreads: options.threads,
+    ...(fromSource ? { execArgv: ["--conditions=@spanlens/source", "--import", "tsx"] } : {}),
+  });
+  return {
+    encode: (job) => pool.run(job) as Promise<TEncodedIngestJob>,
+    close: () => pool.destroy(),
+  };
+}
