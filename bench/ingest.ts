@@ -174,11 +174,13 @@ async function startReceiverProcess(): Promise<{ child: ChildProcess; baseUrl: s
   }
 }
 
-/** CPU seconds Redis has used (server, all threads), from INFO. */
+/** CPU seconds Redis has used, from INFO: all its threads plus forked children (AOF rewrites, snapshots). */
 async function redisCpuSeconds(): Promise<number> {
   const info = await (await getQueue(QueueName.OtlpIngest).client).info();
   const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
-  return read("used_cpu_sys") + read("used_cpu_user");
+  return (
+    read("used_cpu_sys") + read("used_cpu_user") + read("used_cpu_sys_children") + read("used_cpu_user_children")
+  );
 }
 
 /** (a) Rows straight into ClickHouse, same mapping, client and batch size as the worker. */

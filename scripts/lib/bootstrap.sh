@@ -136,9 +136,13 @@ ensure_redis() {
   mkdir -p "$DATA_DIR/redis"
   if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
     log "starting Redis on 127.0.0.1:$REDIS_PORT"
-    # AOF: jobs the ingest acknowledged must survive a Redis restart.
+    # AOF: jobs the ingest acknowledged must survive a Redis restart. It is the only
+    # persistence: RDB snapshots would fork and write the queue again every minute under
+    # load. Queue jobs are short-lived, so the log grows fast and shrinks to almost
+    # nothing when rewritten; a 512 MB floor keeps rewrites (each a fork) infrequent.
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA_DIR/redis" \
-      --appendonly yes --appendfsync everysec --daemonize yes \
+      --appendonly yes --appendfsync everysec --save "" --auto-aof-rewrite-min-size 512mb \
+      --daemonize yes \
       --pidfile "$DATA_DIR/redis/redis.pid" --logfile "$DATA_DIR/redis/redis.log" \
       --maxmemory-policy noeviction
     local i

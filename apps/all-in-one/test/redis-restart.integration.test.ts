@@ -48,6 +48,8 @@ async function startRedis(): Promise<ChildProcess> {
       "everysec",
       "--save",
       "",
+      "--auto-aof-rewrite-min-size",
+      "512mb",
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
