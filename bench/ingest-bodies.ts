@@ -29,10 +29,13 @@ function randomText(length: number): string {
   return noise.slice(start, start + length);
 }
 
-/** One request of 10 SDK spans; size class per request: 60% ~400 B, 35% ~3 KB, 5% ~30 KB per span. */
-export function buildTemplate(): TTemplate {
-  const draw = Math.random();
-  const padding = draw < 0.6 ? 250 : draw < 0.95 ? 2850 : 29_850;
+/**
+ * One request of 10 SDK spans. The size class follows the template's index, so every 20
+ * templates hold exactly the mix: 12 with ~400 B, 7 with ~3 KB and 1 with ~30 KB spans.
+ */
+export function buildTemplate(index: number): TTemplate {
+  const slot = index % 20;
+  const padding = slot < 12 ? 250 : slot < 19 ? 2850 : 29_850;
   const spans = createTraceSpans(SPANS_PER_REQUEST, padding);
   for (const span of spans) (span.attributes as Record<string, unknown>)["app.padding"] = randomText(padding);
   const raw = Buffer.from(toProtobufBody(spans));

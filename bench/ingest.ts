@@ -4,7 +4,8 @@
  *      normalize → map), inserted with the same client and batch size;
  *  (b) end-to-end OTLP → BullMQ → worker → ClickHouse throughput, closed loop;
  *  (c) ingest latency and time-to-queryable at half of (b)'s rate, open loop;
- *  (d) a sustained closed-loop run (default 5 minutes) with throughput per window.
+ *  (d) a sustained open-loop run (default 5 minutes) at (b)'s end-to-end rate, or
+ *      BENCH_SUSTAINED_SPANS_PER_SECOND: does the rate hold with bounded lag and memory?
  * The pipeline (receiver, worker, embedded ClickHouse) runs in this process, as in
  * all-in-one mode; the load generator is a separate process (bench/ingest-load.ts).
  *
@@ -35,6 +36,8 @@ const envNumber = (name: string, fallback: number): number => {
 const DURATION_S = envNumber("BENCH_DURATION_S", 30);
 const HALF_LOAD_DURATION_S = envNumber("BENCH_HALF_LOAD_DURATION_S", 20);
 const SUSTAINED_S = envNumber("BENCH_SUSTAINED_S", 300);
+/** Offered rate of phase (d); 0 means (b)'s measured end-to-end rate. */
+const SUSTAINED_SPANS_PER_SECOND = envNumber("BENCH_SUSTAINED_SPANS_PER_SECOND", 0);
 const SUSTAINED_WINDOW_S = 30;
 const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 32);
 const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
@@ -43,8 +46,8 @@ const BATCH_ROWS = envNumber("WORKER_BATCH_MAX_ROWS", 20_000);
 const QUERYABLE_TIMEOUT_MS = 180_000;
 /** Requests built ahead of the short closed-loop phase assume at most this rate. */
 const PREPARE_SPANS_PER_SECOND = envNumber("BENCH_PREPARE_SPANS_PER_SECOND", 15_000);
-/** ~15 KB each: 200,000 prepared requests hold ~3 GB in the generator process. */
-const MAX_PREPARED_REQUESTS = envNumber("BENCH_MAX_PREPARED_REQUESTS", 200_000);
+/** ~15 KB each: 260,000 prepared requests hold ~4 GB of gzip (~10 GB RSS) in the generator process. */
+const MAX_PREPARED_REQUESTS = envNumber("BENCH_MAX_PREPARED_REQUESTS", 260_000);
 /**
  * Where OTLP requests go: "process" (default) runs the receiver as its own process, the
  * production entry point apps/ingest/src/main.ts, as the ingest service is deployed;
@@ -178,17 +181,15 @@ async function startReceiverProcess(): Promise<{ child: ChildProcess; baseUrl: s
 async function redisCpuSeconds(): Promise<number> {
   const info = await (await getQueue(QueueName.OtlpIngest).client).info();
   const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
-  return (
-    read("used_cpu_sys") + read("used_cpu_user") + read("used_cpu_sys_children") + read("used_cpu_user_children")
-  );
+  return read("used_cpu_sys") + read("used_cpu_user") + read("used_cpu_sys_children") + read("used_cpu_user_children");
 }
 
 /** (a) Rows straight into ClickHouse, same mapping, client and batch size as the worker. */
 async function measureCeiling() {
-  const templates = Array.from({ length: Math.min(CEILING_REQUESTS, 400) }, buildTemplate);
+  const templates = Array.from({ length: Math.min(CEILING_REQUESTS, 400) }, (_, index) => buildTemplate(index));
   const bodies = Array.from(
     { length: CEILING_REQUESTS },
-    (_, index) => withFreshIds(templates[index % templates.length] ?? buildTemplate()).raw,
+    (_, index) => withFreshIds(templates[index % templates.length] ?? buildTemplate(index)).raw,
   );
   const mapStart = performance.now();
   const template: TSpanRow[] = [];
@@ -457,15 +458,27 @@ async function main() {
     console.error(`half load: ${JSON.stringify(half)}`);
 
     let sustained: Awaited<ReturnType<typeof runPhase>> | null = null;
+    let sustainedRate = 0;
     if (SUSTAINED_S > 0) {
       const sustainedTarget = { ...pipeline, ...(await pipeline.createProject()) };
-      // Enough for the sustained phase at 1.5× the short run's rate (capped by memory).
-      const sustainedRequests = Math.ceil((full.ackedSpansPerSecond * 1.5 * SUSTAINED_S) / SPANS_PER_REQUEST);
-      await prepareRequests(generator, Math.min(sustainedRequests, MAX_PREPARED_REQUESTS));
+      // Open loop: a closed loop would push the receiver past what the worker stores, fill
+      // the queue to its bound and measure the 503 path instead of a sustained rate.
+      sustainedRate = SUSTAINED_SPANS_PER_SECOND > 0 ? SUSTAINED_SPANS_PER_SECOND : full.endToEndSpansPerSecond;
+      const requestsPerSecond = sustainedRate / SPANS_PER_REQUEST;
+      await prepareRequests(
+        generator,
+        Math.min(Math.ceil(requestsPerSecond * SUSTAINED_S) + 100, MAX_PREPARED_REQUESTS),
+      );
       sustained = await runPhase(
         generator,
         sustainedTarget,
-        closed(sustainedTarget, SUSTAINED_S),
+        {
+          type: "open",
+          baseUrl: sustainedTarget.baseUrl,
+          secretKey: sustainedTarget.secretKey,
+          requestsPerSecond,
+          durationS: SUSTAINED_S,
+        },
         Math.min(SUSTAINED_WINDOW_S, SUSTAINED_S),
         receiver?.child ?? null,
       );
@@ -488,10 +501,13 @@ async function main() {
       ceiling,
       endToEnd: full,
       halfLoad: { targetSpansPerSecond: Math.round(halfRate * SPANS_PER_REQUEST), ...half },
-      sustained,
+      sustained: sustained && { offeredSpansPerSecond: Math.round(sustainedRate), ...sustained },
       ratioEndToEndToCeiling: round(full.endToEndSpansPerSecond / ceiling.insertRowsPerSecond, 3),
     };
-    console.log(JSON.stringify(summary, null, 2));
+    const text = JSON.stringify(summary, null, 2);
+    // Logs share stdout; BENCH_OUTPUT keeps the summary in a file of its own.
+    if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${text}\n`);
+    console.log(text);
   } finally {
     generator.disconnect();
     receiver?.child.kill("SIGTERM");

@@ -5,7 +5,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { createBatchWriter, getTrace, listTraces } from "@spanlens/clickhouse";
 import { QueueName } from "@spanlens/core";
 import { createIngestHandler } from "@spanlens/ingest";
-import { createConsumer, getQueue } from "@spanlens/queue";
+import { createConsumer, getQueue, getRedis, otlpBodyKey } from "@spanlens/queue";
 import {
   createIngestEncoder,
   createOtlpIngestProcessor,
@@ -133,6 +133,11 @@ describe("delivery guarantees", () => {
       (requests) => requests === 25,
     );
     await expectStoredExactlyOnce(traces);
+    // Every body waited in Redis only until its rows were stored.
+    await waitFor(
+      () => getRedis().keys(`${otlpBodyKey("")}*`),
+      (keys) => keys.length === 0,
+    );
   });
 
   it("keeps every acknowledged span through a worker crash and a period with no worker", async () => {

@@ -9,7 +9,7 @@ import {
   encodeTraceResponse,
   type TOtlpContentType,
 } from "@spanlens/otlp";
-import { getQueue } from "@spanlens/queue";
+import { getQueue, OTLP_BODY_TTL_SECONDS, otlpBodyKey } from "@spanlens/queue";
 import { readIngestConfig, type TIngestConfig } from "./config.js";
 import { readBody } from "./read-body.js";
 
@@ -68,25 +68,32 @@ export function createIngestHandler(config: TIngestConfig = readIngestConfig()):
       const accepted = "spans" in decoded ? decoded.spans.length : decoded.logRecords.length;
       const requestId = randomUUID();
       if (accepted > 0) {
+        const queue = getQueue(QueueName.OtlpIngest);
         const job: TOtlpIngestJob = {
           projectId: principal.projectId,
           requestId,
           signal,
           encoding: contentType,
-          body: body.sent.toString("base64"),
+          bodyKey: otlpBodyKey(requestId),
           compression: body.compression,
           receivedAt: Date.now(),
         };
-        await withinQueueTimeout(
-          getQueue(QueueName.OtlpIngest).add(signal, job, {
-            jobId: requestId,
-            attempts: 20,
-            backoff: { type: "exponential", delay: 500 },
-            removeOnComplete: true,
-            removeOnFail: { age: 7 * 24 * 3600 },
-          }),
-          config.enqueueTimeoutMs,
-        );
+        const enqueue = async () => {
+          const client = await queue.client;
+          // One connection, so Redis runs the SET before the job exists: a worker that
+          // sees the job always finds its body.
+          await Promise.all([
+            client.set(otlpBodyKey(requestId), body.sent, "EX", OTLP_BODY_TTL_SECONDS),
+            queue.add(signal, job, {
+              jobId: requestId,
+              attempts: 20,
+              backoff: { type: "exponential", delay: 500 },
+              removeOnComplete: true,
+              removeOnFail: { age: OTLP_BODY_TTL_SECONDS },
+            }),
+          ]);
+        };
+        await withinQueueTimeout(enqueue(), config.enqueueTimeoutMs);
       }
       const partial =
         decoded.rejected.count > 0

@@ -10,6 +10,21 @@ export function queuePrefix(): string {
   return process.env.SPANLENS_QUEUE_PREFIX ?? "spanlens";
 }
 
+/**
+ * Where the receiver keeps an accepted OTLP request's body until the worker has stored
+ * its rows (under the queue prefix, so a Redis Cluster hash tag covers it too).
+ */
+export function otlpBodyKey(requestId: string): string {
+  return `${queuePrefix()}:otlp-body:${requestId}`;
+}
+
+/**
+ * Bodies are deleted once stored; this expiry only bounds what a failure between writing
+ * a body and queueing its job could leave behind. It matches how long failed jobs are
+ * kept, so a job still waiting after a week of no worker finds its body gone (logged).
+ */
+export const OTLP_BODY_TTL_SECONDS = 7 * 24 * 3600;
+
 const registry = globalThis as typeof globalThis & { __spanlensQueues?: Map<string, Queue> };
 
 /** The process-wide producer for a queue. */

@@ -9,6 +9,11 @@ import {
 import { normalizeEvaluationLog, normalizeSpan, type TOtlpIngestJob } from "@spanlens/core";
 import { decodeLogs, decodeTraces, decompressBody } from "@spanlens/otlp";
 
+/** One queued request with its body resolved (from its Redis key or the older inline form). */
+export type TEncodeTask = Pick<TOtlpIngestJob, "projectId" | "signal" | "encoding" | "compression" | "receivedAt"> & {
+  body: Uint8Array;
+};
+
 /** What one queued OTLP request becomes: encoded rows ready for the batch writers. */
 export interface TEncodedIngestJob {
   spans: TEncodedRows | null;
@@ -23,8 +28,9 @@ export interface TEncodedIngestJob {
  * Decompresses, decodes, normalizes and encodes one request. A pure function of the job,
  * so it runs the same on the event loop or in an encoding thread (ingest-encoder.ts).
  */
-export async function encodeIngestJob(job: TOtlpIngestJob): Promise<TEncodedIngestJob> {
-  const body = await decompressBody(Buffer.from(job.body, "base64"), job.compression);
+export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJob> {
+  const sent = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
+  const body = await decompressBody(sent, job.compression);
   const spanRows: TSpanRow[] = [];
   const scoreRows: TScoreRow[] = [];
   if (job.signal === "traces") {

@@ -1,7 +1,6 @@
 /** Entry of an encoding thread (piscina): one task per queued OTLP request. */
-import type { TOtlpIngestJob } from "@spanlens/core";
-import { encodeIngestJob, type TEncodedIngestJob } from "./encode-ingest-job.js";
+import { encodeIngestJob, type TEncodedIngestJob, type TEncodeTask } from "./encode-ingest-job.js";
 
-export default function encode(job: TOtlpIngestJob): Promise<TEncodedIngestJob> {
+export default function encode(job: TEncodeTask): Promise<TEncodedIngestJob> {
   return encodeIngestJob(job);
 }

@@ -1,9 +1,10 @@
-import type { TOtlpIngestJob } from "@spanlens/core";
 import { Piscina } from "piscina";
-import { encodeIngestJob, type TEncodedIngestJob } from "./encode-ingest-job.js";
+import { encodeIngestJob, type TEncodedIngestJob, type TEncodeTask } from "./encode-ingest-job.js";
+
+export type { TEncodedIngestJob, TEncodeTask } from "./encode-ingest-job.js";
 
 export interface TIngestEncoder {
-  encode(job: TOtlpIngestJob): Promise<TEncodedIngestJob>;
+  encode(task: TEncodeTask): Promise<TEncodedIngestJob>;
   close(): Promise<void>;
 }
 
@@ -11,8 +12,8 @@ export interface TIngestEncoder {
  * Where queued requests are turned into rows. With `threads` > 0, decompression, protobuf
  * decoding, normalization and row encoding run in worker threads, leaving the event loop
  * to BullMQ, Redis and the ClickHouse inserts (and, in all-in-one mode, to the OTLP
- * receiver and the web app). A task crosses threads as the job's base64 body in and
- * encoded row text out: plain strings, one copy each way. With 0 it runs inline.
+ * receiver and the web app). A task crosses threads as the body's bytes in and encoded
+ * row text out: one copy each way. With 0 it runs inline.
  */
 export function createIngestEncoder(options: { threads: number }): TIngestEncoder {
   if (options.threads <= 0) return { encode: encodeIngestJob, close: async () => undefined };
@@ -26,7 +27,7 @@ export function createIngestEncoder(options: { threads: number }): TIngestEncode
     ...(fromSource ? { execArgv: ["--conditions=@spanlens/source", "--import", "tsx"] } : {}),
   });
   return {
-    encode: (job) => pool.run(job) as Promise<TEncodedIngestJob>,
+    encode: (task) => pool.run(task) as Promise<TEncodedIngestJob>,
     close: () => pool.destroy(),
   };
 }

@@ -1,0 +1,50 @@
+import { gzipSync } from "node:zlib";
+import { createIngestEncoder, type TEncodeTask } from "@spanlens/worker";
+import { afterAll, describe, expect, it } from "vitest";
+import { createEvaluationLogBody, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
+
+const threaded = createIngestEncoder({ threads: 1 });
+const inline = createIngestEncoder({ threads: 0 });
+afterAll(() => Promise.all([threaded.close(), inline.close()]));
+
+function job(body: Uint8Array, overrides: Partial<TEncodeTask> = {}): TEncodeTask {
+  return {
+    projectId: "project-1",
+    signal: "traces",
+    encoding: "protobuf",
+    body,
+    compression: "identity",
+    receivedAt: Date.UTC(2026, 10, 24),
+    ...overrides,
+  };
+}
+
+describe("ingest encoder", () => {
+  it("encodes an SDK export the same in the encoding thread as inline, gzip or not", async () => {
+    const spans = createTraceSpans(5);
+    const raw = toProtobufBody(spans);
+    const fromThread = await threaded.encode(job(gzipSync(raw), { compression: "gzip" }));
+    expect(fromThread).toEqual(await inline.encode(job(raw)));
+    expect(fromThread.spans?.rows).toBe(5);
+    expect(fromThread.bytes).toBe(raw.byteLength);
+    expect(fromThread.traceIds).toEqual([spans[0]?.spanContext().traceId]);
+    // One JSONCompactEachRow line per span, values in the column order.
+    const lines = fromThread.spans?.text.trimEnd().split("\n") ?? [];
+    const columns = fromThread.spans?.columns ?? [];
+    const rows = lines.map((line) =>
+      Object.fromEntries(columns.map((column, index) => [column, JSON.parse(line)[index]])),
+    );
+    expect(rows.map((row) => row.span_id).sort()).toEqual(spans.map((span) => span.spanContext().spanId).sort());
+    expect(new Set(rows.map((row) => row.project_id))).toEqual(new Set(["project-1"]));
+  });
+
+  it("encodes JSON bodies and evaluation logs as scores", async () => {
+    const spans = createTraceSpans(2);
+    expect((await threaded.encode(job(toJsonBody(spans), { encoding: "json" }))).spans?.rows).toBe(2);
+    const target = { traceId: spans[0]?.spanContext().traceId ?? "", spanId: spans[0]?.spanContext().spanId ?? "" };
+    const logs = await threaded.encode(job(createEvaluationLogBody(target), { signal: "logs", encoding: "json" }));
+    expect(logs.spans).toBeNull();
+    expect(logs.scores?.rows).toBe(1);
+    expect(logs.scores?.text).toContain(target.spanId);
+  });
+});

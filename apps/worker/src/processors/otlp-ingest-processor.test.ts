@@ -1,0 +1,76 @@
+import type { TBatchWriter, TEncodedRows } from "@spanlens/clickhouse";
+import { type Job, UnrecoverableError } from "bullmq";
+import { describe, expect, it } from "vitest";
+import type { TIngestEncoder } from "./ingest-encoder.js";
+import { createOtlpIngestProcessor, type TOtlpBodyStore } from "./otlp-ingest-processor.js";
+
+/** Records what each writer received and the order of events around the body store. */
+function setup(storedBodies: Record<string, Buffer>) {
+  const events: string[] = [];
+  const writer = (name: string): TBatchWriter => ({
+    write: async (rows: TEncodedRows | null) => {
+      if (rows) events.push(`${name}:${rows.rows}`);
+    },
+    flush: async () => undefined,
+    pendingRows: 0,
+  });
+  const bodies: TOtlpBodyStore = {
+    get: async (key) => storedBodies[key] ?? null,
+    remove: async (key) => {
+      events.push(`remove:${key}`);
+      delete storedBodies[key];
+    },
+  };
+  const encoded: Buffer[] = [];
+  const encoder: TIngestEncoder = {
+    encode: async (task) => {
+      encoded.push(Buffer.from(task.body));
+      return {
+        spans: { columns: ["n"], text: "[1]\n[2]\n", rows: 2 },
+        scores: null,
+        traceIds: ["t1"],
+        bytes: task.body.byteLength,
+      };
+    },
+    close: async () => undefined,
+  };
+  const processor = createOtlpIngestProcessor(
+    { spans: writer("spans"), scores: writer("scores"), ingestRequests: writer("requests") },
+    encoder,
+    {},
+    bodies,
+  );
+  return { processor, events, encoded };
+}
+
+const job = (data: Record<string, unknown>) =>
+  ({
+    data: { projectId: "p", requestId: "r1", signal: "traces", encoding: "protobuf", receivedAt: 1, ...data },
+  }) as unknown as Job;
+
+describe("otlpIngestProcessor", () => {
+  it("reads the body from its key and deletes it only after the rows are written", async () => {
+    const { processor, events, encoded } = setup({ "q:otlp-body:r1": Buffer.from("body bytes") });
+    expect(await processor(job({ bodyKey: "q:otlp-body:r1", compression: "gzip" }))).toEqual({ spans: 2, scores: 0 });
+    expect(encoded.map(String)).toEqual(["body bytes"]);
+    expect(events).toEqual(["spans:2", "requests:1", "remove:q:otlp-body:r1"]);
+  });
+
+  it("completes without rows when the body is gone (stored before a crash, or refused)", async () => {
+    const { processor, events, encoded } = setup({});
+    expect(await processor(job({ bodyKey: "q:otlp-body:r1" }))).toEqual({ spans: 0, scores: 0 });
+    expect(encoded).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it("still reads jobs that carry their body inline (queued by earlier versions)", async () => {
+    const { processor, encoded } = setup({});
+    await processor(job({ body: Buffer.from("inline").toString("base64") }));
+    expect(encoded.map(String)).toEqual(["inline"]);
+  });
+
+  it("refuses a job with neither a body key nor a body, without retrying it", async () => {
+    const { processor } = setup({});
+    await expect(processor(job({}))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});
