@@ -50,7 +50,9 @@ export type TLoadMessage =
       builtWhileSending: number;
     };
 
-const templates = Array.from({ length: Number(process.env.BENCH_TEMPLATES ?? 400) }, (_, index) => buildTemplate(index));
+const templates = Array.from({ length: Number(process.env.BENCH_TEMPLATES ?? 400) }, (_, index) =>
+  buildTemplate(index),
+);
 let nextTemplate = 0;
 
 function buildBody(): { gz: Buffer; traceId: string } {
