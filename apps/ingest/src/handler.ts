@@ -9,7 +9,7 @@ import {
   encodeTraceResponse,
   type TOtlpContentType,
 } from "@spanlens/otlp";
-import { getQueue, OTLP_BODY_TTL_SECONDS, otlpBodyKey } from "@spanlens/queue";
+import { getQueue, OTLP_BODY_TTL_SECONDS, otlpBodyKey, queueConnection } from "@spanlens/queue";
 import { readIngestConfig, type TIngestConfig } from "./config.js";
 import { readBody } from "./read-body.js";
 
@@ -79,7 +79,7 @@ export function createIngestHandler(config: TIngestConfig = readIngestConfig()):
           receivedAt: Date.now(),
         };
         const enqueue = async () => {
-          const client = await queue.client;
+          const client = await queueConnection(queue);
           // One connection, so Redis runs the SET before the job exists: a worker that
           // sees the job always finds its body.
           await Promise.all([

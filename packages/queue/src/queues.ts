@@ -1,5 +1,6 @@
 import type { TQueueName } from "@spanlens/core";
 import { type Processor, Queue, Worker, type WorkerOptions } from "bullmq";
+import type { Redis } from "ioredis";
 import { createRedis } from "./redis.js";
 
 /**
@@ -37,6 +38,14 @@ export function getQueue(name: TQueueName): Queue {
     registry.__spanlensQueues.set(key, queue);
   }
   return queue;
+}
+
+/**
+ * A queue's own Redis connection (created by `createRedis`, so a plain ioredis client).
+ * Commands sent on it before `queue.add` reach Redis before the job does.
+ */
+export async function queueConnection(queue: Queue): Promise<Redis> {
+  return (await queue.client) as unknown as Redis;
 }
 
 export async function closeQueues(): Promise<void> {
