@@ -29,7 +29,8 @@ step "lint"
 pnpm -s lint
 
 step "typecheck"
-pnpm -s -r typecheck
+# Not silent: -s would also hide the compiler's errors, leaving only the exit code.
+pnpm -r typecheck
 
 step "unit tests"
 pnpm -s vitest run --project unit
