@@ -23,6 +23,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { closeClickHouse, initClickHouse } from "../packages/clickhouse/src/index.js";
 import { generateBigTrace, generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
+import { percentile, round } from "./stats.js";
 
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -40,13 +41,7 @@ const DATA_DIR = process.env.BENCH_DATA_DIR ?? path.join(ROOT, ".data/bench-expl
 const BASE = `http://127.0.0.1:${PORT}`;
 
 const log = (message: string) => process.stderr.write(`[bench:explorer-http] ${message}\n`);
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 const summarize = (samples: number[]) => ({
   p50: round(percentile(samples, 50)),

@@ -21,6 +21,7 @@ import {
   type TTraceListFilter,
 } from "../packages/clickhouse/src/index.js";
 import { generateBigTrace, generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
+import { percentile, round } from "./stats.js";
 
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -38,12 +39,6 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 const log = (message: string) => process.stderr.write(`[bench:explorer] ${message}\n`);
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 async function time(label: string, run: (iteration: number) => Promise<unknown>) {
   for (let warm = 0; warm < 3; warm += 1) await run(warm);

@@ -13,18 +13,26 @@
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { Session } from "node:inspector/promises";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
-import { encodeRows, insertEncoded, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
+import { insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
 import { normalizeSpan, QueueName } from "../packages/core/src/index.js";
 import { decodeTraces } from "../packages/otlp/src/index.js";
 import { getQueue } from "../packages/queue/src/index.js";
 import { buildTemplate, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
+import {
+  createMemorySampler,
+  latencySummary,
+  mib,
+  processCpuMicros,
+  processMaxRssMiB,
+  redisCpuSeconds,
+  startCpuProfile,
+} from "./ingest-measure.js";
+import { round } from "./stats.js";
 
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -66,54 +74,6 @@ type TDone = Extract<TLoadMessage, { type: "done" }>;
 type TPipelineTarget = { baseUrl: string; secretKey: string; projectId: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
-const mib = (bytes: number) => round(bytes / 1024 / 1024);
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-const latencySummary = (values: number[]) => ({
-  p50: round(percentile(values, 50)),
-  p90: round(percentile(values, 90)),
-  p99: round(percentile(values, 99)),
-  max: round(percentile(values, 100)),
-});
-
-/** This process's memory: the receiver, the worker and embedded ClickHouse together. */
-function createMemorySampler() {
-  const max = { rss: 0, heapUsed: 0, external: 0, rssAnon: 0, rssFile: 0 };
-  const sample = () => {
-    const usage = process.memoryUsage();
-    max.rss = Math.max(max.rss, usage.rss);
-    max.heapUsed = Math.max(max.heapUsed, usage.heapUsed);
-    max.external = Math.max(max.external, usage.external);
-    // RSS splits into anonymous memory (heaps, caches, buffers) and file-backed pages,
-    // mostly the mapped embedded-engine library, shared and reclaimable by the kernel.
-    const status = readFileSync("/proc/self/status", "utf8");
-    const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
-    max.rssAnon = Math.max(max.rssAnon, kib("RssAnon"));
-    max.rssFile = Math.max(max.rssFile, kib("RssFile"));
-  };
-  sample();
-  const timer = setInterval(sample, 1000);
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      return {
-        maxRssMiB: mib(max.rss),
-        maxRssAnonMiB: mib(max.rssAnon),
-        maxRssFileMiB: mib(max.rssFile),
-        maxJsHeapUsedMiB: mib(max.heapUsed),
-        maxExternalMiB: mib(max.external),
-      };
-    },
-  };
-}
-
 async function countSpans(projectId: string): Promise<number> {
   const result = await getClickHouse().query({
     query: "SELECT count() AS c FROM spans WHERE project_id = {projectId:String}",
@@ -132,19 +92,6 @@ async function findTraces(projectId: string, traceIds: string[]): Promise<Set<st
     format: "JSONEachRow",
   });
   return new Set((await result.json<{ trace_id: string }>()).map((row) => row.trace_id));
-}
-
-/** CPU microseconds a process has used so far (user + system, all threads), from /proc. */
-function processCpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
-}
-
-/** Peak resident memory of a process so far, from /proc (VmHWM). */
-function processMaxRssMiB(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return round(Number(match?.[1] ?? 0) / 1024);
 }
 
 /** The receiver as its own process on BENCH_RECEIVER_PORT, sharing the pipeline's queue prefix. */
@@ -177,13 +124,6 @@ async function startReceiverProcess(): Promise<{ child: ChildProcess; baseUrl: s
   }
 }
 
-/** CPU seconds Redis has used, from INFO: all its threads plus forked children (AOF rewrites, snapshots). */
-async function redisCpuSeconds(): Promise<number> {
-  const info = await (await getQueue(QueueName.OtlpIngest).client).info();
-  const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
-  return read("used_cpu_sys") + read("used_cpu_user") + read("used_cpu_sys_children") + read("used_cpu_user_children");
-}
-
 /** (a) Rows straight into ClickHouse, same mapping, client and batch size as the worker. */
 async function measureCeiling() {
   const templates = Array.from({ length: Math.min(CEILING_REQUESTS, 400) }, (_, index) => buildTemplate(index));
@@ -206,8 +146,7 @@ async function measureCeiling() {
     for (let offset = 0; offset < values.length; offset += BATCH_ROWS) {
       const batch = values.slice(offset, offset + BATCH_ROWS);
       const start = performance.now();
-      const encoded = encodeRows(batch);
-      if (encoded) await insertEncoded(getClickHouse(), "spans", encoded);
+      await insertRows(getClickHouse(), "spans", batch);
       insertMs += performance.now() - start;
       rows += batch.length;
     }
@@ -220,22 +159,6 @@ async function measureCeiling() {
     // The client's JSON encoding, ClickHouse's parsing, compression and any merges meanwhile.
     insertCpuMicrosPerRow: round((({ user, system }) => user + system)(process.cpuUsage(cpuAtStart)) / rows),
     decodeNormalizeMapRowsPerSecond: Math.round(template.length / (mapMs / 1000)),
-  };
-}
-
-/** Profiles this process's main thread (open in Chrome DevTools or speedscope). */
-async function startCpuProfile() {
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
-  return {
-    async stop(file: string) {
-      const { profile } = await session.post("Profiler.stop");
-      await writeFile(file, JSON.stringify(profile));
-      session.disconnect();
-      console.error(`cpu profile of phase (b): ${file}`);
-    },
   };
 }
 

@@ -69,12 +69,13 @@ export function createIngestHandler(config: TIngestConfig = readIngestConfig()):
       const requestId = randomUUID();
       if (accepted > 0) {
         const queue = getQueue(QueueName.OtlpIngest);
+        const bodyKey = otlpBodyKey(requestId);
         const job: TOtlpIngestJob = {
           projectId: principal.projectId,
           requestId,
           signal,
           encoding: contentType,
-          bodyKey: otlpBodyKey(requestId),
+          bodyKey,
           compression: body.compression,
           receivedAt: Date.now(),
         };
@@ -83,7 +84,7 @@ export function createIngestHandler(config: TIngestConfig = readIngestConfig()):
           // One connection, so Redis runs the SET before the job exists: a worker that
           // sees the job always finds its body.
           await Promise.all([
-            client.set(otlpBodyKey(requestId), body.sent, "EX", OTLP_BODY_TTL_SECONDS),
+            client.set(bodyKey, body.sent, "EX", OTLP_BODY_TTL_SECONDS),
             queue.add(signal, job, {
               jobId: requestId,
               attempts: 20,

@@ -1,0 +1,87 @@
+/**
+ * How the ingest benchmark measures: latency summaries, memory and CPU of its processes
+ * (this one, the receiver, Redis), and an optional CPU profile.
+ */
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
+import { QueueName } from "../packages/core/src/index.js";
+import { getQueue } from "../packages/queue/src/index.js";
+import { percentile, round } from "./stats.js";
+
+export const mib = (bytes: number) => round(bytes / 1024 / 1024);
+
+export const latencySummary = (values: number[]) => ({
+  p50: round(percentile(values, 50)),
+  p90: round(percentile(values, 90)),
+  p99: round(percentile(values, 99)),
+  max: round(percentile(values, 100)),
+});
+
+/** This process's memory: the receiver, the worker and embedded ClickHouse together. */
+export function createMemorySampler() {
+  const max = { rss: 0, heapUsed: 0, external: 0, rssAnon: 0, rssFile: 0 };
+  const sample = () => {
+    const usage = process.memoryUsage();
+    max.rss = Math.max(max.rss, usage.rss);
+    max.heapUsed = Math.max(max.heapUsed, usage.heapUsed);
+    max.external = Math.max(max.external, usage.external);
+    // RSS splits into anonymous memory (heaps, caches, buffers) and file-backed pages,
+    // mostly the mapped embedded-engine library, shared and reclaimable by the kernel.
+    const status = readFileSync("/proc/self/status", "utf8");
+    const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+    max.rssAnon = Math.max(max.rssAnon, kib("RssAnon"));
+    max.rssFile = Math.max(max.rssFile, kib("RssFile"));
+  };
+  sample();
+  const timer = setInterval(sample, 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return {
+        maxRssMiB: mib(max.rss),
+        maxRssAnonMiB: mib(max.rssAnon),
+        maxRssFileMiB: mib(max.rssFile),
+        maxJsHeapUsedMiB: mib(max.heapUsed),
+        maxExternalMiB: mib(max.external),
+      };
+    },
+  };
+}
+
+/** CPU microseconds a process has used so far (user + system, all threads), from /proc. */
+export function processCpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
+}
+
+/** Peak resident memory of a process so far, from /proc (VmHWM). */
+export function processMaxRssMiB(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return round(Number(match?.[1] ?? 0) / 1024);
+}
+
+/** CPU seconds Redis has used, from INFO: all its threads plus forked children (AOF rewrites, snapshots). */
+export async function redisCpuSeconds(): Promise<number> {
+  const info = await (await getQueue(QueueName.OtlpIngest).client).info();
+  const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return read("used_cpu_sys") + read("used_cpu_user") + read("used_cpu_sys_children") + read("used_cpu_user_children");
+}
+
+/** Profiles this process's main thread (open in Chrome DevTools or speedscope). */
+export async function startCpuProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post("Profiler.stop");
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      console.error(`cpu profile of phase (b): ${file}`);
+    },
+  };
+}
