@@ -2,8 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { useTRPC } from "../../../lib/trpc";
+import { MutationErrorAlert, useMutationError } from "../../../lib/use-mutation-error";
 
 type TOperator = "lt" | "lte" | "eq" | "gte" | "gt";
 const OPERATOR_LABELS: Record<TOperator, string> = { lt: "<", lte: "≤", eq: "=", gte: "≥", gt: ">" };
@@ -14,21 +15,18 @@ export function AnnotationQueuesPanel({ projectId, canWrite }: { projectId: stri
   const queryClient = useQueryClient();
   const queues = useQuery(trpc.annotation.queues.queryOptions({ projectId }));
   const configs = useQuery(trpc.score.configs.queryOptions({ projectId, includeArchived: false }));
-  const [errorMessage, setErrorMessage] = useState<string | null>(null);
+  const failure = useMutationError();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.annotation.queues.queryKey({ projectId }) });
   const create = useMutation(
     trpc.annotation.createQueue.mutationOptions({
-      onSuccess: async () => {
-        setErrorMessage(null);
-        await refresh();
-      },
-      onError: (error) => setErrorMessage(error.message),
+      onSuccess: failure.clearing(refresh),
+      onError: failure.onError,
     }),
   );
   const remove = useMutation(
     trpc.annotation.deleteQueue.mutationOptions({
       onSuccess: refresh,
-      onError: (error) => setErrorMessage(error.message),
+      onError: failure.onError,
     }),
   );
 
@@ -65,11 +63,7 @@ export function AnnotationQueuesPanel({ projectId, canWrite }: { projectId: stri
 
   return (
     <div className="flex flex-col gap-4 text-sm">
-      {errorMessage ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-700">
-          {errorMessage}
-        </p>
-      ) : null}
+      <MutationErrorAlert message={failure.message} />
       {queues.isPending ? (
         <div className="h-16 animate-pulse rounded-xl bg-neutral-200" aria-busy="true">
           <span className="sr-only">Loading annotation queues</span>

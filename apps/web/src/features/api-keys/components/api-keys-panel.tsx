@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "../../../lib/trpc";
+import { MutationErrorAlert, useMutationError } from "../../../lib/use-mutation-error";
 import { buildEnvLines } from "../lib/env-lines";
 import { CopyButton } from "./copy-button";
 
@@ -46,7 +47,7 @@ export function ApiKeysPanel({ projectId, canWrite, otlpTracesEndpoint, appBaseU
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.apiKey.list.queryOptions({ projectId }));
-  const [errorMessage, setErrorMessage] = useState<string | null>(null);
+  const failure = useMutationError();
   const [createdKey, setCreatedKey] = useState<{ publicKey: string; secretKey: string } | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.apiKey.list.queryKey({ projectId }) });
   const createKey = useMutation(
@@ -55,16 +56,14 @@ export function ApiKeysPanel({ projectId, canWrite, otlpTracesEndpoint, appBaseU
         setCreatedKey(key);
         await refresh();
       },
-      onError: (error) => setErrorMessage(error.message),
+      onError: failure.onError,
     }),
   );
-  const revokeKey = useMutation(
-    trpc.apiKey.revoke.mutationOptions({ onSuccess: refresh, onError: (error) => setErrorMessage(error.message) }),
-  );
+  const revokeKey = useMutation(trpc.apiKey.revoke.mutationOptions({ onSuccess: refresh, onError: failure.onError }));
 
   function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setErrorMessage(null);
+    failure.show(null);
     const form = event.currentTarget;
     const name = String(new FormData(form).get("name") ?? "").trim();
     createKey.mutate({ projectId, ...(name ? { name } : {}) }, { onSuccess: () => form.reset() });
@@ -74,11 +73,7 @@ export function ApiKeysPanel({ projectId, canWrite, otlpTracesEndpoint, appBaseU
 
   return (
     <div className="flex flex-col gap-4">
-      {errorMessage ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {errorMessage}
-        </p>
-      ) : null}
+      <MutationErrorAlert message={failure.message} />
       {createdKey && envLines ? (
         <div
           className="flex flex-col gap-3 rounded-xl border border-amber-300 bg-amber-50 p-4"

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "../../../lib/trpc";
+import { MutationErrorAlert, useMutationError } from "../../../lib/use-mutation-error";
 import { defaultEvaluatorConfig } from "./default-configs";
 import { EvaluatorDetails } from "./evaluator-details";
 
@@ -16,16 +17,15 @@ export function EvaluatorsPanel({ projectId, canWrite }: { projectId: string; ca
   const [openId, setOpenId] = useState<string | null>(null);
   const [type, setType] = useState("contains");
   const [configText, setConfigText] = useState<string | null>(null);
-  const [errorMessage, setErrorMessage] = useState<string | null>(null);
+  const failure = useMutationError();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.evaluator.list.queryKey({ projectId }) });
-  const onError = (error: { message: string }) => setErrorMessage(error.message);
+  const onError = failure.onError;
   const save = useMutation(
     trpc.evaluator.save.mutationOptions({
-      onSuccess: async () => {
-        setErrorMessage(null);
+      onSuccess: failure.clearing(async () => {
         setConfigText(null);
         await refresh();
-      },
+      }),
       onError,
     }),
   );
@@ -43,7 +43,7 @@ export function EvaluatorsPanel({ projectId, canWrite }: { projectId: string; ca
     try {
       config = JSON.parse(shownConfig);
     } catch {
-      setErrorMessage("config: not valid JSON — fix the settings box and save again");
+      failure.show("config: not valid JSON — fix the settings box and save again");
       return;
     }
     const tags = text("tags")
@@ -70,11 +70,7 @@ export function EvaluatorsPanel({ projectId, canWrite }: { projectId: string; ca
 
   return (
     <div className="flex flex-col gap-4">
-      {errorMessage ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {errorMessage}
-        </p>
-      ) : null}
+      <MutationErrorAlert message={failure.message} />
       {evaluators.isPending ? (
         <div className="h-24 animate-pulse rounded-xl bg-neutral-200" aria-busy="true">
           <span className="sr-only">Loading evaluators</span>

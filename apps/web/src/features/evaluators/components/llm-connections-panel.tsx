@@ -1,29 +1,27 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
 import { useTRPC } from "../../../lib/trpc";
+import { MutationErrorAlert, useMutationError } from "../../../lib/use-mutation-error";
 
 /** OpenAI-compatible endpoints LLM judges call; keys are stored encrypted and never shown again. */
 export function LlmConnectionsPanel({ projectId, canWrite }: { projectId: string; canWrite: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const connections = useQuery(trpc.evaluator.connections.queryOptions({ projectId }));
-  const [errorMessage, setErrorMessage] = useState<string | null>(null);
+  const failure = useMutationError();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.evaluator.connections.queryKey({ projectId }) });
   const save = useMutation(
     trpc.evaluator.saveConnection.mutationOptions({
-      onSuccess: async () => {
-        setErrorMessage(null);
-        await refresh();
-      },
-      onError: (error) => setErrorMessage(error.message),
+      onSuccess: failure.clearing(refresh),
+      onError: failure.onError,
     }),
   );
   const remove = useMutation(
     trpc.evaluator.deleteConnection.mutationOptions({
       onSuccess: refresh,
-      onError: (error) => setErrorMessage(error.message),
+      onError: failure.onError,
     }),
   );
 
@@ -47,11 +45,7 @@ export function LlmConnectionsPanel({ projectId, canWrite }: { projectId: string
 
   return (
     <div className="flex flex-col gap-3 text-sm">
-      {errorMessage ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-700">
-          {errorMessage}
-        </p>
-      ) : null}
+      <MutationErrorAlert message={failure.message} />
       {connections.isPending ? (
         <div className="h-12 animate-pulse rounded-xl bg-neutral-200" aria-busy="true" />
       ) : connections.isError ? (

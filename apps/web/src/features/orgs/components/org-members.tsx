@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "../../../lib/trpc";
+import { MutationErrorAlert, useMutationError } from "../../../lib/use-mutation-error";
 import { CopyButton } from "../../api-keys";
 import { type TRole, ZRole } from "../lib/org-dto";
 
@@ -22,7 +23,7 @@ export function OrgMembers({ orgId, viewerRole, viewerId }: { orgId: string; vie
   const isAdmin = viewerRole === "OWNER" || viewerRole === "ADMIN";
   const members = useQuery(trpc.org.members.queryOptions({ orgId }));
   const invites = useQuery({ ...trpc.org.invites.queryOptions({ orgId }), enabled: isAdmin });
-  const [errorMessage, setErrorMessage] = useState<string | null>(null);
+  const failure = useMutationError();
   const [lastInvite, setLastInvite] = useState<{ email: string; url: string; isEmailed: boolean } | null>(null);
 
   const refresh = () =>
@@ -30,7 +31,7 @@ export function OrgMembers({ orgId, viewerRole, viewerId }: { orgId: string; vie
       queryClient.invalidateQueries({ queryKey: trpc.org.members.queryKey({ orgId }) }),
       queryClient.invalidateQueries({ queryKey: trpc.org.invites.queryKey({ orgId }) }),
     ]);
-  const onError = (error: { message: string }) => setErrorMessage(error.message);
+  const onError = failure.onError;
   const updateRole = useMutation(trpc.org.updateMemberRole.mutationOptions({ onSuccess: refresh, onError }));
   const removeMember = useMutation(trpc.org.removeMember.mutationOptions({ onSuccess: refresh, onError }));
   const revokeInvite = useMutation(trpc.org.revokeInvite.mutationOptions({ onSuccess: refresh, onError }));
@@ -47,18 +48,14 @@ export function OrgMembers({ orgId, viewerRole, viewerId }: { orgId: string; vie
   function onInvite(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setErrorMessage(null);
+    failure.show(null);
     setLastInvite(null);
     invite.mutate({ orgId, email: String(form.get("email") ?? ""), role: ZRole.parse(form.get("role")) });
   }
 
   return (
     <div className="flex flex-col gap-8">
-      {errorMessage ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {errorMessage}
-        </p>
-      ) : null}
+      <MutationErrorAlert message={failure.message} />
       <section className="flex flex-col gap-3">
         <h2 className="text-sm font-semibold uppercase tracking-wide text-neutral-500">Members</h2>
         {members.isPending ? (

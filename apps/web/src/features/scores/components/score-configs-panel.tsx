@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "../../../lib/trpc";
+import { MutationErrorAlert, useMutationError } from "../../../lib/use-mutation-error";
 
 type TDataType = "NUMERIC" | "BOOLEAN" | "CATEGORICAL";
 
@@ -24,21 +25,18 @@ export function ScoreConfigsPanel({ projectId, canWrite }: { projectId: string; 
   const queryClient = useQueryClient();
   const configs = useQuery(trpc.score.configs.queryOptions({ projectId, includeArchived: true }));
   const [dataType, setDataType] = useState<TDataType>("NUMERIC");
-  const [errorMessage, setErrorMessage] = useState<string | null>(null);
+  const failure = useMutationError();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.score.configs.pathKey() });
   const createConfig = useMutation(
     trpc.score.createConfig.mutationOptions({
-      onSuccess: async () => {
-        setErrorMessage(null);
-        await refresh();
-      },
-      onError: (error) => setErrorMessage(error.message),
+      onSuccess: failure.clearing(refresh),
+      onError: failure.onError,
     }),
   );
   const setArchived = useMutation(
     trpc.score.setConfigArchived.mutationOptions({
       onSuccess: refresh,
-      onError: (error) => setErrorMessage(error.message),
+      onError: failure.onError,
     }),
   );
 
@@ -64,11 +62,7 @@ export function ScoreConfigsPanel({ projectId, canWrite }: { projectId: string; 
 
   return (
     <div className="flex flex-col gap-4">
-      {errorMessage ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {errorMessage}
-        </p>
-      ) : null}
+      <MutationErrorAlert message={failure.message} />
       {configs.isPending ? (
         <div className="h-20 animate-pulse rounded-xl bg-neutral-200" aria-busy="true">
           <span className="sr-only">Loading score configs</span>
