@@ -18,13 +18,18 @@ export const latencySummary = (values: number[]) => ({
   max: round(percentile(values, 100)),
 });
 
-/** This process's memory: the receiver, the worker and embedded ClickHouse together. */
-export function createMemorySampler() {
-  const max = { rss: 0, heapUsed: 0, external: 0, rssAnon: 0, rssFile: 0 };
+/**
+ * This process's memory: the worker and embedded ClickHouse together (and the receiver
+ * in the all-in-one layout). `engineMemory` reads what the engine itself accounts for
+ * (its MemoryTracking metric: caches, inserts, merges), so the rest is Node's.
+ */
+export function createMemorySampler(engineMemory?: () => Promise<number>) {
+  const max = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, rssAnon: 0, rssFile: 0, engine: 0 };
   const sample = () => {
     const usage = process.memoryUsage();
     max.rss = Math.max(max.rss, usage.rss);
     max.heapUsed = Math.max(max.heapUsed, usage.heapUsed);
+    max.heapTotal = Math.max(max.heapTotal, usage.heapTotal);
     max.external = Math.max(max.external, usage.external);
     // RSS splits into anonymous memory (heaps, caches, buffers) and file-backed pages,
     // mostly the mapped embedded-engine library, shared and reclaimable by the kernel.
@@ -32,10 +37,17 @@ export function createMemorySampler() {
     const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
     max.rssAnon = Math.max(max.rssAnon, kib("RssAnon"));
     max.rssFile = Math.max(max.rssFile, kib("RssFile"));
+    engineMemory?.().then(
+      (bytes) => {
+        max.engine = Math.max(max.engine, bytes);
+      },
+      () => undefined,
+    );
   };
   sample();
   const timer = setInterval(sample, 1000);
   return {
+    current: () => ({ ...process.memoryUsage() }),
     stop() {
       clearInterval(timer);
       sample();
@@ -44,6 +56,8 @@ export function createMemorySampler() {
         maxRssAnonMiB: mib(max.rssAnon),
         maxRssFileMiB: mib(max.rssFile),
         maxJsHeapUsedMiB: mib(max.heapUsed),
+        maxJsHeapTotalMiB: mib(max.heapTotal),
+        maxEngineTrackedMiB: mib(max.engine),
         maxExternalMiB: mib(max.external),
       };
     },
@@ -57,10 +71,28 @@ export function processCpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
 }
 
-/** Peak resident memory of a process so far, from /proc (VmHWM). */
-export function processMaxRssMiB(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return round(Number(match?.[1] ?? 0) / 1024);
+/** Another process's CPU and largest resident memory over a phase, sampled from /proc each second. */
+export function createProcessSampler(pid: number) {
+  const cpuAtStart = processCpuMicros(pid);
+  let maxRss = 0;
+  const sample = () => {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      maxRss = Math.max(maxRss, Number(match?.[1] ?? 0) * 1024);
+    } catch {
+      // The process has exited; its last sample stands.
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 1000);
+  return {
+    cpuMicros: () => processCpuMicros(pid) - cpuAtStart,
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { maxRssMiB: mib(maxRss) };
+    },
+  };
 }
 
 /** CPU seconds Redis has used, from INFO: all its threads plus forked children (AOF rewrites, snapshots). */

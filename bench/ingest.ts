@@ -13,8 +13,8 @@
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { writeFile } from "node:fs/promises";
-import { availableParallelism, loadavg } from "node:os";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
 import { insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
@@ -25,10 +25,10 @@ import { buildTemplate, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
 import {
   createMemorySampler,
+  createProcessSampler,
   latencySummary,
   mib,
   processCpuMicros,
-  processMaxRssMiB,
   redisCpuSeconds,
   startCpuProfile,
 } from "./ingest-measure.js";
@@ -63,12 +63,23 @@ const MAX_PREPARED_REQUESTS = envNumber("BENCH_MAX_PREPARED_REQUESTS", 260_000);
  */
 const RECEIVER = process.env.BENCH_RECEIVER === "in-process" ? "in-process" : "process";
 const RECEIVER_PORT = envNumber("BENCH_RECEIVER_PORT", 43180);
+/**
+ * Where ClickHouse runs: "in-process" (default) embeds it in the worker's process, as the
+ * all-in-one layout does; "process" serves the same engine from its own process over the
+ * HTTP interface (bench/clickhouse-http.ts), so the worker runs its server-mode client and
+ * its memory and CPU are measured apart from the engine's, as in the scaled layout.
+ */
+const CLICKHOUSE = process.env.BENCH_CLICKHOUSE === "process" ? "process" : "in-process";
+const CLICKHOUSE_PORT = envNumber("BENCH_CLICKHOUSE_PORT", 43123);
 /** When set, the receiver process writes a CPU profile of its whole run here. */
 const RECEIVER_CPU_PROFILE_DIR = process.env.BENCH_RECEIVER_CPU_PROFILE_DIR;
 /** When set, the pipeline process's main thread is CPU-profiled during phase (b) into this file. */
 const CPU_PROFILE_PATH = process.env.BENCH_CPU_PROFILE;
 /** When set, queue depth and acknowledged requests are printed to stderr every 250 ms. */
 const TIMELINE = process.env.BENCH_TIMELINE === "1";
+
+/** Processes beside this one whose CPU and memory each phase reports. */
+type TSidecars = { receiver: ChildProcess | null; clickhouse: ChildProcess | null };
 
 type TDone = Extract<TLoadMessage, { type: "done" }>;
 type TPipelineTarget = { baseUrl: string; secretKey: string; projectId: string };
@@ -82,6 +93,16 @@ async function countSpans(projectId: string): Promise<number> {
   });
   const rows = await result.json<{ c: string | number }>();
   return Number(rows[0]?.c ?? 0);
+}
+
+/** Bytes the embedded engine accounts for (caches, inserts, merges): its MemoryTracking metric. */
+async function engineTrackedBytes(): Promise<number> {
+  const result = await getClickHouse().query({
+    query: "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'",
+    format: "JSONEachRow",
+  });
+  const rows = await result.json<{ value: string | number }>();
+  return Number(rows[0]?.value ?? 0);
 }
 
 async function findTraces(projectId: string, traceIds: string[]): Promise<Set<string>> {
@@ -124,8 +145,32 @@ async function startReceiverProcess(): Promise<{ child: ChildProcess; baseUrl: s
   }
 }
 
+/** The embedded engine in its own process behind ClickHouse's HTTP interface, in a fresh directory. */
+async function startClickHouseProcess(): Promise<{ child: ChildProcess; url: string; dataDir: string }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "spanlens-bench-clickhouse-"));
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(import.meta.dirname, "clickhouse-http.ts"),
+      dataDir,
+      String(CLICKHOUSE_PORT),
+      "spanlens",
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("listening")) resolve();
+    });
+    child.on("exit", (code) => reject(new Error(`ClickHouse process exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${CLICKHOUSE_PORT}`, dataDir };
+}
+
 /** (a) Rows straight into ClickHouse, same mapping, client and batch size as the worker. */
-async function measureCeiling() {
+async function measureCeiling(clickhousePid?: number) {
   const templates = Array.from({ length: Math.min(CEILING_REQUESTS, 400) }, (_, index) => buildTemplate(index));
   const bodies = Array.from(
     { length: CEILING_REQUESTS },
@@ -140,6 +185,7 @@ async function measureCeiling() {
   let insertMs = 0;
   let rows = 0;
   const cpuAtStart = process.cpuUsage();
+  const engineCpuAtStart = clickhousePid ? processCpuMicros(clickhousePid) : 0;
   for (let index = 0; index < CEILING_ROUNDS; index += 1) {
     const projectId = `ceiling-${randomUUID()}`;
     const values = template.map((row) => ({ ...row, project_id: projectId }));
@@ -157,7 +203,11 @@ async function measureCeiling() {
     insertSeconds: round(insertMs / 1000, 2),
     insertRowsPerSecond: Math.round(rows / (insertMs / 1000)),
     // The client's JSON encoding, ClickHouse's parsing, compression and any merges meanwhile.
-    insertCpuMicrosPerRow: round((({ user, system }) => user + system)(process.cpuUsage(cpuAtStart)) / rows),
+    insertCpuMicrosPerRow: round(
+      ((({ user, system }) => user + system)(process.cpuUsage(cpuAtStart)) +
+        (clickhousePid ? processCpuMicros(clickhousePid) - engineCpuAtStart : 0)) /
+        rows,
+    ),
     decodeNormalizeMapRowsPerSecond: Math.round(template.length / (mapMs / 1000)),
   };
 }
@@ -202,11 +252,13 @@ async function runPhase(
   target: TPipelineTarget,
   command: TLoadCommand,
   windowS = 0,
-  receiver: ChildProcess | null = null,
+  sidecars: TSidecars = { receiver: null, clickhouse: null },
 ) {
   const lags: number[] = [];
   const pending = new Map<string, number>();
-  const memory = createMemorySampler();
+  // The engine's own accounting belongs to whichever process embeds it.
+  const memory = createMemorySampler(sidecars.clickhouse ? undefined : engineTrackedBytes);
+  const engineMemory = sidecars.clickhouse ? createMemorySampler(engineTrackedBytes) : null;
   const windows: { atS: number; queryableSpansPerSecond: number; ackedSpansPerSecond: number }[] = [];
   let maxQueueDepth = 0;
   let acked = 0;
@@ -229,7 +281,8 @@ async function runPhase(
   const phaseStart = Date.now();
   const cpuAtStart = process.cpuUsage();
   const redisCpuAtStart = await redisCpuSeconds();
-  const receiverCpuAtStart = receiver?.pid ? processCpuMicros(receiver.pid) : 0;
+  const receiverSampler = sidecars.receiver?.pid ? createProcessSampler(sidecars.receiver.pid) : null;
+  const clickhouseSampler = sidecars.clickhouse?.pid ? createProcessSampler(sidecars.clickhouse.pid) : null;
   const lagLoop = (async () => {
     while (!stopped) {
       if (pending.size > 0) {
@@ -245,7 +298,7 @@ async function runPhase(
       maxQueueDepth = Math.max(maxQueueDepth, depth);
       if (TIMELINE) {
         process.stderr.write(
-          `t=${((Date.now() - phaseStart) / 1000).toFixed(1)} acked=${acked} depth=${depth} active=${await getQueue(QueueName.OtlpIngest).getActiveCount()} rss=${mib(process.memoryUsage().rss)}\n`,
+          `t=${((Date.now() - phaseStart) / 1000).toFixed(1)} acked=${acked} depth=${depth} active=${await getQueue(QueueName.OtlpIngest).getActiveCount()} rss=${mib(process.memoryUsage().rss)} heapUsed=${mib(process.memoryUsage().heapUsed)} heapTotal=${mib(process.memoryUsage().heapTotal)} engine=${mib(await engineTrackedBytes())}\n`,
         );
       }
       await sleep(250);
@@ -290,7 +343,8 @@ async function runPhase(
   }
   const pipelineCpuMicros = (({ user, system }) => user + system)(process.cpuUsage(cpuAtStart));
   const redisCpuMicros = ((await redisCpuSeconds()) - redisCpuAtStart) * 1e6;
-  const receiverCpuMicros = receiver?.pid ? processCpuMicros(receiver.pid) - receiverCpuAtStart : 0;
+  const receiverCpuMicros = receiverSampler?.cpuMicros() ?? 0;
+  const clickhouseCpuMicros = clickhouseSampler?.cpuMicros() ?? 0;
   await sleep(300);
   stopped = true;
   await Promise.all([lagLoop, windowLoop]);
@@ -316,11 +370,20 @@ async function runPhase(
       ...latencySummary(lags),
     },
     pipelineProcess: memory.stop(),
-    ...(receiver?.pid ? { receiverProcessMaxRssMiB: processMaxRssMiB(receiver.pid) } : {}),
+    ...(receiverSampler ? { receiverProcess: receiverSampler.stop() } : {}),
+    ...(clickhouseSampler
+      ? {
+          clickhouseProcess: {
+            ...clickhouseSampler.stop(),
+            maxEngineTrackedMiB: engineMemory?.stop().maxEngineTrackedMiB ?? 0,
+          },
+        }
+      : {}),
     // CPU per acknowledged span, first send → all queryable; the machine has two cores.
     cpuMicrosPerSpan: {
       pipelineProcess: round(pipelineCpuMicros / ackedSpans),
-      ...(receiver ? { receiverProcess: round(receiverCpuMicros / ackedSpans) } : {}),
+      ...(receiverSampler ? { receiverProcess: round(receiverCpuMicros / ackedSpans) } : {}),
+      ...(clickhouseSampler ? { clickhouseProcess: round(clickhouseCpuMicros / ackedSpans) } : {}),
       loadGenerator: round(result.cpuMicros / ackedSpans),
       redis: round(redisCpuMicros / ackedSpans),
     },
@@ -340,12 +403,22 @@ async function main() {
 
   const { child: generator, ready } = await startLoadGenerator();
   console.error(`load generator ready: ${JSON.stringify(ready)}`);
-  const pipeline = await startPipeline();
+  const clickhouse = CLICKHOUSE === "process" ? await startClickHouseProcess() : null;
+  const pipeline = await startPipeline(clickhouse ? { clickhouseUrl: clickhouse.url } : {});
   const receiver = RECEIVER === "process" ? await startReceiverProcess() : null;
   if (receiver) pipeline.baseUrl = receiver.baseUrl;
+  const sidecars: TSidecars = { receiver: receiver?.child ?? null, clickhouse: clickhouse?.child ?? null };
+  // A crashed run must not leave them running (they hold the ports and the engine's files).
+  process.on("exit", () => {
+    sidecars.receiver?.kill("SIGKILL");
+    sidecars.clickhouse?.kill("SIGKILL");
+  });
   try {
-    const ceiling = await measureCeiling();
+    const ceiling = await measureCeiling(clickhouse?.child.pid);
     console.error(`ceiling: ${JSON.stringify(ceiling)}`);
+    // The ceiling's rows are garbage now; collect them so the phases below measure the
+    // worker's memory, not the benchmark's leftovers.
+    globalThis.gc?.();
 
     const closed = (target: TPipelineTarget, durationS: number): TLoadCommand => ({
       type: "closed",
@@ -358,7 +431,7 @@ async function main() {
 
     await prepareRequests(generator, Math.ceil((PREPARE_SPANS_PER_SECOND * DURATION_S) / SPANS_PER_REQUEST));
     const profiler = CPU_PROFILE_PATH ? await startCpuProfile() : null;
-    const full = await runPhase(generator, pipeline, closed(pipeline, DURATION_S), 0, receiver?.child ?? null);
+    const full = await runPhase(generator, pipeline, closed(pipeline, DURATION_S), 0, sidecars);
     if (profiler && CPU_PROFILE_PATH) await profiler.stop(CPU_PROFILE_PATH);
     console.error(`end-to-end: ${JSON.stringify(full)}`);
 
@@ -376,7 +449,7 @@ async function main() {
         durationS: HALF_LOAD_DURATION_S,
       },
       0,
-      receiver?.child ?? null,
+      sidecars,
     );
     console.error(`half load: ${JSON.stringify(half)}`);
 
@@ -403,7 +476,7 @@ async function main() {
           durationS: SUSTAINED_S,
         },
         Math.min(SUSTAINED_WINDOW_S, SUSTAINED_S),
-        receiver?.child ?? null,
+        sidecars,
       );
       console.error(`sustained: ${JSON.stringify(sustained)}`);
     }
@@ -417,6 +490,7 @@ async function main() {
         concurrency: CONCURRENCY,
         workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? 512),
         receiver: RECEIVER,
+        clickhouse: CLICKHOUSE,
         workerBatchMaxRows: BATCH_ROWS,
         workerBatchMaxWaitMs: Number(process.env.WORKER_BATCH_MAX_WAIT_MS),
       },
@@ -435,6 +509,10 @@ async function main() {
     generator.disconnect();
     receiver?.child.kill("SIGTERM");
     await Promise.race([pipeline.stop(), sleep(15_000)]);
+    if (clickhouse) {
+      clickhouse.child.kill("SIGTERM");
+      await rm(clickhouse.dataDir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -23,14 +23,18 @@ export interface TPipeline {
 
 /**
  * The real pipeline in this process: OTLP receiver → BullMQ (Redis) → worker → embedded
- * ClickHouse in a fresh temporary directory. Each test file gets its own queue prefix,
- * organization and project.
+ * ClickHouse in a fresh temporary directory (or the ClickHouse at `clickhouseUrl`). Each
+ * test file gets its own queue prefix, organization and project.
  */
-export async function startPipeline(): Promise<TPipeline> {
+export async function startPipeline(options: { clickhouseUrl?: string } = {}): Promise<TPipeline> {
   process.env.SPANLENS_QUEUE_PREFIX = `test-${randomUUID()}`;
   process.env.WORKER_BATCH_MAX_WAIT_MS ??= "50";
   const dataDir = await mkdtemp(path.join(tmpdir(), "spanlens-pipeline-"));
-  const client = await initClickHouse({ mode: "embedded", path: dataDir, database: "spanlens" });
+  const client = await initClickHouse(
+    options.clickhouseUrl
+      ? { mode: "server", url: options.clickhouseUrl, database: "spanlens" }
+      : { mode: "embedded", path: dataDir, database: "spanlens" },
+  );
   await runClickHouseMigrations(client, { database: "spanlens" });
 
   const org = await getPrisma().organization.create({ data: { name: `pipeline ${randomUUID()}` } });
