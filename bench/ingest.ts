@@ -32,6 +32,7 @@ import {
   redisCpuSeconds,
   startCpuProfile,
 } from "./ingest-measure.js";
+import { startClickHouseProcess, startReceiverProcess } from "./ingest-processes.js";
 import { round } from "./stats.js";
 
 const envNumber = (name: string, fallback: number): number => {
@@ -113,60 +114,6 @@ async function findTraces(projectId: string, traceIds: string[]): Promise<Set<st
     format: "JSONEachRow",
   });
   return new Set((await result.json<{ trace_id: string }>()).map((row) => row.trace_id));
-}
-
-/** The receiver as its own process on BENCH_RECEIVER_PORT, sharing the pipeline's queue prefix. */
-async function startReceiverProcess(): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=@spanlens/source",
-      "--import",
-      "tsx",
-      ...(RECEIVER_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${RECEIVER_CPU_PROFILE_DIR}`] : []),
-      path.join(import.meta.dirname, "../apps/ingest/src/main.ts"),
-    ],
-    {
-      env: { ...process.env, INGEST_PORT: String(RECEIVER_PORT), HOST: "127.0.0.1" },
-      stdio: ["ignore", "inherit", "inherit"],
-    },
-  );
-  const baseUrl = `http://127.0.0.1:${RECEIVER_PORT}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`receiver exited with ${child.exitCode}`);
-    const healthy = await fetch(`${baseUrl}/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (healthy) return { child, baseUrl };
-    if (Date.now() > deadline) throw new Error("receiver did not start within 30 s");
-    await sleep(200);
-  }
-}
-
-/** The embedded engine in its own process behind ClickHouse's HTTP interface, in a fresh directory. */
-async function startClickHouseProcess(): Promise<{ child: ChildProcess; url: string; dataDir: string }> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), "spanlens-bench-clickhouse-"));
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      path.join(import.meta.dirname, "clickhouse-http.ts"),
-      dataDir,
-      String(CLICKHOUSE_PORT),
-      "spanlens",
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("listening")) resolve();
-    });
-    child.on("exit", (code) => reject(new Error(`ClickHouse process exited with ${code}`)));
-  });
-  return { child, url: `http://127.0.0.1:${CLICKHOUSE_PORT}`, dataDir };
 }
 
 /** (a) Rows straight into ClickHouse, same mapping, client and batch size as the worker. */
@@ -403,9 +350,9 @@ async function main() {
 
   const { child: generator, ready } = await startLoadGenerator();
   console.error(`load generator ready: ${JSON.stringify(ready)}`);
-  const clickhouse = CLICKHOUSE === "process" ? await startClickHouseProcess() : null;
+  const clickhouse = CLICKHOUSE === "process" ? await startClickHouseProcess(CLICKHOUSE_PORT) : null;
   const pipeline = await startPipeline(clickhouse ? { clickhouseUrl: clickhouse.url } : {});
-  const receiver = RECEIVER === "process" ? await startReceiverProcess() : null;
+  const receiver = RECEIVER === "process" ? await startReceiverProcess(RECEIVER_PORT, RECEIVER_CPU_PROFILE_DIR) : null;
   if (receiver) pipeline.baseUrl = receiver.baseUrl;
   const sidecars: TSidecars = { receiver: receiver?.child ?? null, clickhouse: clickhouse?.child ?? null };
   // A crashed run must not leave them running (they hold the ports and the engine's files).
