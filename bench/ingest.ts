@@ -11,10 +11,10 @@
  *
  * Run from the repository root: `pnpm bench:ingest` (needs DATABASE_URL and REDIS_URL).
  */
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
+import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
 import { insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
