@@ -179,6 +179,28 @@ describe("delivery guarantees", () => {
     await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
     await expectStoredExactlyOnce([...beforeCrash, ...whileDown]);
   });
+
+  it("stores every request under a byte budget smaller than one request, each job sized by its decompressed body", async () => {
+    await worker.close();
+    const traces = Array.from({ length: 6 }, () => createTraceSpans(5, 4_000));
+    const bodies = traces.map((spans) => toJsonBody(spans));
+    for (const body of bodies) {
+      expect((await post("/v1/traces", gzipSync(body), { headers: { "Content-Encoding": "gzip" } })).status).toBe(200);
+    }
+    // Queued with no worker running: each job carries its request's size after decompression.
+    const queued = await getQueue(QueueName.OtlpIngest).getWaiting();
+    expect(queued.map((job) => job.data.bytes).sort()).toEqual(bodies.map((body) => body.length).sort());
+
+    process.env.WORKER_INGEST_MAX_BYTES = String(Math.min(...bodies.map((body) => body.length)) - 1);
+    try {
+      worker = await startWorker(defaultConsumers());
+    } finally {
+      delete process.env.WORKER_INGEST_MAX_BYTES;
+    }
+    // Each request is larger than the whole budget, so they run one at a time, and all complete.
+    await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
+    await expectStoredExactlyOnce(traces);
+  });
 });
 
 describe("OTLP/HTTP transport errors", () => {

@@ -78,6 +78,7 @@ export function createIngestHandler(config: TIngestConfig = readIngestConfig()):
           bodyKey,
           compression: body.compression,
           receivedAt: Date.now(),
+          bytes: body.decoded.length,
         };
         const enqueue = async () => {
           const client = await queueConnection(queue);

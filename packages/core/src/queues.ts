@@ -40,6 +40,11 @@ export const ZOtlpIngestJob = z
     /** Jobs queued before this field existed carry decompressed bodies. */
     compression: ZOtlpBodyCompression.default("identity"),
     receivedAt: z.number().int(),
+    /**
+     * Decompressed body size: what the worker counts against its in-flight byte budget
+     * before it reads the body. Absent on jobs queued before this field existed.
+     */
+    bytes: z.number().int().nonnegative().optional(),
   })
   .refine((job) => job.bodyKey !== undefined || job.body !== undefined, {
     message: "a job carries bodyKey or body",

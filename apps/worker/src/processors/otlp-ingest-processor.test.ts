@@ -5,11 +5,15 @@ import type { TIngestEncoder } from "./ingest-encoder.js";
 import { createOtlpIngestProcessor, type TOtlpBodyStore } from "./otlp-ingest-processor.js";
 
 /** Records what each writer received and the order of events around the body store. */
-function setup(storedBodies: Record<string, Buffer>) {
+function setup(
+  storedBodies: Record<string, Buffer>,
+  options: { maxBytesInFlight?: number; stored?: Promise<void> } = {},
+) {
   const events: string[] = [];
   const writer = (name: string): TBatchWriter => ({
     write: async (rows: TEncodedRows | null) => {
       if (rows) events.push(`${name}:${rows.rows}`);
+      await options.stored;
     },
     flush: async () => undefined,
     pendingRows: 0,
@@ -25,6 +29,7 @@ function setup(storedBodies: Record<string, Buffer>) {
   const encoder: TIngestEncoder = {
     encode: async (task) => {
       encoded.push(Buffer.from(task.body));
+      events.push(`encode:${task.body.byteLength}`);
       return {
         spans: { columns: ["n"], text: "[1]\n[2]\n", rows: 2 },
         scores: null,
@@ -37,7 +42,7 @@ function setup(storedBodies: Record<string, Buffer>) {
   const processor = createOtlpIngestProcessor(
     { spans: writer("spans"), scores: writer("scores"), ingestRequests: writer("requests") },
     encoder,
-    {},
+    { maxBytesInFlight: options.maxBytesInFlight },
     bodies,
   );
   return { processor, events, encoded };
@@ -53,7 +58,7 @@ describe("otlpIngestProcessor", () => {
     const { processor, events, encoded } = setup({ "q:otlp-body:r1": Buffer.from("body bytes") });
     expect(await processor(job({ bodyKey: "q:otlp-body:r1", compression: "gzip" }))).toEqual({ spans: 2, scores: 0 });
     expect(encoded.map(String)).toEqual(["body bytes"]);
-    expect(events).toEqual(["spans:2", "requests:1", "remove:q:otlp-body:r1"]);
+    expect(events).toEqual(["encode:10", "spans:2", "requests:1", "remove:q:otlp-body:r1"]);
   });
 
   it("completes without rows when the body is gone (stored before a crash, or refused)", async () => {
@@ -72,5 +77,33 @@ describe("otlpIngestProcessor", () => {
   it("refuses a job with neither a body key nor a body, without retrying it", async () => {
     const { processor } = setup({});
     await expect(processor(job({}))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it("holds a job while its bytes would pass the in-flight budget, until earlier jobs are stored", async () => {
+    let markStored: () => void = () => undefined;
+    const stored = new Promise<void>((resolve) => {
+      markStored = resolve;
+    });
+    const sizes = { a: 60, b: 30, c: 20, big: 500, legacy: 7 };
+    const { processor, events } = setup(
+      Object.fromEntries(Object.entries(sizes).map(([key, size]) => [key, Buffer.alloc(size)])),
+      { maxBytesInFlight: 100, stored },
+    );
+    const run = (key: keyof typeof sizes) =>
+      processor(job({ requestId: key, bodyKey: key, ...(key === "legacy" ? {} : { bytes: sizes[key] }) }));
+    const encodes = () => events.filter((event) => event.startsWith("encode:"));
+    const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+    const jobs = [run("a"), run("b"), run("c"), run("big"), run("legacy")];
+    await settled();
+    // a and b hold 90 of 100 bytes; c (20) waits, and so does the big job behind it.
+    // A job queued before sizes were recorded is not counted.
+    expect(new Set(encodes())).toEqual(new Set(["encode:60", "encode:30", "encode:7"]));
+
+    markStored();
+    await Promise.all(jobs);
+    // c runs once a and b are stored; the request larger than the whole budget runs alone, last.
+    expect(encodes().slice(3)).toEqual(["encode:20", "encode:500"]);
+    expect(events.indexOf("encode:500")).toBeGreaterThan(events.indexOf("remove:c"));
   });
 });

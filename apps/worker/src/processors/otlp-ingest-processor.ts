@@ -1,6 +1,7 @@
 import { encodeRows, type TBatchWriter, type TIngestRequestRow, toClickHouseTime } from "@spanlens/clickhouse";
 import { childLogger, type TOtlpIngestJob, ZOtlpIngestJob } from "@spanlens/core";
 import { getRedis } from "@spanlens/queue";
+import { Semaphore } from "async-mutex";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { TIngestEncoder } from "./ingest-encoder.js";
 
@@ -34,17 +35,27 @@ const redisBodies: TOtlpBodyStore = {
  * whose body is gone was therefore stored already (a crash between the two), or its
  * request was answered with an error (the body write failed, so the client retries):
  * either way it completes without rows.
+ *
+ * Jobs in flight are bounded by count (BullMQ's concurrency) and by bytes: a job holds
+ * its request's decompressed size (`job.bytes`) of `maxBytesInFlight` from before its body
+ * is read until its rows are stored, since its body, decoded spans, encoded rows and
+ * their share of a batch all scale with it. A few large requests then wait their turn
+ * instead of pushing the process's memory up; a single request larger than the whole
+ * budget runs alone.
  */
 export function createOtlpIngestProcessor(
   writers: TOtlpIngestWriters,
   encoder: TIngestEncoder,
-  hooks: { onTracesStored?: (projectId: string, traceIds: string[]) => Promise<void> } = {},
+  options: {
+    onTracesStored?: (projectId: string, traceIds: string[]) => Promise<void>;
+    /** Decompressed request bytes in flight at once (default: unbounded). */
+    maxBytesInFlight?: number;
+  } = {},
   bodies: TOtlpBodyStore = redisBodies,
 ) {
-  return async function otlpIngestProcessor(bullJob: Job): Promise<{ spans: number; scores: number }> {
-    const parsed = ZOtlpIngestJob.safeParse(bullJob.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
-    const job = parsed.data;
+  const maxBytes = options.maxBytesInFlight;
+  const budget = maxBytes ? new Semaphore(maxBytes) : null;
+  const store = async (job: TOtlpIngestJob): Promise<{ spans: number; scores: number }> => {
     const body = await readBody(job, bodies);
     if (!body) {
       log.warn(
@@ -79,10 +90,18 @@ export function createOtlpIngestProcessor(
     if (job.bodyKey)
       await bodies.remove(job.bodyKey).catch((error: unknown) => log.warn({ err: error }, "body delete failed"));
     log.debug({ requestId: job.requestId, spans, scores }, "stored");
-    if (hooks.onTracesStored && encoded.traceIds.length > 0) {
-      await hooks.onTracesStored(job.projectId, encoded.traceIds);
+    if (options.onTracesStored && encoded.traceIds.length > 0) {
+      await options.onTracesStored(job.projectId, encoded.traceIds);
     }
     return { spans, scores };
+  };
+  return async function otlpIngestProcessor(bullJob: Job): Promise<{ spans: number; scores: number }> {
+    const parsed = ZOtlpIngestJob.safeParse(bullJob.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
+    const job = parsed.data;
+    // Jobs queued before `bytes` existed (and empty bodies) are not counted.
+    if (!budget || !maxBytes || !job.bytes) return store(job);
+    return budget.runExclusive(() => store(job), Math.min(job.bytes, maxBytes));
   };
 }
 
