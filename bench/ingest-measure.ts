@@ -33,10 +33,9 @@ export function createMemorySampler(engineMemory?: () => Promise<number>) {
     max.external = Math.max(max.external, usage.external);
     // RSS splits into anonymous memory (heaps, caches, buffers) and file-backed pages,
     // mostly the mapped embedded-engine library, shared and reclaimable by the kernel.
-    const status = readFileSync("/proc/self/status", "utf8");
-    const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
-    max.rssAnon = Math.max(max.rssAnon, kib("RssAnon"));
-    max.rssFile = Math.max(max.rssFile, kib("RssFile"));
+    const split = processMemory(process.pid);
+    max.rssAnon = Math.max(max.rssAnon, split.rssAnon);
+    max.rssFile = Math.max(max.rssFile, split.rssFile);
     engineMemory?.().then(
       (bytes) => {
         max.engine = Math.max(max.engine, bytes);
@@ -71,26 +70,35 @@ export function processCpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
 }
 
+/** A process's resident memory now, split as in /proc/PID/status (0 once it has exited). */
+function processMemory(pid: number): { rss: number; rssAnon: number; rssFile: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+    return { rss: kib("VmRSS"), rssAnon: kib("RssAnon"), rssFile: kib("RssFile") };
+  } catch {
+    return { rss: 0, rssAnon: 0, rssFile: 0 };
+  }
+}
+
 /** Another process's CPU and largest resident memory over a phase, sampled from /proc each second. */
 export function createProcessSampler(pid: number) {
   const cpuAtStart = processCpuMicros(pid);
-  let maxRss = 0;
+  const max = { rss: 0, rssAnon: 0 };
   const sample = () => {
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      maxRss = Math.max(maxRss, Number(match?.[1] ?? 0) * 1024);
-    } catch {
-      // The process has exited; its last sample stands.
-    }
+    const now = processMemory(pid);
+    max.rss = Math.max(max.rss, now.rss);
+    max.rssAnon = Math.max(max.rssAnon, now.rssAnon);
   };
   sample();
   const timer = setInterval(sample, 1000);
   return {
     cpuMicros: () => processCpuMicros(pid) - cpuAtStart,
+    current: () => processMemory(pid),
     stop() {
       clearInterval(timer);
       sample();
-      return { maxRssMiB: mib(maxRss) };
+      return { maxRssMiB: mib(max.rss), maxRssAnonMiB: mib(max.rssAnon) };
     },
   };
 }

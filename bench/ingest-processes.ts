@@ -1,4 +1,4 @@
-/** The benchmark's sidecar processes: the receiver's production entry point and the engine over HTTP. */
+/** The benchmark's sidecar processes: the receiver's and the worker's production entry points, the engine over HTTP. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -26,15 +26,21 @@ export async function startReceiverProcess(
     },
   );
   const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilHealthy(child, `${baseUrl}/health`, "receiver");
+  return { child, baseUrl };
+}
+
+/** Polls a child's health URL until it answers 200; fails if the child exits or takes over 30 s. */
+async function waitUntilHealthy(child: ChildProcess, url: string, name: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`receiver exited with ${child.exitCode}`);
-    const healthy = await fetch(`${baseUrl}/health`).then(
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    const healthy = await fetch(url).then(
       (response) => response.ok,
       () => false,
     );
-    if (healthy) return { child, baseUrl };
-    if (Date.now() > deadline) throw new Error("receiver did not start within 30 s");
+    if (healthy) return;
+    if (Date.now() > deadline) throw new Error(`${name} did not start within 30 s`);
     await sleep(200);
   }
 }
@@ -56,4 +62,32 @@ export async function startClickHouseProcess(
     child.on("exit", (code) => reject(new Error(`ClickHouse process exited with ${code}`)));
   });
   return { child, url: `http://127.0.0.1:${port}`, dataDir };
+}
+
+/**
+ * The worker as its own process, its production entry point apps/worker/src/main.ts, writing
+ * to the ClickHouse at `clickhouseUrl`, as the scaled layout deploys it. `nodeFlags` are the
+ * worker's start command's flags (its heap limit), so the process measured is the one shipped.
+ */
+export async function startWorkerProcess(
+  clickhouseUrl: string,
+  healthPort: number,
+  nodeFlags: readonly string[],
+): Promise<{ child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeFlags,
+      "--conditions=@spanlens/source",
+      "--import",
+      "tsx",
+      path.join(import.meta.dirname, "../apps/worker/src/main.ts"),
+    ],
+    {
+      env: { ...process.env, CLICKHOUSE_URL: clickhouseUrl, WORKER_HEALTH_PORT: String(healthPort) },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  await waitUntilHealthy(child, `http://127.0.0.1:${healthPort}/`, "worker");
+  return { child };
 }

@@ -32,7 +32,7 @@ import {
   redisCpuSeconds,
   startCpuProfile,
 } from "./ingest-measure.js";
-import { startClickHouseProcess, startReceiverProcess } from "./ingest-processes.js";
+import { startClickHouseProcess, startReceiverProcess, startWorkerProcess } from "./ingest-processes.js";
 import { round } from "./stats.js";
 
 const envNumber = (name: string, fallback: number): number => {
@@ -72,6 +72,14 @@ const RECEIVER_PORT = envNumber("BENCH_RECEIVER_PORT", 43180);
  */
 const CLICKHOUSE = process.env.BENCH_CLICKHOUSE === "process" ? "process" : "in-process";
 const CLICKHOUSE_PORT = envNumber("BENCH_CLICKHOUSE_PORT", 43123);
+/**
+ * Where the worker runs: with ClickHouse in its own process, by default in its own process
+ * too (the production entry point apps/worker/src/main.ts, started with BENCH_WORKER_NODE_FLAGS),
+ * so its memory is the worker's alone; "in-process" keeps it in this process.
+ */
+const WORKER = CLICKHOUSE === "process" && process.env.BENCH_WORKER !== "in-process" ? "process" : "in-process";
+const WORKER_HEALTH_PORT = envNumber("BENCH_WORKER_HEALTH_PORT", 43130);
+const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 /** When set, the receiver process writes a CPU profile of its whole run here. */
 const RECEIVER_CPU_PROFILE_DIR = process.env.BENCH_RECEIVER_CPU_PROFILE_DIR;
 /** When set, the pipeline process's main thread is CPU-profiled during phase (b) into this file. */
@@ -80,7 +88,7 @@ const CPU_PROFILE_PATH = process.env.BENCH_CPU_PROFILE;
 const TIMELINE = process.env.BENCH_TIMELINE === "1";
 
 /** Processes beside this one whose CPU and memory each phase reports. */
-type TSidecars = { receiver: ChildProcess | null; clickhouse: ChildProcess | null };
+type TSidecars = { receiver: ChildProcess | null; clickhouse: ChildProcess | null; worker: ChildProcess | null };
 
 type TDone = Extract<TLoadMessage, { type: "done" }>;
 type TPipelineTarget = { baseUrl: string; secretKey: string; projectId: string };
@@ -199,7 +207,7 @@ async function runPhase(
   target: TPipelineTarget,
   command: TLoadCommand,
   windowS = 0,
-  sidecars: TSidecars = { receiver: null, clickhouse: null },
+  sidecars: TSidecars = { receiver: null, clickhouse: null, worker: null },
 ) {
   const lags: number[] = [];
   const pending = new Map<string, number>();
@@ -230,6 +238,8 @@ async function runPhase(
   const redisCpuAtStart = await redisCpuSeconds();
   const receiverSampler = sidecars.receiver?.pid ? createProcessSampler(sidecars.receiver.pid) : null;
   const clickhouseSampler = sidecars.clickhouse?.pid ? createProcessSampler(sidecars.clickhouse.pid) : null;
+  const workerSampler = sidecars.worker?.pid ? createProcessSampler(sidecars.worker.pid) : null;
+  const thisProcess = workerSampler ? "benchProcess" : "pipelineProcess";
   const lagLoop = (async () => {
     while (!stopped) {
       if (pending.size > 0) {
@@ -245,7 +255,7 @@ async function runPhase(
       maxQueueDepth = Math.max(maxQueueDepth, depth);
       if (TIMELINE) {
         process.stderr.write(
-          `t=${((Date.now() - phaseStart) / 1000).toFixed(1)} acked=${acked} depth=${depth} active=${await getQueue(QueueName.OtlpIngest).getActiveCount()} rss=${mib(process.memoryUsage().rss)} heapUsed=${mib(process.memoryUsage().heapUsed)} heapTotal=${mib(process.memoryUsage().heapTotal)} engine=${mib(await engineTrackedBytes())}\n`,
+          `t=${((Date.now() - phaseStart) / 1000).toFixed(1)} acked=${acked} depth=${depth} active=${await getQueue(QueueName.OtlpIngest).getActiveCount()} rss=${mib(process.memoryUsage().rss)} heapUsed=${mib(process.memoryUsage().heapUsed)} heapTotal=${mib(process.memoryUsage().heapTotal)} engine=${mib(await engineTrackedBytes())}${workerSampler ? ` workerRss=${mib(workerSampler.current().rss)}` : ""}\n`,
         );
       }
       await sleep(250);
@@ -292,6 +302,7 @@ async function runPhase(
   const redisCpuMicros = ((await redisCpuSeconds()) - redisCpuAtStart) * 1e6;
   const receiverCpuMicros = receiverSampler?.cpuMicros() ?? 0;
   const clickhouseCpuMicros = clickhouseSampler?.cpuMicros() ?? 0;
+  const workerCpuMicros = workerSampler?.cpuMicros() ?? 0;
   await sleep(300);
   stopped = true;
   await Promise.all([lagLoop, windowLoop]);
@@ -316,7 +327,9 @@ async function runPhase(
       pollIntervalMs: 250,
       ...latencySummary(lags),
     },
-    pipelineProcess: memory.stop(),
+    // With the worker in its own process, this one only coordinates and measures.
+    [thisProcess]: memory.stop(),
+    ...(workerSampler ? { workerProcess: workerSampler.stop() } : {}),
     ...(receiverSampler ? { receiverProcess: receiverSampler.stop() } : {}),
     ...(clickhouseSampler
       ? {
@@ -328,7 +341,8 @@ async function runPhase(
       : {}),
     // CPU per acknowledged span, first send → all queryable; the machine has two cores.
     cpuMicrosPerSpan: {
-      pipelineProcess: round(pipelineCpuMicros / ackedSpans),
+      [thisProcess]: round(pipelineCpuMicros / ackedSpans),
+      ...(workerSampler ? { workerProcess: round(workerCpuMicros / ackedSpans) } : {}),
       ...(receiverSampler ? { receiverProcess: round(receiverCpuMicros / ackedSpans) } : {}),
       ...(clickhouseSampler ? { clickhouseProcess: round(clickhouseCpuMicros / ackedSpans) } : {}),
       loadGenerator: round(result.cpuMicros / ackedSpans),
@@ -351,14 +365,25 @@ async function main() {
   const { child: generator, ready } = await startLoadGenerator();
   console.error(`load generator ready: ${JSON.stringify(ready)}`);
   const clickhouse = CLICKHOUSE === "process" ? await startClickHouseProcess(CLICKHOUSE_PORT) : null;
-  const pipeline = await startPipeline(clickhouse ? { clickhouseUrl: clickhouse.url } : {});
+  const pipeline = await startPipeline(
+    clickhouse ? { clickhouseUrl: clickhouse.url, ...(WORKER === "process" ? { consumers: [] } : {}) } : {},
+  );
+  const worker =
+    clickhouse && WORKER === "process"
+      ? await startWorkerProcess(clickhouse.url, WORKER_HEALTH_PORT, WORKER_NODE_FLAGS)
+      : null;
   const receiver = RECEIVER === "process" ? await startReceiverProcess(RECEIVER_PORT, RECEIVER_CPU_PROFILE_DIR) : null;
   if (receiver) pipeline.baseUrl = receiver.baseUrl;
-  const sidecars: TSidecars = { receiver: receiver?.child ?? null, clickhouse: clickhouse?.child ?? null };
+  const sidecars: TSidecars = {
+    receiver: receiver?.child ?? null,
+    clickhouse: clickhouse?.child ?? null,
+    worker: worker?.child ?? null,
+  };
   // A crashed run must not leave them running (they hold the ports and the engine's files).
   process.on("exit", () => {
     sidecars.receiver?.kill("SIGKILL");
     sidecars.clickhouse?.kill("SIGKILL");
+    sidecars.worker?.kill("SIGKILL");
   });
   try {
     const ceiling = await measureCeiling(clickhouse?.child.pid);
@@ -438,6 +463,8 @@ async function main() {
         workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? 512),
         receiver: RECEIVER,
         clickhouse: CLICKHOUSE,
+        worker: WORKER,
+        workerNodeFlags: WORKER_NODE_FLAGS,
         workerBatchMaxRows: BATCH_ROWS,
         workerBatchMaxWaitMs: Number(process.env.WORKER_BATCH_MAX_WAIT_MS),
       },
@@ -455,6 +482,12 @@ async function main() {
   } finally {
     generator.disconnect();
     receiver?.child.kill("SIGTERM");
+    if (worker) {
+      // The worker finishes its active jobs before it exits.
+      const exited = new Promise((resolve) => worker.child.once("exit", resolve));
+      worker.child.kill("SIGTERM");
+      await Promise.race([exited, sleep(15_000)]);
+    }
     await Promise.race([pipeline.stop(), sleep(15_000)]);
     if (clickhouse) {
       clickhouse.child.kill("SIGTERM");

@@ -7,7 +7,7 @@ import { closeClickHouse, getClickHouse, initClickHouse, runClickHouseMigrations
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
 import { startIngest } from "@spanlens/ingest";
 import { closeQueues, closeRedis } from "@spanlens/queue";
-import { defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
+import { defaultConsumers, startWorker, type TConsumerFactory, type TRunningWorker } from "@spanlens/worker";
 
 export interface TPipeline {
   /** Base URL of the OTLP receiver (`${baseUrl}/v1/traces`). */
@@ -24,9 +24,12 @@ export interface TPipeline {
 /**
  * The real pipeline in this process: OTLP receiver → BullMQ (Redis) → worker → embedded
  * ClickHouse in a fresh temporary directory (or the ClickHouse at `clickhouseUrl`). Each
- * test file gets its own queue prefix, organization and project.
+ * test file gets its own queue prefix, organization and project. `consumers: []` leaves
+ * the queues to a worker running elsewhere.
  */
-export async function startPipeline(options: { clickhouseUrl?: string } = {}): Promise<TPipeline> {
+export async function startPipeline(
+  options: { clickhouseUrl?: string; consumers?: TConsumerFactory[] } = {},
+): Promise<TPipeline> {
   process.env.SPANLENS_QUEUE_PREFIX = `test-${randomUUID()}`;
   process.env.WORKER_BATCH_MAX_WAIT_MS ??= "50";
   const dataDir = await mkdtemp(path.join(tmpdir(), "spanlens-pipeline-"));
@@ -44,7 +47,7 @@ export async function startPipeline(options: { clickhouseUrl?: string } = {}): P
     return { projectId: project.id, publicKey: key.publicKey, secretKey: key.secretKey };
   };
   const main = await createProject();
-  const worker = await startWorker(defaultConsumers());
+  const worker = await startWorker(options.consumers ?? defaultConsumers());
   const server: Server = await startIngest({ port: 0, hostname: "127.0.0.1" });
   const address = server.address();
   if (!address || typeof address === "string") throw new Error("ingest did not bind a port");
