@@ -1,8 +1,8 @@
 import { encodeRows, type TBatchWriter, type TIngestRequestRow, toClickHouseTime } from "@spanlens/clickhouse";
 import { childLogger, type TOtlpIngestJob, ZOtlpIngestJob } from "@spanlens/core";
 import { getRedis } from "@spanlens/queue";
-import { Semaphore } from "async-mutex";
 import { type Job, UnrecoverableError } from "bullmq";
+import { createByteBudget } from "./byte-budget.js";
 import type { TIngestEncoder } from "./ingest-encoder.js";
 
 const log = childLogger("otlp-ingest-processor");
@@ -53,8 +53,7 @@ export function createOtlpIngestProcessor(
   } = {},
   bodies: TOtlpBodyStore = redisBodies,
 ) {
-  const maxBytes = options.maxBytesInFlight;
-  const budget = maxBytes ? new Semaphore(maxBytes) : null;
+  const budget = options.maxBytesInFlight ? createByteBudget(options.maxBytesInFlight) : null;
   const store = async (job: TOtlpIngestJob): Promise<{ spans: number; scores: number }> => {
     const body = await readBody(job, bodies);
     if (!body) {
@@ -100,8 +99,8 @@ export function createOtlpIngestProcessor(
     if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
     const job = parsed.data;
     // Jobs queued before `bytes` existed (and empty bodies) are not counted.
-    if (!budget || !maxBytes || !job.bytes) return store(job);
-    return budget.runExclusive(() => store(job), Math.min(job.bytes, maxBytes));
+    if (!budget || !job.bytes) return store(job);
+    return budget.run(job.bytes, () => store(job));
   };
 }
 
