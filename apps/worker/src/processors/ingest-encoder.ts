@@ -12,8 +12,8 @@ export interface TIngestEncoder {
  * Where queued requests are turned into rows. With `threads` > 0, decompression, protobuf
  * decoding, normalization and row encoding run in worker threads, leaving the event loop
  * to BullMQ, Redis and the ClickHouse inserts (and, in all-in-one mode, to the OTLP
- * receiver and the web app). A task crosses threads as the body's bytes in and encoded
- * row text out: one copy each way. With 0 it runs inline.
+ * receiver and the web app). A task crosses threads as the body's bytes in (one copy,
+ * then moved) and encoded row text out (one copy). With 0 it runs inline.
  */
 export function createIngestEncoder(options: { threads: number }): TIngestEncoder {
   if (options.threads <= 0) return { encode: encodeIngestJob, close: async () => undefined };
@@ -27,7 +27,13 @@ export function createIngestEncoder(options: { threads: number }): TIngestEncode
     ...(fromSource ? { execArgv: ["--conditions=@spanlens/source", "--import", "tsx"] } : {}),
   });
   return {
-    encode: (task) => pool.run(task) as Promise<TEncodedIngestJob>,
+    encode: (task) => {
+      // Posting a view clones its whole backing ArrayBuffer, and a body read from Redis is a
+      // slice of the client's socket or pooled reply buffer, many times its size. Copy the
+      // body into a buffer of its own and move that to the thread instead.
+      const body = new Uint8Array(task.body);
+      return pool.run({ ...task, body }, { transferList: [body.buffer] }) as Promise<TEncodedIngestJob>;
+    },
     close: () => pool.destroy(),
   };
 }
