@@ -17,6 +17,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
+import { INGEST_DEFAULTS } from "../apps/worker/src/index.js";
 import { insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
 import { normalizeSpan, QueueName } from "../packages/core/src/index.js";
 import { decodeTraces } from "../packages/otlp/src/index.js";
@@ -360,7 +361,7 @@ async function main() {
   }
   process.env.LOG_LEVEL ??= "warn";
   // The harness defaults to 50 ms for tests; benchmark the production default.
-  process.env.WORKER_BATCH_MAX_WAIT_MS ??= "250";
+  process.env.WORKER_BATCH_MAX_WAIT_MS ??= String(INGEST_DEFAULTS.batchMaxWaitMs);
 
   const { child: generator, ready } = await startLoadGenerator();
   console.error(`load generator ready: ${JSON.stringify(ready)}`);
@@ -460,7 +461,7 @@ async function main() {
         halfLoadDurationS: HALF_LOAD_DURATION_S,
         sustainedS: SUSTAINED_S,
         concurrency: CONCURRENCY,
-        workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? 512),
+        workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? INGEST_DEFAULTS.concurrency),
         receiver: RECEIVER,
         clickhouse: CLICKHOUSE,
         worker: WORKER,
