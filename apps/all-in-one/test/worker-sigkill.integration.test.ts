@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import type { Server } from "node:http";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -72,9 +72,9 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-async function startWorkerProcess(): Promise<ChildProcess> {
+async function startWorkerProcess(extra: Record<string, string> = {}): Promise<ChildProcess> {
   const port = await freePort();
-  const child = run("apps/worker/src/main.ts", childEnv({ WORKER_HEALTH_PORT: String(port) }));
+  const child = run("apps/worker/src/main.ts", childEnv({ WORKER_HEALTH_PORT: String(port), ...extra }));
   await waitFor(
     () =>
       fetch(`http://127.0.0.1:${port}/`)
@@ -119,21 +119,101 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** Every span of these traces stored once, read after the worker processes are gone. */
+async function expectStoredOnce(project: string, traceIds: string[]): Promise<void> {
+  // chdb lets one process hold the data directory: read it once the workers are gone.
+  await initClickHouse({ mode: "embedded", path: path.join(dataDir, "clickhouse"), database: "spanlens" });
+  const result = await getClickHouse().query({
+    query: `SELECT count() AS rows, uniqExact(trace_id, span_id) AS distinct FROM spans FINAL
+            WHERE project_id = {projectId:String}`,
+    query_params: { projectId: project },
+    format: "JSONEachRow",
+  });
+  const [row] = await result.json<{ rows: string; distinct: string }>();
+  expect({ rows: Number(row?.rows), distinct: Number(row?.distinct) }).toEqual({
+    rows: traceIds.length * SPANS_PER_REQUEST,
+    distinct: traceIds.length * SPANS_PER_REQUEST,
+  });
+
+  const list = await listTraces(getClickHouse(), {
+    projectId: project,
+    from: new Date(Date.now() - 3600_000),
+    to: new Date(Date.now() + 60_000),
+    limit: 100,
+  });
+  expect(list.data.map((trace) => trace.traceId).sort()).toEqual([...traceIds].sort());
+  expect(new Set(list.data.map((trace) => trace.spanCount))).toEqual(new Set([SPANS_PER_REQUEST]));
+}
+
+async function sendTraces(key: string, requests: number): Promise<string[]> {
+  const traceIds: string[] = [];
+  for (let index = 0; index < requests; index += 1) {
+    const spans = createTraceSpans(SPANS_PER_REQUEST);
+    const response = await fetch(`${baseUrl}/v1/traces`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${key}` },
+      body: toJsonBody(spans),
+    });
+    expect(response.status).toBe(200);
+    traceIds.push(spans[0]?.spanContext().traceId ?? "");
+  }
+  return traceIds;
+}
+
+describe("worker process stopped while an insert hangs", () => {
+  it("exits at WORKER_SHUTDOWN_TIMEOUT_MS, and the next worker stores the jobs it held", async () => {
+    // A ClickHouse that answers the worker's start-up (ping, CREATE DATABASE) but never an insert.
+    let insertsStarted = 0;
+    const hanging = createHttpServer((req, res) => {
+      if (req.url?.startsWith("/ping")) {
+        res.end("Ok.\n");
+      } else if (decodeURIComponent(req.url ?? "").includes("INSERT")) {
+        insertsStarted += 1;
+      } else {
+        req.resume();
+        req.on("end", () => res.end());
+      }
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const address = hanging.address();
+    if (!address || typeof address === "string") throw new Error("no port");
+    const project = await getPrisma().project.create({ data: { orgId, name: "shutdown" } });
+    const key = (await createApiKey(project.id)).secretKey;
+
+    try {
+      const stuck = await startWorkerProcess({
+        CLICKHOUSE_URL: `http://127.0.0.1:${address.port}`,
+        WORKER_BATCH_MAX_WAIT_MS: "50",
+        WORKER_SHUTDOWN_TIMEOUT_MS: "1000",
+      });
+      const traceIds = await sendTraces(key, 5);
+      await waitFor(
+        async () => insertsStarted,
+        (started) => started > 0,
+      );
+      stuck.kill("SIGTERM");
+      // Exit code 1 is the deadline's: a graceful stop exits 0 and a hung one never exits.
+      expect(await exitOf(stuck)).toBe(1);
+      expect(await queuedJobs()).toBeGreaterThan(0);
+
+      const next = await startWorkerProcess();
+      await waitFor(queuedJobs, (jobs) => jobs === 0, 60_000);
+      next.kill("SIGTERM");
+      expect(await exitOf(next)).toBe(0);
+      await expectStoredOnce(project.id, traceIds);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+      // Releases the data directory for the next test's worker processes.
+      await closeClickHouse();
+    }
+  }, 180_000);
+});
+
 describe("worker process killed with SIGKILL mid-batch", () => {
   it("redelivers the stalled jobs to the next worker and stores every acknowledged span once", async () => {
     const first = await startWorkerProcess();
-
-    const traceIds: string[] = [];
-    for (let index = 0; index < REQUESTS; index += 1) {
-      const spans = createTraceSpans(SPANS_PER_REQUEST);
-      const response = await fetch(`${baseUrl}/v1/traces`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${secretKey}` },
-        body: toJsonBody(spans),
-      });
-      expect(response.status).toBe(200);
-      traceIds.push(spans[0]?.spanContext().traceId ?? "");
-    }
+    const traceIds = await sendTraces(secretKey, REQUESTS);
 
     // The first worker has taken jobs and holds their rows in its batch.
     await waitFor(
@@ -149,27 +229,6 @@ describe("worker process killed with SIGKILL mid-batch", () => {
     second.kill("SIGTERM");
     expect(await exitOf(second)).toBe(0);
 
-    // chdb lets one process hold the data directory: read it once the workers are gone.
-    await initClickHouse({ mode: "embedded", path: path.join(dataDir, "clickhouse"), database: "spanlens" });
-    const result = await getClickHouse().query({
-      query: `SELECT count() AS rows, uniqExact(trace_id, span_id) AS distinct FROM spans FINAL
-              WHERE project_id = {projectId:String}`,
-      query_params: { projectId },
-      format: "JSONEachRow",
-    });
-    const [row] = await result.json<{ rows: string; distinct: string }>();
-    expect({ rows: Number(row?.rows), distinct: Number(row?.distinct) }).toEqual({
-      rows: REQUESTS * SPANS_PER_REQUEST,
-      distinct: REQUESTS * SPANS_PER_REQUEST,
-    });
-
-    const list = await listTraces(getClickHouse(), {
-      projectId,
-      from: new Date(Date.now() - 3600_000),
-      to: new Date(Date.now() + 60_000),
-      limit: 100,
-    });
-    expect(list.data.map((trace) => trace.traceId).sort()).toEqual([...traceIds].sort());
-    expect(new Set(list.data.map((trace) => trace.spanCount))).toEqual(new Set([SPANS_PER_REQUEST]));
+    await expectStoredOnce(projectId, traceIds);
   }, 180_000);
 });

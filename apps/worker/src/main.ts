@@ -1,13 +1,24 @@
 import { createServer } from "node:http";
 import { closeClickHouse, initClickHouse } from "@spanlens/clickhouse";
-import { parseEnv, ZPort } from "@spanlens/core";
+import { childLogger, parseEnv, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import { assertRedisReachable, closeRedis } from "@spanlens/queue";
 import { z } from "zod";
 import { defaultConsumers } from "./consumers.js";
 import { startWorker } from "./worker.js";
 
-const env = parseEnv(z.object({ WORKER_HEALTH_PORT: ZPort.default(3030) }));
+const env = parseEnv(
+  z.object({
+    WORKER_HEALTH_PORT: ZPort.default(3030),
+    /**
+     * How long a stopping worker waits for its active jobs (default 25 s, inside the 30 s an
+     * orchestrator usually allows). Past it the process exits anyway: the unfinished jobs
+     * stay in Redis and another worker takes them once their locks expire.
+     */
+    WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+  }),
+);
+const log = childLogger("worker");
 
 try {
   await Promise.all([assertPostgresReachable(), assertRedisReachable(), initClickHouse()]);
@@ -19,6 +30,15 @@ try {
   }).listen(env.WORKER_HEALTH_PORT);
   const stop = async () => {
     health.close();
+    // A job waiting on an insert that never returns, or on a Redis that is gone, would
+    // otherwise hold the process forever.
+    setTimeout(() => {
+      log.warn(
+        { timeoutMs: env.WORKER_SHUTDOWN_TIMEOUT_MS },
+        "active jobs did not finish in time; exiting, they will be redelivered",
+      );
+      process.exit(1);
+    }, env.WORKER_SHUTDOWN_TIMEOUT_MS);
     await worker.close();
     await Promise.all([closeClickHouse(), closePrisma(), closeRedis()]);
     process.exit(0);
