@@ -22,8 +22,14 @@ function offsetsOf(haystack: Buffer, needle: Buffer): number[] {
   return offsets;
 }
 
+/**
+ * Padding of every span instead of the mix, for memory checks with large requests
+ * (BENCH_SPAN_PADDING=100000 makes requests of ~1 MB); unset, the issue's mix.
+ */
+const UNIFORM_PADDING = Number(process.env.BENCH_SPAN_PADDING ?? 0);
+
 // Random base64 text: compresses like real text rather than like a repeated character.
-const noise = randomBytes(48_000).toString("base64");
+const noise = randomBytes(48_000 + UNIFORM_PADDING).toString("base64");
 function randomText(length: number): string {
   const start = Math.floor(Math.random() * (noise.length - length));
   return noise.slice(start, start + length);
@@ -35,7 +41,7 @@ function randomText(length: number): string {
  */
 export function buildTemplate(index: number): TTemplate {
   const slot = index % 20;
-  const padding = slot < 12 ? 250 : slot < 19 ? 2850 : 29_850;
+  const padding = UNIFORM_PADDING > 0 ? UNIFORM_PADDING : slot < 12 ? 250 : slot < 19 ? 2850 : 29_850;
   const spans = createTraceSpans(SPANS_PER_REQUEST, padding);
   for (const span of spans) (span.attributes as Record<string, unknown>)["app.padding"] = randomText(padding);
   const raw = Buffer.from(toProtobufBody(spans));
