@@ -27,11 +27,20 @@ export function encodeRows<TRow extends object>(rows: readonly TRow[]): TEncoded
 }
 
 /** Inserts encoded rows (the same statement over HTTP and in the embedded engine). */
-export async function insertEncoded(client: ClickHouseClient, table: string, encoded: TEncodedRows): Promise<void> {
-  const columns = encoded.columns.map(quoteIdentifier).join(", ");
+export function insertEncoded(client: ClickHouseClient, table: string, encoded: TEncodedRows): Promise<void> {
+  return insertChunks(client, table, encoded.columns, [encoded.text]);
+}
+
+/** Streams row text in the pieces it was encoded in: a batch is never joined into one string. */
+async function insertChunks(
+  client: ClickHouseClient,
+  table: string,
+  columns: readonly string[],
+  chunks: readonly string[],
+): Promise<void> {
   const result = await client.exec({
-    query: `INSERT INTO ${quoteIdentifier(table)} (${columns}) FORMAT JSONCompactEachRow`,
-    values: Readable.from([encoded.text]),
+    query: `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(", ")}) FORMAT JSONCompactEachRow`,
+    values: Readable.from(chunks),
   });
   // Nothing to read; draining releases the connection.
   result.stream.resume();
@@ -101,8 +110,7 @@ export function createBatchWriter(getClient: () => ClickHouseClient, options: TB
 
   const insert = async (batch: TPendingBatch): Promise<void> => {
     try {
-      const text = batch.chunks.length === 1 ? (batch.chunks[0] ?? "") : batch.chunks.join("");
-      await insertEncoded(getClient(), options.table, { columns: batch.columns ?? [], text, rows: batch.rows });
+      await insertChunks(getClient(), options.table, batch.columns ?? [], batch.chunks);
       for (const waiter of batch.waiters) waiter.resolve();
     } catch (error) {
       for (const waiter of batch.waiters) waiter.reject(error);
