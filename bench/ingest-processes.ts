@@ -3,31 +3,30 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** The receiver as its own process on BENCH_RECEIVER_PORT, sharing the pipeline's queue prefix. */
 export async function startReceiverProcess(
   port: number,
   cpuProfileDir?: string,
 ): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=@spanlens/source",
-      "--import",
-      "tsx",
-      ...(cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : []),
-      path.join(import.meta.dirname, "../apps/ingest/src/main.ts"),
-    ],
-    {
-      env: { ...process.env, INGEST_PORT: String(port), HOST: "127.0.0.1" },
-      stdio: ["ignore", "inherit", "inherit"],
-    },
+  const child = spawnEntryPoint(
+    "apps/ingest/src/main.ts",
+    cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : [],
+    { INGEST_PORT: String(port), HOST: "127.0.0.1" },
   );
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilHealthy(child, `${baseUrl}/health`, "receiver");
   return { child, baseUrl };
+}
+
+/** A service's entry point (relative to the repository root) run from its TypeScript sources. */
+function spawnEntryPoint(entry: string, nodeFlags: readonly string[], env: Record<string, string>): ChildProcess {
+  return spawn(
+    process.execPath,
+    [...nodeFlags, "--conditions=@spanlens/source", "--import", "tsx", path.join(import.meta.dirname, "..", entry)],
+    { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit"] },
+  );
 }
 
 /** Polls a child's health URL until it answers 200; fails if the child exits or takes over 30 s. */
@@ -66,28 +65,18 @@ export async function startClickHouseProcess(
 
 /**
  * The worker as its own process, its production entry point apps/worker/src/main.ts, writing
- * to the ClickHouse at `clickhouseUrl`, as the scaled layout deploys it. `nodeFlags` are the
- * worker's start command's flags (its heap limit), so the process measured is the one shipped.
+ * to the ClickHouse at `clickhouseUrl`, as the scaled layout deploys it. `nodeFlags` go to
+ * Node (a CPU profile, or a heap limit to try).
  */
 export async function startWorkerProcess(
   clickhouseUrl: string,
   healthPort: number,
   nodeFlags: readonly string[],
 ): Promise<{ child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeFlags,
-      "--conditions=@spanlens/source",
-      "--import",
-      "tsx",
-      path.join(import.meta.dirname, "../apps/worker/src/main.ts"),
-    ],
-    {
-      env: { ...process.env, CLICKHOUSE_URL: clickhouseUrl, WORKER_HEALTH_PORT: String(healthPort) },
-      stdio: ["ignore", "inherit", "inherit"],
-    },
-  );
+  const child = spawnEntryPoint("apps/worker/src/main.ts", nodeFlags, {
+    CLICKHOUSE_URL: clickhouseUrl,
+    WORKER_HEALTH_PORT: String(healthPort),
+  });
   await waitUntilHealthy(child, `http://127.0.0.1:${healthPort}/`, "worker");
   return { child };
 }

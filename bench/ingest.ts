@@ -6,8 +6,11 @@
  *  (c) ingest latency and time-to-queryable at half of (b)'s rate, open loop;
  *  (d) a sustained open-loop run (default 5 minutes) at (b)'s end-to-end rate, or
  *      BENCH_SUSTAINED_SPANS_PER_SECOND: does the rate hold with bounded lag and memory?
- * The pipeline (receiver, worker, embedded ClickHouse) runs in this process, as in
- * all-in-one mode; the load generator is a separate process (bench/ingest-load.ts).
+ * By default the receiver runs as its own process and the worker with embedded ClickHouse
+ * in this one, as in all-in-one mode; BENCH_CLICKHOUSE=process puts the engine and the
+ * worker in processes of their own, as the scaled layout deploys them. The load generator
+ * is always a separate process (bench/ingest-load.ts), and each phase runs in
+ * bench/ingest-phase.ts.
  *
  * Run from the repository root: `pnpm bench:ingest` (needs DATABASE_URL and REDIS_URL).
  */
@@ -16,23 +19,16 @@ import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
 import { INGEST_DEFAULTS } from "../apps/worker/src/index.js";
 import { insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
-import { normalizeSpan, QueueName } from "../packages/core/src/index.js";
+import { normalizeSpan } from "../packages/core/src/index.js";
 import { decodeTraces } from "../packages/otlp/src/index.js";
-import { getQueue } from "../packages/queue/src/index.js";
 import { buildTemplate, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
-import {
-  createMemorySampler,
-  createProcessSampler,
-  latencySummary,
-  mib,
-  processCpuMicros,
-  redisCpuSeconds,
-  startCpuProfile,
-} from "./ingest-measure.js";
+import { processCpuMicros, startCpuProfile } from "./ingest-measure.js";
+import { runPhase, type TPipelineTarget, type TSidecars } from "./ingest-phase.js";
 import { startClickHouseProcess, startReceiverProcess, startWorkerProcess } from "./ingest-processes.js";
 import { round } from "./stats.js";
 
@@ -53,7 +49,6 @@ const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 32);
 const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
 const CEILING_ROUNDS = envNumber("BENCH_CEILING_ROUNDS", 4);
 const BATCH_ROWS = envNumber("WORKER_BATCH_MAX_ROWS", 20_000);
-const QUERYABLE_TIMEOUT_MS = 180_000;
 /** Requests built ahead of the short closed-loop phase assume at most this rate. */
 const PREPARE_SPANS_PER_SECOND = envNumber("BENCH_PREPARE_SPANS_PER_SECOND", 15_000);
 /** ~15 KB each: 260,000 prepared requests hold ~4 GB of gzip (~10 GB RSS) in the generator process. */
@@ -85,45 +80,6 @@ const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? "").split(" ")
 const RECEIVER_CPU_PROFILE_DIR = process.env.BENCH_RECEIVER_CPU_PROFILE_DIR;
 /** When set, the pipeline process's main thread is CPU-profiled during phase (b) into this file. */
 const CPU_PROFILE_PATH = process.env.BENCH_CPU_PROFILE;
-/** When set, queue depth and acknowledged requests are printed to stderr every 250 ms. */
-const TIMELINE = process.env.BENCH_TIMELINE === "1";
-
-/** Processes beside this one whose CPU and memory each phase reports. */
-type TSidecars = { receiver: ChildProcess | null; clickhouse: ChildProcess | null; worker: ChildProcess | null };
-
-type TDone = Extract<TLoadMessage, { type: "done" }>;
-type TPipelineTarget = { baseUrl: string; secretKey: string; projectId: string };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function countSpans(projectId: string): Promise<number> {
-  const result = await getClickHouse().query({
-    query: "SELECT count() AS c FROM spans WHERE project_id = {projectId:String}",
-    query_params: { projectId },
-    format: "JSONEachRow",
-  });
-  const rows = await result.json<{ c: string | number }>();
-  return Number(rows[0]?.c ?? 0);
-}
-
-/** Bytes the embedded engine accounts for (caches, inserts, merges): its MemoryTracking metric. */
-async function engineTrackedBytes(): Promise<number> {
-  const result = await getClickHouse().query({
-    query: "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'",
-    format: "JSONEachRow",
-  });
-  const rows = await result.json<{ value: string | number }>();
-  return Number(rows[0]?.value ?? 0);
-}
-
-async function findTraces(projectId: string, traceIds: string[]): Promise<Set<string>> {
-  const result = await getClickHouse().query({
-    query:
-      "SELECT DISTINCT trace_id FROM spans WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}",
-    query_params: { projectId, traceIds },
-    format: "JSONEachRow",
-  });
-  return new Set((await result.json<{ trace_id: string }>()).map((row) => row.trace_id));
-}
 
 /** (a) Rows straight into ClickHouse, same mapping, client and batch size as the worker. */
 async function measureCeiling(clickhousePid?: number) {
@@ -197,162 +153,6 @@ async function startLoadGenerator(): Promise<{ child: ChildProcess; ready: Extra
     });
   });
   return { child, ready };
-}
-
-/**
- * Runs one load phase: the generator sends, this process times sampled traces to
- * queryable, samples memory and queue depth, and records queryable spans per window.
- */
-async function runPhase(
-  generator: ChildProcess,
-  target: TPipelineTarget,
-  command: TLoadCommand,
-  windowS = 0,
-  sidecars: TSidecars = { receiver: null, clickhouse: null, worker: null },
-) {
-  const lags: number[] = [];
-  const pending = new Map<string, number>();
-  // The engine's own accounting belongs to whichever process embeds it.
-  const memory = createMemorySampler(sidecars.clickhouse ? undefined : engineTrackedBytes);
-  const engineMemory = sidecars.clickhouse ? createMemorySampler(engineTrackedBytes) : null;
-  const windows: { atS: number; queryableSpansPerSecond: number; ackedSpansPerSecond: number }[] = [];
-  let maxQueueDepth = 0;
-  let acked = 0;
-  let stopped = false;
-
-  const onMessage = (message: TLoadMessage) => {
-    if (message.type === "sample") pending.set(message.traceId, message.ackAt);
-    if (message.type === "progress") acked = message.okRequests;
-  };
-  generator.on("message", onMessage);
-  const done = new Promise<TDone>((resolve) => {
-    const onDone = (message: TLoadMessage) => {
-      if (message.type !== "done") return;
-      generator.off("message", onDone);
-      resolve(message);
-    };
-    generator.on("message", onDone);
-  });
-
-  const phaseStart = Date.now();
-  const cpuAtStart = process.cpuUsage();
-  const redisCpuAtStart = await redisCpuSeconds();
-  const receiverSampler = sidecars.receiver?.pid ? createProcessSampler(sidecars.receiver.pid) : null;
-  const clickhouseSampler = sidecars.clickhouse?.pid ? createProcessSampler(sidecars.clickhouse.pid) : null;
-  const workerSampler = sidecars.worker?.pid ? createProcessSampler(sidecars.worker.pid) : null;
-  const thisProcess = workerSampler ? "benchProcess" : "pipelineProcess";
-  const lagLoop = (async () => {
-    while (!stopped) {
-      if (pending.size > 0) {
-        const found = await findTraces(target.projectId, [...pending.keys()]);
-        const now = Date.now();
-        for (const traceId of found) {
-          const ackAt = pending.get(traceId);
-          if (ackAt !== undefined) lags.push(now - ackAt);
-          pending.delete(traceId);
-        }
-      }
-      const depth = await getQueue(QueueName.OtlpIngest).getWaitingCount();
-      maxQueueDepth = Math.max(maxQueueDepth, depth);
-      if (TIMELINE) {
-        process.stderr.write(
-          `t=${((Date.now() - phaseStart) / 1000).toFixed(1)} acked=${acked} depth=${depth} active=${await getQueue(QueueName.OtlpIngest).getActiveCount()} rss=${mib(process.memoryUsage().rss)} heapUsed=${mib(process.memoryUsage().heapUsed)} heapTotal=${mib(process.memoryUsage().heapTotal)} engine=${mib(await engineTrackedBytes())}${workerSampler ? ` workerRss=${mib(workerSampler.current().rss)}` : ""}\n`,
-        );
-      }
-      await sleep(250);
-    }
-  })();
-  const windowLoop = (async () => {
-    if (windowS <= 0) return;
-    let lastCount = 0;
-    let lastAcked = 0;
-    let lastAt = phaseStart;
-    while (!stopped) {
-      await sleep(windowS * 1000);
-      if (stopped) break;
-      const count = await countSpans(target.projectId);
-      const now = Date.now();
-      const seconds = (now - lastAt) / 1000;
-      windows.push({
-        atS: Math.round((now - phaseStart) / 1000),
-        queryableSpansPerSecond: Math.round((count - lastCount) / seconds),
-        ackedSpansPerSecond: Math.round(((acked - lastAcked) * SPANS_PER_REQUEST) / seconds),
-      });
-      lastCount = count;
-      lastAcked = acked;
-      lastAt = now;
-    }
-  })();
-
-  generator.send(command);
-  const result = await done;
-  if (result.builtWhileSending > 0) {
-    console.error(`note: ${result.builtWhileSending} requests were built while sending (prepared ones ran out)`);
-  }
-  const ackedSpans = result.okRequests * SPANS_PER_REQUEST;
-  const deadline = Date.now() + QUERYABLE_TIMEOUT_MS;
-  let allQueryableAt = Date.now();
-  for (;;) {
-    const count = await countSpans(target.projectId);
-    allQueryableAt = Date.now();
-    if (count >= ackedSpans) break;
-    if (allQueryableAt > deadline) throw new Error(`only ${count}/${ackedSpans} spans queryable after timeout`);
-    await sleep(100);
-  }
-  const pipelineCpuMicros = (({ user, system }) => user + system)(process.cpuUsage(cpuAtStart));
-  const redisCpuMicros = ((await redisCpuSeconds()) - redisCpuAtStart) * 1e6;
-  const receiverCpuMicros = receiverSampler?.cpuMicros() ?? 0;
-  const clickhouseCpuMicros = clickhouseSampler?.cpuMicros() ?? 0;
-  const workerCpuMicros = workerSampler?.cpuMicros() ?? 0;
-  await sleep(300);
-  stopped = true;
-  await Promise.all([lagLoop, windowLoop]);
-  generator.off("message", onMessage);
-
-  const sendSeconds = (result.endedAt - result.startedAt) / 1000;
-  return {
-    projectId: target.projectId,
-    sendSeconds: round(sendSeconds, 2),
-    requests: result.sentRequests,
-    okRequests: result.okRequests,
-    failedByStatus: result.failedByStatus,
-    ackedSpans,
-    ackedSpansPerSecond: Math.round(ackedSpans / sendSeconds),
-    endToEndSpansPerSecond: Math.round(ackedSpans / ((allQueryableAt - result.startedAt) / 1000)),
-    drainAfterSendEndMs: allQueryableAt - result.endedAt,
-    maxQueueDepthRequests: maxQueueDepth,
-    ingestLatencyMs: latencySummary(result.latenciesMs),
-    ingestToQueryableLagMs: {
-      samples: lags.length,
-      missing: pending.size,
-      pollIntervalMs: 250,
-      ...latencySummary(lags),
-    },
-    // With the worker in its own process, this one only coordinates and measures.
-    [thisProcess]: memory.stop(),
-    ...(workerSampler ? { workerProcess: workerSampler.stop() } : {}),
-    ...(receiverSampler ? { receiverProcess: receiverSampler.stop() } : {}),
-    ...(clickhouseSampler
-      ? {
-          clickhouseProcess: {
-            ...clickhouseSampler.stop(),
-            maxEngineTrackedMiB: engineMemory?.stop().maxEngineTrackedMiB ?? 0,
-          },
-        }
-      : {}),
-    // CPU per acknowledged span, first send → all queryable; the machine has two cores.
-    cpuMicrosPerSpan: {
-      [thisProcess]: round(pipelineCpuMicros / ackedSpans),
-      ...(workerSampler ? { workerProcess: round(workerCpuMicros / ackedSpans) } : {}),
-      ...(receiverSampler ? { receiverProcess: round(receiverCpuMicros / ackedSpans) } : {}),
-      ...(clickhouseSampler ? { clickhouseProcess: round(clickhouseCpuMicros / ackedSpans) } : {}),
-      loadGenerator: round(result.cpuMicros / ackedSpans),
-      redis: round(redisCpuMicros / ackedSpans),
-    },
-    loadGeneratorMaxRssMiB: mib(result.maxRssBytes),
-    requestsBuiltWhileSending: result.builtWhileSending,
-    ...(windows.length > 0 ? { windows } : {}),
-  };
 }
 
 async function main() {
