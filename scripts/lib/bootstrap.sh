@@ -140,8 +140,12 @@ ensure_redis() {
     # persistence: RDB snapshots would fork and write the queue again every minute under
     # load. Queue jobs are short-lived, so the log grows fast and shrinks to almost
     # nothing when rewritten; a 512 MB floor keeps rewrites (each a fork) infrequent.
+    # fsync every second survives a Redis stop or restart, but a crash of Redis itself can
+    # lose the last ~2 s of acknowledged requests when the disk is slow; "always" closes
+    # that window at about half the ingest throughput (docs/deployment.md).
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA_DIR/redis" \
-      --appendonly yes --appendfsync everysec --save "" --auto-aof-rewrite-min-size 512mb \
+      --appendonly yes --appendfsync "${SPANLENS_REDIS_APPENDFSYNC:-everysec}" \
+      --save "" --auto-aof-rewrite-min-size 512mb \
       --daemonize yes \
       --pidfile "$DATA_DIR/redis/redis.pid" --logfile "$DATA_DIR/redis/redis.log" \
       --maxmemory-policy noeviction
