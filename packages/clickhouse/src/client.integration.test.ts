@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { AppError } from "@spanlens/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertRows } from "./batch-writer.js";
 import { isClickHouseError } from "./errors.js";
 import { runClickHouseMigrations } from "./migrate.js";
 import { checkClickHouse, closeClickHouse, getClickHouse, initClickHouse } from "./registry.js";
@@ -83,6 +84,28 @@ describe("process-wide embedded ClickHouse", () => {
       format: "JSONEachRow",
     });
     expect(await none.json()).toEqual([]);
+  });
+
+  it("inserts encoded rows with every character intact, and names the engine's error", async () => {
+    const client = getClickHouse();
+    await client.command({
+      query:
+        "CREATE TABLE raw_insert_it (id UInt32, text String, attrs Map(String, String)) ENGINE = MergeTree ORDER BY id",
+    });
+    const rows = [
+      { id: 1, text: 'Grüße, 你好, 👋 — "quoted"\nsecond line\ttab \\ backslash', attrs: { clé: "värde" } },
+      { id: 2, text: "", attrs: {} },
+    ];
+    await insertRows(client, "raw_insert_it", rows);
+    const result = await client.query({
+      query: "SELECT id, text, attrs FROM raw_insert_it ORDER BY id",
+      format: "JSONEachRow",
+    });
+    expect(await result.json()).toEqual(rows);
+
+    const failure = await insertRows(client, "no_such_table", rows).catch((error: unknown) => error);
+    expect(isClickHouseError(failure)).toBe(true);
+    expect(failure).toMatchObject({ code: "60", type: "UNKNOWN_TABLE" });
   });
 
   it("surfaces engine errors with their ClickHouse code", async () => {
