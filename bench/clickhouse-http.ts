@@ -8,9 +8,9 @@
  * Written by hand because chdb ships no server. It serves only what the client sends:
  * `GET /ping`, and `POST /` with the statement in the body, or in the `query` URL
  * parameter with the data in the body (inserts, whose bytes go to the engine's own insert
- * as a server's would; measured 22–26% less CPU per span here than decoding them into a
- * string appended to the statement); `param_*` bound parameters; every other
- * URL parameter that is not part of the HTTP protocol is a setting. Errors answer 500 with
+ * as a server's would: a quarter to a third less engine CPU per span than decoding them
+ * into a string appended to the statement); `param_*` bound parameters; every other URL
+ * parameter that is not part of the HTTP protocol is a setting. Errors answer 500 with
  * ClickHouse's `Code: N. DB::Exception: …` text and `X-ClickHouse-Exception-Code`, which
  * the client turns into its ClickHouseError.
  *
