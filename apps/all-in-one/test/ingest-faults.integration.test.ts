@@ -299,7 +299,7 @@ describe("evaluation results over /v1/logs", () => {
 });
 
 describe("backpressure", () => {
-  it("answers 503 with Retry-After once the queue is deeper than the limit, and loses no accepted request", async () => {
+  it("answers 503 with Retry-After once the queue is deeper than the limit, loses no accepted request, and accepts again once it drained", async () => {
     await worker.close();
     const handle = createIngestHandler({
       maxBodyBytes: MAX_BODY_BYTES,
@@ -323,7 +323,6 @@ describe("backpressure", () => {
       else refused = response;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await new Promise<void>((resolve) => server.close(() => resolve()));
 
     if (!refused) throw new Error("ingest never pushed back");
     expect(refused.status).toBe(503);
@@ -333,5 +332,16 @@ describe("backpressure", () => {
 
     worker = await startWorker(defaultConsumers());
     await expectStoredExactlyOnce(accepted);
+
+    // Once the queue has drained, a burst after a quiet spell is judged on the depth now,
+    // not on the full queue last seen: every request of it is accepted.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const burst = Array.from({ length: 8 }, () => createTraceSpans(2));
+    const statuses = await Promise.all(
+      burst.map(async (spans) => (await post("/v1/traces", toJsonBody(spans), { baseUrl })).status),
+    );
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(statuses).toEqual(burst.map(() => 200));
+    await expectStoredExactlyOnce(burst);
   });
 });

@@ -166,16 +166,32 @@ async function withinQueueTimeout<T>(operation: Promise<T>, timeoutMs: number): 
  * depth is read at most every 250 ms: one Redis round trip per request would cost more
  * than the check is worth.
  */
+// The queue's depth is read again at most this often under load...
+const DEPTH_REFRESH_MS = 250;
+// ...and a value older than this (after a quiet spell) is never used: requests wait for a fresh one.
+const DEPTH_MAX_AGE_MS = 1_000;
+
 function createBackpressure(config: TIngestConfig) {
   let depth = 0;
   let checkedAt = 0;
+  let refreshing: Promise<void> | null = null;
+  const refresh = (): Promise<void> => {
+    refreshing ??= withinQueueTimeout(getQueue(QueueName.OtlpIngest).getWaitingCount(), config.enqueueTimeoutMs)
+      .then((count) => {
+        depth = count;
+        checkedAt = Date.now();
+      })
+      .finally(() => {
+        refreshing = null;
+      });
+    return refreshing;
+  };
   return {
     async check(): Promise<void> {
-      const now = Date.now();
-      if (now - checkedAt > 250) {
-        checkedAt = now;
-        depth = await withinQueueTimeout(getQueue(QueueName.OtlpIngest).getWaitingCount(), config.enqueueTimeoutMs);
-      }
+      const age = Date.now() - checkedAt;
+      if (age > DEPTH_MAX_AGE_MS) await refresh();
+      // In the background; if Redis does not answer, requests past the maximum age get its error.
+      else if (age > DEPTH_REFRESH_MS) refresh().catch(() => undefined);
       if (depth >= config.maxQueueDepth) {
         throw new AppError("UNAVAILABLE", `Ingest queue is full (${depth} requests waiting): retry after the delay`);
       }
