@@ -161,16 +161,16 @@ async function withinQueueTimeout<T>(operation: Promise<T>, timeoutMs: number): 
   }
 }
 
-/**
- * Sheds load when the worker falls behind, so ingest never blocks on ClickHouse. The
- * depth is read at most every 250 ms: one Redis round trip per request would cost more
- * than the check is worth.
- */
-// The queue's depth is read again at most this often under load...
 const DEPTH_REFRESH_MS = 250;
-// ...and a value older than this (after a quiet spell) is never used: requests wait for a fresh one.
 const DEPTH_MAX_AGE_MS = 1_000;
 
+/**
+ * Sheds load when the worker falls behind, so ingest never blocks on ClickHouse. Under
+ * load the depth is read in the background at most every 250 ms: one Redis round trip per
+ * request would cost more than the check is worth. A depth older than 1 s (after a quiet
+ * spell) is never used: requests wait for a fresh one, so a burst after a drain is not
+ * refused on the full queue last seen.
+ */
 function createBackpressure(config: TIngestConfig) {
   let depth = 0;
   let checkedAt = 0;
