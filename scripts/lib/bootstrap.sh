@@ -134,6 +134,11 @@ ensure_redis() {
   if [ -n "${REDIS_URL:-}" ]; then return 0; fi
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
   mkdir -p "$DATA_DIR/redis"
+  local appendfsync="${SPANLENS_REDIS_APPENDFSYNC:-everysec}"
+  case "$appendfsync" in
+    everysec | always) ;;
+    *) die "SPANLENS_REDIS_APPENDFSYNC is \"$appendfsync\": use everysec (default) or always" ;;
+  esac
   if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
     log "starting Redis on 127.0.0.1:$REDIS_PORT"
     # AOF: jobs the ingest acknowledged must survive a Redis restart. It is the only
@@ -142,9 +147,9 @@ ensure_redis() {
     # nothing when rewritten; a 512 MB floor keeps rewrites (each a fork) infrequent.
     # fsync every second survives a Redis stop or restart, but a crash of Redis itself can
     # lose the last ~2 s of acknowledged requests when the disk is slow; "always" closes
-    # that window at about half the ingest throughput (docs/deployment.md).
+    # that window for about a quarter of the ingest throughput (docs/deployment.md).
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA_DIR/redis" \
-      --appendonly yes --appendfsync "${SPANLENS_REDIS_APPENDFSYNC:-everysec}" \
+      --appendonly yes --appendfsync "$appendfsync" \
       --save "" --auto-aof-rewrite-min-size 512mb \
       --daemonize yes \
       --pidfile "$DATA_DIR/redis/redis.pid" --logfile "$DATA_DIR/redis/redis.log" \
