@@ -1,5 +1,5 @@
 import { childLogger, parseEnv, zUrl } from "@spanlens/core";
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
 
 const ZRedisEnv = z.object({ REDIS_URL: zUrl(["redis:", "rediss:"]) });
@@ -18,8 +18,8 @@ let lastErrorLoggedAt = 0;
  * While Redis is away the client keeps reconnecting and queues commands; callers that must
  * answer quickly bound their own wait (the OTLP receiver does).
  */
-export function createRedis(url: string = readRedisEnv().REDIS_URL): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+export function createRedis(url: string = readRedisEnv().REDIS_URL, options: RedisOptions = {}): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...options });
   redis.on("error", (error: Error) => {
     const now = Date.now();
     if (now - lastErrorLoggedAt < ERROR_LOG_INTERVAL_MS) return;

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { QueueName } from "@spanlens/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeQueues, getQueue, OTLP_BODY_TTL_SECONDS, otlpBodyKey, queueConnection } from "./queues.js";
+import { createRedis } from "./redis.js";
+
+beforeAll(() => {
+  process.env.SPANLENS_QUEUE_PREFIX = `test-${randomUUID()}`;
+});
+
+afterAll(async () => {
+  const queue = getQueue(QueueName.OtlpIngest);
+  await queue.obliterate({ force: true });
+  await closeQueues();
+});
+
+describe("queue producer", () => {
+  it("sends what concurrent requests enqueue in one turn as a few writes, each body ahead of its job", async () => {
+    const queue = getQueue(QueueName.OtlpIngest);
+    const client = await queueConnection(queue);
+    await client.ping();
+    const stream = (client as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+    const write = stream.write;
+    let writes = 0;
+    stream.write = (...args: unknown[]) => {
+      writes += 1;
+      return write.apply(stream, args);
+    };
+    // Redis's own view of the order in which commands ran.
+    const monitor = await createRedis().monitor();
+    const order: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      // The body's SET and the script that adds the job (not the commands the script runs).
+      const kind = { set: "body", evalsha: "job", eval: "job" }[(args[0] ?? "").toLowerCase()];
+      const requestId = args
+        .slice(1)
+        .join(" ")
+        .match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)?.[0];
+      if (kind && requestId) order.push(`${kind} ${requestId}`);
+    });
+    const requests = 100;
+    try {
+      // As the receiver enqueues: the body's SET, then the job, on the queue's connection.
+      await Promise.all(
+        Array.from({ length: requests }, async (_, index) => {
+          const requestId = randomUUID();
+          await Promise.all([
+            client.set(otlpBodyKey(requestId), `body ${index}`, "EX", OTLP_BODY_TTL_SECONDS),
+            queue.add("traces", { requestId, index }, { jobId: requestId }),
+          ]);
+        }),
+      );
+    } finally {
+      stream.write = write;
+      await client.ping();
+      monitor.disconnect();
+    }
+    // Without pipelining every command is a write of its own (200 here).
+    expect(writes).toBeLessThan(requests / 4);
+
+    for (const entry of order.filter((line) => line.startsWith("job "))) {
+      const requestId = entry.slice("job ".length);
+      expect(order.indexOf(`body ${requestId}`), `body of ${requestId} before its job`).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf(`body ${requestId}`)).toBeLessThan(order.indexOf(entry));
+    }
+    expect(order.filter((line) => line.startsWith("job "))).toHaveLength(requests);
+
+    const jobs = await queue.getJobs(["wait"], 0, -1);
+    expect(jobs).toHaveLength(requests);
+    const bodies = await client.mget(...jobs.map((job) => otlpBodyKey(job.data.requestId)));
+    expect(bodies).toEqual(jobs.map((job) => `body ${job.data.index}`));
+  });
+});
