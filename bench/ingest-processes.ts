@@ -5,14 +5,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
-/** The receiver as its own process on BENCH_RECEIVER_PORT, sharing the pipeline's queue prefix. */
+/**
+ * The receiver as its own process on BENCH_RECEIVER_PORT, sharing the pipeline's queue prefix.
+ * `nodeFlags` go to Node (GC tracing, a heap setting to try).
+ */
 export async function startReceiverProcess(
   port: number,
+  nodeFlags: readonly string[],
   cpuProfileDir?: string,
 ): Promise<{ child: ChildProcess; baseUrl: string }> {
   const child = spawnEntryPoint(
     "apps/ingest/src/main.ts",
-    cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : [],
+    [...nodeFlags, ...(cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : [])],
     { INGEST_PORT: String(port), HOST: "127.0.0.1" },
   );
   const baseUrl = `http://127.0.0.1:${port}`;

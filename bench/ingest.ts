@@ -1,7 +1,8 @@
 /**
  * Ingest benchmark, all measured in one run on this machine:
  *  (a) the ClickHouse insert ceiling: the worker's own rows (real payloads → decode →
- *      normalize → map), inserted with the same client and batch size;
+ *      normalize → map), inserted with the same client, batch size and inserts in flight
+ *      for as long as (b) sends;
  *  (b) end-to-end OTLP → BullMQ → worker → ClickHouse throughput, closed loop;
  *  (c) ingest latency and time-to-queryable at half of (b)'s rate, open loop;
  *  (d) a sustained open-loop run (default 5 minutes) at (b)'s end-to-end rate, or
@@ -47,8 +48,11 @@ const SUSTAINED_SPANS_PER_SECOND = envNumber("BENCH_SUSTAINED_SPANS_PER_SECOND",
 const SUSTAINED_WINDOW_S = 30;
 const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 32);
 const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
-const CEILING_ROUNDS = envNumber("BENCH_CEILING_ROUNDS", 4);
+/** The ceiling inserts for this long, as long as (b) sends by default, so background merges weigh on both alike. */
+const CEILING_S = envNumber("BENCH_CEILING_S", 30);
 const BATCH_ROWS = envNumber("WORKER_BATCH_MAX_ROWS", 20_000);
+/** Inserts at once, as the worker's batch writer runs them (its default). */
+const INSERTS_IN_FLIGHT = envNumber("WORKER_BATCH_MAX_IN_FLIGHT", 2);
 /** Requests built ahead of the short closed-loop phase assume at most this rate. */
 const PREPARE_SPANS_PER_SECOND = envNumber("BENCH_PREPARE_SPANS_PER_SECOND", 15_000);
 /** ~15 KB each: 260,000 prepared requests hold ~4 GB of gzip (~10 GB RSS) in the generator process. */
@@ -76,6 +80,7 @@ const CLICKHOUSE_PORT = envNumber("BENCH_CLICKHOUSE_PORT", 43123);
 const WORKER = CLICKHOUSE === "process" && process.env.BENCH_WORKER !== "in-process" ? "process" : "in-process";
 const WORKER_HEALTH_PORT = envNumber("BENCH_WORKER_HEALTH_PORT", 43130);
 const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+const RECEIVER_NODE_FLAGS = (process.env.BENCH_RECEIVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 /** When set, the receiver process writes a CPU profile of its whole run here. */
 const RECEIVER_CPU_PROFILE_DIR = process.env.BENCH_RECEIVER_CPU_PROFILE_DIR;
 /** When set, the pipeline process's main thread is CPU-profiled during phase (b) into this file. */
@@ -94,32 +99,43 @@ async function measureCeiling(clickhousePid?: number) {
     for (const span of decodeTraces(body, "protobuf").spans) template.push(toSpanRow("ceiling", normalizeSpan(span)));
   }
   const mapMs = performance.now() - mapStart;
-  let insertMs = 0;
   let rows = 0;
+  let batches = 0;
   const cpuAtStart = process.cpuUsage();
   const engineCpuAtStart = clickhousePid ? processCpuMicros(clickhousePid) : 0;
-  for (let index = 0; index < CEILING_ROUNDS; index += 1) {
-    const projectId = `ceiling-${randomUUID()}`;
-    const values = template.map((row) => ({ ...row, project_id: projectId }));
-    for (let offset = 0; offset < values.length; offset += BATCH_ROWS) {
-      const batch = values.slice(offset, offset + BATCH_ROWS);
-      const start = performance.now();
+  const start = performance.now();
+  const deadline = start + CEILING_S * 1000;
+  // Each lane encodes and inserts one batch after another until the deadline, so while one
+  // insert is in the engine the next batch is being encoded, as in the worker. Every batch
+  // takes the next BATCH_ROWS template rows under a project id of its own, so no row
+  // collapses into another.
+  const lane = async () => {
+    while (performance.now() < deadline) {
+      const first = (batches * BATCH_ROWS) % template.length;
+      batches += 1;
+      const projectId = `ceiling-${randomUUID()}`;
+      const batch = Array.from({ length: BATCH_ROWS }, (_, index) => ({
+        ...(template[(first + index) % template.length] as TSpanRow),
+        project_id: projectId,
+      }));
       await insertRows(getClickHouse(), "spans", batch);
-      insertMs += performance.now() - start;
       rows += batch.length;
     }
-  }
+  };
+  await Promise.all(Array.from({ length: INSERTS_IN_FLIGHT }, lane));
+  const insertMs = performance.now() - start;
+  const clientCpu = (({ user, system }) => user + system)(process.cpuUsage(cpuAtStart));
+  const engineCpu = clickhousePid ? processCpuMicros(clickhousePid) - engineCpuAtStart : 0;
   return {
     rows,
     batchRows: BATCH_ROWS,
+    insertsInFlight: INSERTS_IN_FLIGHT,
     insertSeconds: round(insertMs / 1000, 2),
     insertRowsPerSecond: Math.round(rows / (insertMs / 1000)),
     // The client's JSON encoding, ClickHouse's parsing, compression and any merges meanwhile.
-    insertCpuMicrosPerRow: round(
-      ((({ user, system }) => user + system)(process.cpuUsage(cpuAtStart)) +
-        (clickhousePid ? processCpuMicros(clickhousePid) - engineCpuAtStart : 0)) /
-        rows,
-    ),
+    insertCpuMicrosPerRow: round((clientCpu + engineCpu) / rows),
+    clientCpuMicrosPerRow: round(clientCpu / rows),
+    engineCpuMicrosPerRow: round(engineCpu / rows),
     decodeNormalizeMapRowsPerSecond: Math.round(template.length / (mapMs / 1000)),
   };
 }
@@ -173,7 +189,10 @@ async function main() {
     clickhouse && WORKER === "process"
       ? await startWorkerProcess(clickhouse.url, WORKER_HEALTH_PORT, WORKER_NODE_FLAGS)
       : null;
-  const receiver = RECEIVER === "process" ? await startReceiverProcess(RECEIVER_PORT, RECEIVER_CPU_PROFILE_DIR) : null;
+  const receiver =
+    RECEIVER === "process"
+      ? await startReceiverProcess(RECEIVER_PORT, RECEIVER_NODE_FLAGS, RECEIVER_CPU_PROFILE_DIR)
+      : null;
   if (receiver) pipeline.baseUrl = receiver.baseUrl;
   const sidecars: TSidecars = {
     receiver: receiver?.child ?? null,
@@ -258,6 +277,7 @@ async function main() {
       machine: { cpus: availableParallelism(), node: process.version, loadAverage1mAtEnd: round(loadavg()[0] ?? 0, 2) },
       config: {
         durationS: DURATION_S,
+        ceilingS: CEILING_S,
         halfLoadDurationS: HALF_LOAD_DURATION_S,
         sustainedS: SUSTAINED_S,
         concurrency: CONCURRENCY,
