@@ -51,6 +51,8 @@ const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
 /** The ceiling inserts for this long, as long as (b) sends by default, so background merges weigh on both alike. */
 const CEILING_S = envNumber("BENCH_CEILING_S", 30);
 const BATCH_ROWS = envNumber("WORKER_BATCH_MAX_ROWS", 20_000);
+/** Table settings to try on `spans` (`merge_selector_base = 10`, …), applied before the ceiling. */
+const SPANS_SETTINGS = process.env.BENCH_SPANS_SETTINGS;
 /** Inserts at once, as the worker's batch writer runs them (its default). */
 const INSERTS_IN_FLIGHT = envNumber("WORKER_BATCH_MAX_IN_FLIGHT", 2);
 /** Requests built ahead of the short closed-loop phase assume at most this rate. */
@@ -140,6 +142,53 @@ async function measureCeiling(clickhousePid?: number) {
   };
 }
 
+/**
+ * ClickHouse's own counts over a phase: rows inserted and rows rewritten by background
+ * merges (all tables, the `traces` rollup included), and the `spans` table's active parts
+ * at its end. Merged per inserted row is the engine's write amplification.
+ */
+async function engineCounters() {
+  const result = await getClickHouse().query({
+    query: `SELECT
+        sumIf(value, event = 'InsertedRows') AS insertedRows,
+        sumIf(value, event = 'MergedRows') AS mergedRows,
+        (SELECT count() FROM system.parts WHERE active AND database = currentDatabase() AND table = 'spans') AS spansParts
+      FROM system.events`,
+    format: "JSONEachRow",
+  });
+  const [row] = (await result.json()) as { insertedRows: string; mergedRows: string; spansParts: string }[];
+  return {
+    insertedRows: Number(row?.insertedRows ?? 0),
+    mergedRows: Number(row?.mergedRows ?? 0),
+    spansParts: Number(row?.spansParts ?? 0),
+  };
+}
+
+interface TEngineCounts {
+  insertedRows: number;
+  mergedRows: number;
+  mergedPerInsertedRow: number;
+  spansActivePartsAtEnd: number;
+}
+
+/** Runs a phase and adds what the engine inserted and merged meanwhile. */
+async function withEngineCounters<T>(phase: () => Promise<T>): Promise<T & { engine: TEngineCounts }> {
+  const before = await engineCounters();
+  const result = await phase();
+  const after = await engineCounters();
+  const insertedRows = after.insertedRows - before.insertedRows;
+  const mergedRows = after.mergedRows - before.mergedRows;
+  return {
+    ...result,
+    engine: {
+      insertedRows,
+      mergedRows,
+      mergedPerInsertedRow: insertedRows > 0 ? round(mergedRows / insertedRows, 2) : 0,
+      spansActivePartsAtEnd: after.spansParts,
+    },
+  };
+}
+
 /** Has the generator build `requests` unique requests ahead of the next phase. */
 async function prepareRequests(generator: ChildProcess, requests: number) {
   const prepared = new Promise<Extract<TLoadMessage, { type: "prepared" }>>((resolve) => {
@@ -185,6 +234,7 @@ async function main() {
   const pipeline = await startPipeline(
     clickhouse ? { clickhouseUrl: clickhouse.url, ...(WORKER === "process" ? { consumers: [] } : {}) } : {},
   );
+  if (SPANS_SETTINGS) await getClickHouse().command({ query: `ALTER TABLE spans MODIFY SETTING ${SPANS_SETTINGS}` });
   const worker =
     clickhouse && WORKER === "process"
       ? await startWorkerProcess(clickhouse.url, WORKER_HEALTH_PORT, WORKER_NODE_FLAGS)
@@ -223,29 +273,33 @@ async function main() {
 
     await prepareRequests(generator, Math.ceil((PREPARE_SPANS_PER_SECOND * DURATION_S) / SPANS_PER_REQUEST));
     const profiler = CPU_PROFILE_PATH ? await startCpuProfile() : null;
-    const full = await runPhase(generator, pipeline, closed(pipeline, DURATION_S), 0, sidecars);
+    const full = await withEngineCounters(() =>
+      runPhase(generator, pipeline, closed(pipeline, DURATION_S), 0, sidecars),
+    );
     if (profiler && CPU_PROFILE_PATH) await profiler.stop(CPU_PROFILE_PATH);
     console.error(`end-to-end: ${JSON.stringify(full)}`);
 
     const halfTarget = { ...pipeline, ...(await pipeline.createProject()) };
     const halfRate = full.endToEndSpansPerSecond / 2 / SPANS_PER_REQUEST;
     await prepareRequests(generator, Math.ceil(halfRate * HALF_LOAD_DURATION_S) + 100);
-    const half = await runPhase(
-      generator,
-      halfTarget,
-      {
-        type: "open",
-        baseUrl: halfTarget.baseUrl,
-        secretKey: halfTarget.secretKey,
-        requestsPerSecond: halfRate,
-        durationS: HALF_LOAD_DURATION_S,
-      },
-      0,
-      sidecars,
+    const half = await withEngineCounters(() =>
+      runPhase(
+        generator,
+        halfTarget,
+        {
+          type: "open",
+          baseUrl: halfTarget.baseUrl,
+          secretKey: halfTarget.secretKey,
+          requestsPerSecond: halfRate,
+          durationS: HALF_LOAD_DURATION_S,
+        },
+        0,
+        sidecars,
+      ),
     );
     console.error(`half load: ${JSON.stringify(half)}`);
 
-    let sustained: Awaited<ReturnType<typeof runPhase>> | null = null;
+    let sustained: (Awaited<ReturnType<typeof runPhase>> & { engine: TEngineCounts }) | null = null;
     let sustainedRate = 0;
     if (SUSTAINED_S > 0) {
       const sustainedTarget = { ...pipeline, ...(await pipeline.createProject()) };
@@ -257,18 +311,20 @@ async function main() {
         generator,
         Math.min(Math.ceil(requestsPerSecond * SUSTAINED_S) + 100, MAX_PREPARED_REQUESTS),
       );
-      sustained = await runPhase(
-        generator,
-        sustainedTarget,
-        {
-          type: "open",
-          baseUrl: sustainedTarget.baseUrl,
-          secretKey: sustainedTarget.secretKey,
-          requestsPerSecond,
-          durationS: SUSTAINED_S,
-        },
-        Math.min(SUSTAINED_WINDOW_S, SUSTAINED_S),
-        sidecars,
+      sustained = await withEngineCounters(() =>
+        runPhase(
+          generator,
+          sustainedTarget,
+          {
+            type: "open",
+            baseUrl: sustainedTarget.baseUrl,
+            secretKey: sustainedTarget.secretKey,
+            requestsPerSecond,
+            durationS: SUSTAINED_S,
+          },
+          Math.min(SUSTAINED_WINDOW_S, SUSTAINED_S),
+          sidecars,
+        ),
       );
       console.error(`sustained: ${JSON.stringify(sustained)}`);
     }
