@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeQueues, getQueue, OTLP_BODY_TTL_SECONDS, otlpBodyKey, queueConnection } from "./queues.js";
 import { createRedis } from "./redis.js";
 
+const prefixId = randomUUID();
+
 beforeAll(() => {
-  process.env.SPANLENS_QUEUE_PREFIX = `test-${randomUUID()}`;
+  process.env.SPANLENS_QUEUE_PREFIX = `test-${prefixId}`;
 });
 
 afterAll(async () => {
@@ -29,13 +31,23 @@ describe("queue producer", () => {
     // Redis's own view of the order in which commands ran.
     const monitor = await createRedis().monitor();
     const order: string[] = [];
+    const marker = `marker-${randomUUID()}`;
+    let markerSeen: () => void = () => undefined;
+    const sawMarker = new Promise<void>((resolve) => {
+      markerSeen = resolve;
+    });
     monitor.on("monitor", (_time: string, args: string[]) => {
-      // The body's SET and the script that adds the job (not the commands the script runs).
+      if (args[1] === marker) markerSeen();
+      // Other test files share this Redis: only this queue's commands count.
+      if (!args.some((arg) => arg.includes(prefixId))) return;
+      // The body's SET and the script that adds the job (not the commands the script runs),
+      // by the request id they carry (every other UUID in them is the queue prefix's).
       const kind = { set: "body", evalsha: "job", eval: "job" }[(args[0] ?? "").toLowerCase()];
       const requestId = args
         .slice(1)
         .join(" ")
-        .match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)?.[0];
+        .match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)
+        ?.find((id) => id !== prefixId);
       if (kind && requestId) order.push(`${kind} ${requestId}`);
     });
     const requests = 100;
@@ -52,12 +64,16 @@ describe("queue producer", () => {
       );
     } finally {
       stream.write = write;
-      await client.ping();
-      monitor.disconnect();
     }
+    // Redis feeds MONITOR in the order it runs commands: once the marker is seen, so is
+    // everything before it.
+    await client.get(marker);
+    await sawMarker;
+    monitor.disconnect();
     // Without pipelining every command is a write of its own (200 here).
     expect(writes).toBeLessThan(requests / 4);
 
+    expect(new Set(order).size).toBe(2 * requests);
     for (const entry of order.filter((line) => line.startsWith("job "))) {
       const requestId = entry.slice("job ".length);
       expect(order.indexOf(`body ${requestId}`), `body of ${requestId} before its job`).toBeGreaterThanOrEqual(0);
