@@ -29,7 +29,8 @@ describe("queue producer", () => {
       return write.apply(stream, args);
     };
     // Redis's own view of the order in which commands ran.
-    const monitor = await createRedis().monitor();
+    const observer = createRedis();
+    const monitor = await observer.monitor();
     const order: string[] = [];
     const marker = `marker-${randomUUID()}`;
     let markerSeen: () => void = () => undefined;
@@ -70,6 +71,7 @@ describe("queue producer", () => {
     await client.get(marker);
     await sawMarker;
     monitor.disconnect();
+    observer.disconnect();
     // Without pipelining every command is a write of its own (200 here).
     expect(writes).toBeLessThan(requests / 4);
 
