@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createTraceSpans, toProtobufBody } from "../apps/all-in-one/test/otlp-payloads.js";
+import { randomProse } from "./prose.js";
 
 export const SPANS_PER_REQUEST = 10;
 /** Every n-th acknowledged request is reported so its time to queryable can be measured. */
@@ -28,9 +29,15 @@ function offsetsOf(haystack: Buffer, needle: Buffer): number[] {
  */
 const UNIFORM_PADDING = Number(process.env.BENCH_SPAN_PADDING ?? 0);
 
-// Random base64 text: compresses like real text rather than like a repeated character.
-const noise = randomBytes(48_000 + UNIFORM_PADDING).toString("base64");
+/**
+ * What the padding is made of: "prose" (default) compresses like English text (bench/prose.ts);
+ * "random" is random base64, which gzip shrinks only 1.33× (runs 1–13).
+ */
+export const PAYLOAD = process.env.BENCH_PAYLOAD === "random" ? "random" : "prose";
+
+const noise = PAYLOAD === "random" ? randomBytes(48_000 + UNIFORM_PADDING).toString("base64") : "";
 function randomText(length: number): string {
+  if (PAYLOAD === "prose") return randomProse(length);
   const start = Math.floor(Math.random() * (noise.length - length));
   return noise.slice(start, start + length);
 }

@@ -26,7 +26,7 @@ import { INGEST_DEFAULTS } from "../apps/worker/src/index.js";
 import { insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
 import { normalizeSpan } from "../packages/core/src/index.js";
 import { decodeTraces } from "../packages/otlp/src/index.js";
-import { buildTemplate, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
+import { buildTemplate, PAYLOAD, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
 import { processCpuMicros, startCpuProfile } from "./ingest-measure.js";
 import { runPhase, type TPipelineTarget, type TSidecars } from "./ingest-phase.js";
@@ -337,6 +337,7 @@ async function main() {
         halfLoadDurationS: HALF_LOAD_DURATION_S,
         sustainedS: SUSTAINED_S,
         concurrency: CONCURRENCY,
+        payload: PAYLOAD,
         workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? INGEST_DEFAULTS.concurrency),
         receiver: RECEIVER,
         clickhouse: CLICKHOUSE,
