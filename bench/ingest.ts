@@ -338,6 +338,7 @@ async function main() {
         sustainedS: SUSTAINED_S,
         concurrency: CONCURRENCY,
         payload: PAYLOAD,
+        backgroundNice: Number(process.env.BENCH_BACKGROUND_NICE ?? 0) || 0,
         workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? INGEST_DEFAULTS.concurrency),
         receiver: RECEIVER,
         clickhouse: CLICKHOUSE,
