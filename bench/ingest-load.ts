@@ -110,8 +110,9 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
     let status = "network-error";
     try {
       status = String(await postBody(url, agent, headers, body.gz));
-    } catch {
-      // counted as a network error below
+    } catch (error) {
+      // Counted below under the error's code (ECONNRESET, …), so a failure can be told apart.
+      status = `network-error ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
     }
     latenciesMs.push(performance.now() - start);
     if (status === "200") {
