@@ -30,7 +30,7 @@ export async function startReceiverProcess(
  * it would on cores of its own. Set at exec through nice(1), so every thread the process
  * starts inherits it (Linux keeps a niceness per thread).
  */
-const BACKGROUND_NICE = Number(process.env.BENCH_BACKGROUND_NICE ?? 0) || 0;
+export const BACKGROUND_NICE = Number(process.env.BENCH_BACKGROUND_NICE ?? 0) || 0;
 
 /** Node with these arguments, through nice(1) for background processes when BENCH_BACKGROUND_NICE is set. */
 function spawnNode(args: readonly string[], background: boolean, options: SpawnOptions): ChildProcess {

@@ -30,7 +30,12 @@ import { buildTemplate, PAYLOAD, SPANS_PER_REQUEST, withFreshIds } from "./inges
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
 import { processCpuMicros, startCpuProfile } from "./ingest-measure.js";
 import { runPhase, type TPipelineTarget, type TSidecars } from "./ingest-phase.js";
-import { startClickHouseProcess, startReceiverProcess, startWorkerProcess } from "./ingest-processes.js";
+import {
+  BACKGROUND_NICE,
+  startClickHouseProcess,
+  startReceiverProcess,
+  startWorkerProcess,
+} from "./ingest-processes.js";
 import { round } from "./stats.js";
 
 const envNumber = (name: string, fallback: number): number => {
@@ -338,7 +343,7 @@ async function main() {
         sustainedS: SUSTAINED_S,
         concurrency: CONCURRENCY,
         payload: PAYLOAD,
-        backgroundNice: Number(process.env.BENCH_BACKGROUND_NICE ?? 0) || 0,
+        backgroundNice: BACKGROUND_NICE,
         workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? INGEST_DEFAULTS.concurrency),
         receiver: RECEIVER,
         clickhouse: CLICKHOUSE,
