@@ -14,7 +14,7 @@
  * ClickHouse's `Code: N. DB::Exception: …` text and `X-ClickHouse-Exception-Code`, which
  * the client turns into its ClickHouseError.
  *
- * Usage: `node --import tsx bench/clickhouse-http.ts <data dir> <port> <database>`; prints
+ * Usage: `node --conditions=@spanlens/source --import tsx bench/clickhouse-http.ts <data dir> <port> <database>`; prints
  * `listening` once it accepts requests.
  */
 import { mkdir } from "node:fs/promises";
@@ -22,7 +22,10 @@ import { createServer, type IncomingMessage } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { applyEmbeddedMallocConf } from "../packages/clickhouse/src/index.js";
 
+// The engine's allocator options as the embedded mode sets them, before chdb loads.
+applyEmbeddedMallocConf();
 // chdb is the clickhouse package's (optional) dependency, resolved from there.
 const { createChdbConnection } = createRequire(path.join(import.meta.dirname, "../packages/clickhouse/package.json"))(
   "chdb/connection",

@@ -74,7 +74,15 @@ export async function startClickHouseProcess(
 ): Promise<{ child: ChildProcess; url: string; dataDir: string }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "spanlens-bench-clickhouse-"));
   const child = spawnNode(
-    ["--import", "tsx", path.join(import.meta.dirname, "clickhouse-http.ts"), dataDir, String(port), "spanlens"],
+    [
+      "--conditions=@spanlens/source",
+      "--import",
+      "tsx",
+      path.join(import.meta.dirname, "clickhouse-http.ts"),
+      dataDir,
+      String(port),
+      "spanlens",
+    ],
     true,
     { stdio: ["ignore", "pipe", "inherit"] },
   );

@@ -23,7 +23,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
 import { INGEST_DEFAULTS } from "../apps/worker/src/index.js";
-import { insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
+import { EMBEDDED_MALLOC_CONF, insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
 import { normalizeSpan } from "../packages/core/src/index.js";
 import { decodeTraces } from "../packages/otlp/src/index.js";
 import { buildTemplate, PAYLOAD, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
@@ -347,6 +347,8 @@ async function main() {
         workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? INGEST_DEFAULTS.concurrency),
         receiver: RECEIVER,
         clickhouse: CLICKHOUSE,
+        // The engine's allocator options (the embedded mode's unless JE_MALLOC_CONF is set).
+        engineMallocConf: process.env.JE_MALLOC_CONF ?? EMBEDDED_MALLOC_CONF,
         worker: WORKER,
         workerNodeFlags: WORKER_NODE_FLAGS,
         workerBatchMaxRows: BATCH_ROWS,

@@ -1,7 +1,12 @@
 import path from "node:path";
 import { EnvError } from "@spanlens/core";
 import { describe, expect, it } from "vitest";
-import { describeClickHouseTarget, resolveClickHouseOptions } from "./client.js";
+import {
+  applyEmbeddedMallocConf,
+  describeClickHouseTarget,
+  EMBEDDED_MALLOC_CONF,
+  resolveClickHouseOptions,
+} from "./client.js";
 
 describe("resolveClickHouseOptions", () => {
   it("defaults to the embedded engine under <SPANLENS_DATA_DIR>/clickhouse, resolved against cwd", () => {
@@ -48,5 +53,23 @@ describe("describeClickHouseTarget", () => {
       database: "spanlens",
     });
     expect(described).toBe("server http://ch:8123, database spanlens");
+  });
+});
+
+describe("applyEmbeddedMallocConf", () => {
+  it("keeps freed pages for a minute unless the operator chose the allocator's options", () => {
+    const unset: NodeJS.ProcessEnv = {};
+    applyEmbeddedMallocConf(unset);
+    expect(unset.JE_MALLOC_CONF).toBe("dirty_decay_ms:60000");
+    expect(EMBEDDED_MALLOC_CONF).toBe("dirty_decay_ms:60000");
+
+    const chosen: NodeJS.ProcessEnv = { JE_MALLOC_CONF: "dirty_decay_ms:5000" };
+    applyEmbeddedMallocConf(chosen);
+    expect(chosen.JE_MALLOC_CONF).toBe("dirty_decay_ms:5000");
+
+    // An empty value is the operator's choice too: jemalloc's compiled-in defaults.
+    const empty: NodeJS.ProcessEnv = { JE_MALLOC_CONF: "" };
+    applyEmbeddedMallocConf(empty);
+    expect(empty.JE_MALLOC_CONF).toBe("");
   });
 });

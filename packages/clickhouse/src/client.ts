@@ -124,7 +124,26 @@ function serverConfig(options: TClickHouseServerOptions): ClickHouseClientConfig
   return config;
 }
 
+/**
+ * The embedded engine's allocator (jemalloc, built into chdb with the `je_` prefix, so it
+ * reads `JE_MALLOC_CONF`, never `MALLOC_CONF`) returns freed memory to the kernel after
+ * 5 s by default. Inserts free and reallocate the same few hundred MB every batch, and on
+ * virtual machines each page touched again costs a page fault: keeping freed pages for a
+ * minute cut the engine's CPU per inserted row by 15–25% in the ingest benchmark, at the
+ * price of the last minute's peak staying resident (docs/benchmarks.md, run 15).
+ */
+export const EMBEDDED_MALLOC_CONF = "dirty_decay_ms:60000";
+
+/**
+ * Sets the embedded engine's allocator options unless the operator set their own. jemalloc
+ * reads them once, when chdb loads, so this runs before the first import.
+ */
+export function applyEmbeddedMallocConf(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.JE_MALLOC_CONF === undefined) env.JE_MALLOC_CONF = EMBEDDED_MALLOC_CONF;
+}
+
 async function createEmbeddedClient(options: TClickHouseEmbeddedOptions): Promise<ClickHouseClient> {
+  applyEmbeddedMallocConf();
   // chdb is a ~570 MB native library and an optional dependency: it is loaded only
   // here, never at module import time (Next's build imports route modules in workers).
   let chdb: typeof import("chdb/connection");

@@ -8,9 +8,11 @@ export {
   type TEncodedRows,
 } from "./batch-writer.js";
 export {
+  applyEmbeddedMallocConf,
   type ClickHouseClient,
   createClickHouse,
   describeClickHouseTarget,
+  EMBEDDED_MALLOC_CONF,
   resolveClickHouseOptions,
   type TClickHouseEmbeddedOptions,
   type TClickHouseOptions,
