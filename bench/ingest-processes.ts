@@ -63,7 +63,11 @@ async function waitUntilHealthy(child: ChildProcess, url: string, name: string):
       () => false,
     );
     if (healthy) return;
-    if (Date.now() > deadline) throw new Error(`${name} did not start within 30 s`);
+    if (Date.now() > deadline) {
+      // Not left behind holding its port.
+      child.kill("SIGKILL");
+      throw new Error(`${name} did not start within 30 s`);
+    }
     await sleep(200);
   }
 }

@@ -233,9 +233,16 @@ async function main() {
   // The harness defaults to 50 ms for tests; benchmark the production default.
   process.env.WORKER_BATCH_MAX_WAIT_MS ??= String(INGEST_DEFAULTS.batchMaxWaitMs);
 
+  // A crashed run must not leave its processes running (they hold the ports and the
+  // engine's files), including one that fails while the next process is starting.
+  const started: ChildProcess[] = [];
+  process.on("exit", () => {
+    for (const child of started) child.kill("SIGKILL");
+  });
   const { child: generator, ready } = await startLoadGenerator();
   console.error(`load generator ready: ${JSON.stringify(ready)}`);
   const clickhouse = CLICKHOUSE === "process" ? await startClickHouseProcess(CLICKHOUSE_PORT) : null;
+  if (clickhouse) started.push(clickhouse.child);
   const pipeline = await startPipeline(
     clickhouse ? { clickhouseUrl: clickhouse.url, ...(WORKER === "process" ? { consumers: [] } : {}) } : {},
   );
@@ -244,22 +251,18 @@ async function main() {
     clickhouse && WORKER === "process"
       ? await startWorkerProcess(clickhouse.url, WORKER_HEALTH_PORT, WORKER_NODE_FLAGS)
       : null;
+  if (worker) started.push(worker.child);
   const receiver =
     RECEIVER === "process"
       ? await startReceiverProcess(RECEIVER_PORT, RECEIVER_NODE_FLAGS, RECEIVER_CPU_PROFILE_DIR)
       : null;
+  if (receiver) started.push(receiver.child);
   if (receiver) pipeline.baseUrl = receiver.baseUrl;
   const sidecars: TSidecars = {
     receiver: receiver?.child ?? null,
     clickhouse: clickhouse?.child ?? null,
     worker: worker?.child ?? null,
   };
-  // A crashed run must not leave them running (they hold the ports and the engine's files).
-  process.on("exit", () => {
-    sidecars.receiver?.kill("SIGKILL");
-    sidecars.clickhouse?.kill("SIGKILL");
-    sidecars.worker?.kill("SIGKILL");
-  });
   try {
     const ceiling = await measureCeiling(clickhouse?.child.pid);
     console.error(`ceiling: ${JSON.stringify(ceiling)}`);
@@ -367,7 +370,10 @@ async function main() {
     console.log(text);
   } finally {
     generator.disconnect();
+    // Waited for, so a run started right after this one finds the receiver's port free.
+    const receiverExited = receiver ? new Promise((resolve) => receiver.child.once("exit", resolve)) : null;
     receiver?.child.kill("SIGTERM");
+    if (receiverExited) await Promise.race([receiverExited, sleep(15_000)]);
     if (worker) {
       // The worker finishes its active jobs before it exits.
       const exited = new Promise((resolve) => worker.child.once("exit", resolve));
