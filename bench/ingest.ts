@@ -50,6 +50,8 @@ const HALF_LOAD_DURATION_S = envNumber("BENCH_HALF_LOAD_DURATION_S", 20);
 const SUSTAINED_S = envNumber("BENCH_SUSTAINED_S", 300);
 /** Offered rate of phase (d); 0 means (b)'s measured end-to-end rate. */
 const SUSTAINED_SPANS_PER_SECOND = envNumber("BENCH_SUSTAINED_SPANS_PER_SECOND", 0);
+/** A fixed rate for (c), so runs whose (b) differ can be compared at one load (default: half of (b)). */
+const HALF_LOAD_SPANS_PER_SECOND = envNumber("BENCH_HALF_LOAD_SPANS_PER_SECOND", 0);
 const SUSTAINED_WINDOW_S = 30;
 const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 32);
 const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
@@ -288,7 +290,9 @@ async function main() {
     console.error(`end-to-end: ${JSON.stringify(full)}`);
 
     const halfTarget = { ...pipeline, ...(await pipeline.createProject()) };
-    const halfRate = full.endToEndSpansPerSecond / 2 / SPANS_PER_REQUEST;
+    const halfRate =
+      (HALF_LOAD_SPANS_PER_SECOND > 0 ? HALF_LOAD_SPANS_PER_SECOND : full.endToEndSpansPerSecond / 2) /
+      SPANS_PER_REQUEST;
     await prepareRequests(generator, Math.ceil(halfRate * HALF_LOAD_DURATION_S) + 100);
     const half = await withEngineCounters(() =>
       runPhase(
