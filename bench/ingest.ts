@@ -23,7 +23,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
 import { INGEST_DEFAULTS } from "../apps/worker/src/index.js";
-import { EMBEDDED_MALLOC_CONF, insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
+import { applyEmbeddedMallocConf, insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
 import { normalizeSpan } from "../packages/core/src/index.js";
 import { decodeTraces } from "../packages/otlp/src/index.js";
 import { buildTemplate, PAYLOAD, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
@@ -227,6 +227,14 @@ async function startLoadGenerator(): Promise<{ child: ChildProcess; ready: Extra
   return { child, ready };
 }
 
+/** Sends SIGTERM and waits up to 15 s for the process to exit. */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await Promise.race([exited, sleep(15_000)]);
+}
+
 async function main() {
   for (const name of ["DATABASE_URL", "REDIS_URL"]) {
     if (!process.env[name]) throw new Error(`${name} must be set (see docs/benchmarks.md)`);
@@ -234,6 +242,8 @@ async function main() {
   process.env.LOG_LEVEL ??= "warn";
   // The harness defaults to 50 ms for tests; benchmark the production default.
   process.env.WORKER_BATCH_MAX_WAIT_MS ??= String(INGEST_DEFAULTS.batchMaxWaitMs);
+  // The engine's allocator options as the embedded mode sets them, inherited by its process.
+  applyEmbeddedMallocConf();
 
   // A crashed run must not leave its processes running (they hold the ports and the
   // engine's files), including one that fails while the next process is starting.
@@ -258,8 +268,10 @@ async function main() {
     RECEIVER === "process"
       ? await startReceiverProcess(RECEIVER_PORT, RECEIVER_NODE_FLAGS, RECEIVER_CPU_PROFILE_DIR)
       : null;
-  if (receiver) started.push(receiver.child);
-  if (receiver) pipeline.baseUrl = receiver.baseUrl;
+  if (receiver) {
+    started.push(receiver.child);
+    pipeline.baseUrl = receiver.baseUrl;
+  }
   const sidecars: TSidecars = {
     receiver: receiver?.child ?? null,
     clickhouse: clickhouse?.child ?? null,
@@ -354,8 +366,7 @@ async function main() {
         workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? INGEST_DEFAULTS.concurrency),
         receiver: RECEIVER,
         clickhouse: CLICKHOUSE,
-        // The engine's allocator options (the embedded mode's unless JE_MALLOC_CONF is set).
-        engineMallocConf: process.env.JE_MALLOC_CONF ?? EMBEDDED_MALLOC_CONF,
+        engineMallocConf: process.env.JE_MALLOC_CONF,
         worker: WORKER,
         workerNodeFlags: WORKER_NODE_FLAGS,
         workerBatchMaxRows: BATCH_ROWS,
@@ -375,15 +386,9 @@ async function main() {
   } finally {
     generator.disconnect();
     // Waited for, so a run started right after this one finds the receiver's port free.
-    const receiverExited = receiver ? new Promise((resolve) => receiver.child.once("exit", resolve)) : null;
-    receiver?.child.kill("SIGTERM");
-    if (receiverExited) await Promise.race([receiverExited, sleep(15_000)]);
-    if (worker) {
-      // The worker finishes its active jobs before it exits.
-      const exited = new Promise((resolve) => worker.child.once("exit", resolve));
-      worker.child.kill("SIGTERM");
-      await Promise.race([exited, sleep(15_000)]);
-    }
+    if (receiver) await terminate(receiver.child);
+    // The worker finishes its active jobs before it exits.
+    if (worker) await terminate(worker.child);
     await Promise.race([pipeline.stop(), sleep(15_000)]);
     if (clickhouse) {
       clickhouse.child.kill("SIGTERM");
