@@ -111,8 +111,10 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
     try {
       status = String(await postBody(url, agent, headers, body.gz));
     } catch (error) {
-      // Counted below under the error's code (ECONNRESET, …), so a failure can be told apart.
-      status = `network-error ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+      // Counted below under the error's code (ECONNRESET, …) and whether the connection was
+      // a kept-alive one, so a failure can be told apart.
+      const failure = error as NodeJS.ErrnoException & { reusedSocket?: boolean };
+      status = `network-error ${failure.code ?? failure.message}${failure.reusedSocket ? " (reused connection)" : " (new connection)"}`;
     }
     latenciesMs.push(performance.now() - start);
     if (status === "200") {
@@ -177,7 +179,10 @@ function postBody(url: URL, agent: Agent, headers: Record<string, string>, body:
         res.on("error", reject);
       },
     );
-    req.on("error", reject);
+    req.on("error", (error: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+      error.reusedSocket = req.reusedSocket;
+      reject(error);
+    });
     req.end(body);
   });
 }

@@ -98,6 +98,8 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
     data: otlpJsonPayload(),
   });
   expect(ingest.status()).toBe(200);
+  // The all-in-one port keeps an exporter's idle connection as the receiver does.
+  expect(ingest.headers()["keep-alive"]).toBe("timeout=120");
   const whoami = await request.get("/api/public/v1/whoami", { headers: auth });
   expect(whoami.status()).toBe(200);
   expect((await whoami.json()).projectId).toBe(projectId);

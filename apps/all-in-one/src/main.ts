@@ -8,7 +8,7 @@ import {
 } from "@spanlens/clickhouse";
 import { childLogger, parseEnv, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
-import { createIngestHandler, isIngestPath } from "@spanlens/ingest";
+import { configureIngestServer, createIngestHandler, isIngestPath, readIngestConfig } from "@spanlens/ingest";
 import { assertRedisReachable, closeRedis } from "@spanlens/queue";
 import { createWebHandler } from "@spanlens/web";
 import { defaultConsumers, startWorker } from "@spanlens/worker";
@@ -48,12 +48,15 @@ async function main(): Promise<void> {
   });
   const worker = await startWorker(defaultConsumers());
   const web = await createWebHandler({ port: env.PORT, hostname: env.HOST });
-  const ingest = createIngestHandler();
+  const ingestConfig = readIngestConfig();
+  const ingest = createIngestHandler(ingestConfig);
 
   const server = createServer((req, res) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     void (isIngestPath(pathname) ? ingest(req, res) : web.handle(req, res));
   });
+  // Exporters post to this same port, so it keeps their idle connections as the receiver does.
+  configureIngestServer(server, ingestConfig);
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
 
   const seeded = env.SPANLENS_SEED_DEMO === "1" ? await ensureDemoAccount(dataDir, baseUrl) : null;

@@ -16,6 +16,15 @@ const ZIngestEnv = z.object({
    * queues commands until it reconnects; past this bound the exporter gets a 503 and retries.
    */
   INGEST_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /**
+   * How long the server keeps an idle connection open. A connection the server closes can
+   * meet the client's next request on it, which then fails with ECONNRESET. Node's default
+   * (5 s) is about the span exporters' export interval, and Node's own http.Agent, which the
+   * JavaScript exporters use, keeps idle connections with no timer of its own. Two minutes
+   * outlasts the idle timeouts of common proxies and clients in front (60 s for nginx and AWS
+   * load balancers, 90 s for Go), so they close first.
+   */
+  INGEST_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(120),
 });
 
 export interface TIngestConfig {
@@ -23,6 +32,7 @@ export interface TIngestConfig {
   maxQueueDepth: number;
   retryAfterSeconds: number;
   enqueueTimeoutMs: number;
+  keepAliveTimeoutMs: number;
 }
 
 export function readIngestConfig(source: Record<string, string | undefined> = process.env): TIngestConfig {
@@ -32,5 +42,6 @@ export function readIngestConfig(source: Record<string, string | undefined> = pr
     maxQueueDepth: env.INGEST_MAX_QUEUE_DEPTH,
     retryAfterSeconds: env.INGEST_RETRY_AFTER_SECONDS,
     enqueueTimeoutMs: env.INGEST_ENQUEUE_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.INGEST_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
   };
 }

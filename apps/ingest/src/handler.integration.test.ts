@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Server } from "node:http";
+import { Agent, request, type Server } from "node:http";
+import type { Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readIngestConfig } from "./config.js";
 import { startIngest } from "./server.js";
 
 let server: Server;
@@ -59,5 +62,71 @@ describe("OTLP receiver transport checks", () => {
   it("answers 404 for unknown paths and 200 on /health", async () => {
     expect((await fetch(`${baseUrl}/v1/metrics`, { method: "POST" })).status).toBe(404);
     expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+  });
+});
+
+/** GET over a kept-alive agent, reporting whether the request went out on a reused connection. */
+function getOver(
+  agent: Agent,
+  url: string,
+): Promise<{ status: number; keepAlive?: string; reused: boolean; socket: Socket }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent }, (res) => {
+      // Read now: a kept-alive socket is detached from the response once it ends.
+      const socket = res.socket;
+      res.resume();
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          keepAlive: res.headers["keep-alive"],
+          reused: req.reusedSocket,
+          socket,
+        }),
+      );
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("OTLP receiver connections", () => {
+  // Exporters keep connections alive with no idle timer of their own; a connection the
+  // server closes after Node's default 5 s can meet the next export and reset it.
+  it("announces a two-minute keep-alive and keeps an idle connection for the next export", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await getOver(agent, `${baseUrl}/health`);
+      expect(first.keepAlive).toBe("timeout=120");
+      await sleep(2_500);
+      const second = await getOver(agent, `${baseUrl}/health`);
+      expect(second).toMatchObject({ status: 200, reused: true });
+      expect(second.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it("closes idle connections after INGEST_KEEP_ALIVE_TIMEOUT_SECONDS", async () => {
+    const short = await startIngest({
+      port: 0,
+      hostname: "127.0.0.1",
+      config: readIngestConfig({ INGEST_KEEP_ALIVE_TIMEOUT_SECONDS: "1" }),
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const address = short.address();
+      if (!address || typeof address === "string") throw new Error("no port");
+      const url = `http://127.0.0.1:${address.port}/health`;
+      const first = await getOver(agent, url);
+      expect(first.keepAlive).toBe("timeout=1");
+      const closed = new Promise((resolve) => first.socket.once("close", resolve));
+      // Node closes an idle connection a second after the timeout it announces.
+      await sleep(2_500);
+      await expect(Promise.race([closed.then(() => "closed"), sleep(0, "open")])).resolves.toBe("closed");
+      expect(await getOver(agent, url)).toMatchObject({ status: 200, reused: false });
+    } finally {
+      agent.destroy();
+      await new Promise((resolve) => short.close(resolve));
+    }
   });
 });

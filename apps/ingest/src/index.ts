@@ -1,2 +1,3 @@
+export * from "./config.js";
 export * from "./handler.js";
 export * from "./server.js";

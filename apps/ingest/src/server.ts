@@ -1,12 +1,27 @@
 import { createServer, type Server } from "node:http";
 import { childLogger } from "@spanlens/core";
+import { readIngestConfig, type TIngestConfig } from "./config.js";
 import { createIngestHandler, isIngestPath } from "./handler.js";
 
 const log = childLogger("ingest");
 
+/**
+ * Applies the receiver's connection settings to a server that serves OTLP, on its own or
+ * in front of the dashboard: idle exporter connections are kept `keepAliveTimeoutMs`.
+ */
+export function configureIngestServer(server: Server, config: Pick<TIngestConfig, "keepAliveTimeoutMs">): Server {
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  return server;
+}
+
 /** Starts the receiver on its own port (separate-process mode). */
-export async function startIngest(options: { port: number; hostname?: string }): Promise<Server> {
-  const handle = createIngestHandler();
+export async function startIngest(options: {
+  port: number;
+  hostname?: string;
+  config?: TIngestConfig;
+}): Promise<Server> {
+  const config = options.config ?? readIngestConfig();
+  const handle = createIngestHandler(config);
   const server = createServer((req, res) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     if (isIngestPath(pathname)) {
@@ -21,6 +36,7 @@ export async function startIngest(options: { port: number; hostname?: string }):
       ),
     );
   });
+  configureIngestServer(server, config);
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname ?? "0.0.0.0", resolve));
   log.info({ port: options.port }, "ingest listening");
   return server;
