@@ -72,7 +72,9 @@ const MAX_PREPARED_REQUESTS = envNumber("BENCH_MAX_PREPARED_REQUESTS", 260_000);
  * "in-process" uses the receiver inside the pipeline process, as all-in-one mode mounts it.
  */
 const RECEIVER = process.env.BENCH_RECEIVER === "in-process" ? "in-process" : "process";
-const RECEIVER_PORT = envNumber("BENCH_RECEIVER_PORT", 43180);
+// The processes' ports sit below Linux's ephemeral range (32768–60999): a port inside it
+// can be held by one of the run's own outgoing connections, and listening on it fails.
+const RECEIVER_PORT = envNumber("BENCH_RECEIVER_PORT", 24318);
 /**
  * Where ClickHouse runs: "in-process" (default) embeds it in the worker's process, as the
  * all-in-one layout does; "process" serves the same engine from its own process over the
@@ -80,14 +82,14 @@ const RECEIVER_PORT = envNumber("BENCH_RECEIVER_PORT", 43180);
  * its memory and CPU are measured apart from the engine's, as in the scaled layout.
  */
 const CLICKHOUSE = process.env.BENCH_CLICKHOUSE === "process" ? "process" : "in-process";
-const CLICKHOUSE_PORT = envNumber("BENCH_CLICKHOUSE_PORT", 43123);
+const CLICKHOUSE_PORT = envNumber("BENCH_CLICKHOUSE_PORT", 28123);
 /**
  * Where the worker runs: with ClickHouse in its own process, by default in its own process
  * too (the production entry point apps/worker/src/main.ts, started with BENCH_WORKER_NODE_FLAGS),
  * so its memory is the worker's alone; "in-process" keeps it in this process.
  */
 const WORKER = CLICKHOUSE === "process" && process.env.BENCH_WORKER !== "in-process" ? "process" : "in-process";
-const WORKER_HEALTH_PORT = envNumber("BENCH_WORKER_HEALTH_PORT", 43130);
+const WORKER_HEALTH_PORT = envNumber("BENCH_WORKER_HEALTH_PORT", 23030);
 const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 const RECEIVER_NODE_FLAGS = (process.env.BENCH_RECEIVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 /** When set, the receiver process writes a CPU profile of its whole run here. */
@@ -227,12 +229,19 @@ async function startLoadGenerator(): Promise<{ child: ChildProcess; ready: Extra
   return { child, ready };
 }
 
-/** Sends SIGTERM and waits up to 15 s for the process to exit. */
-async function terminate(child: ChildProcess): Promise<void> {
+/**
+ * Sends SIGTERM and waits up to 15 s for the process to exit, then kills it, so the next
+ * run finds its ports free; a process that needed the kill is named on stderr.
+ */
+async function terminate(child: ChildProcess, name: string): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
-  await Promise.race([exited, sleep(15_000)]);
+  if ((await Promise.race([exited.then(() => "exited"), sleep(15_000, "running")])) === "running") {
+    console.error(`${name} did not exit within 15 s of SIGTERM: killed`);
+    child.kill("SIGKILL");
+    await exited;
+  }
 }
 
 async function main() {
@@ -386,9 +395,9 @@ async function main() {
   } finally {
     generator.disconnect();
     // Waited for, so a run started right after this one finds the receiver's port free.
-    if (receiver) await terminate(receiver.child);
+    if (receiver) await terminate(receiver.child, "receiver");
     // The worker finishes its active jobs before it exits.
-    if (worker) await terminate(worker.child);
+    if (worker) await terminate(worker.child, "worker");
     await Promise.race([pipeline.stop(), sleep(15_000)]);
     if (clickhouse) {
       clickhouse.child.kill("SIGTERM");
