@@ -378,6 +378,8 @@ async function main() {
         engineMallocConf: process.env.JE_MALLOC_CONF,
         worker: WORKER,
         workerNodeFlags: WORKER_NODE_FLAGS,
+        // null: the layout's default (a worker process decodes on its event loop, an in-process one in a thread).
+        workerEncodeThreads: process.env.WORKER_ENCODE_THREADS ?? null,
         workerBatchMaxRows: BATCH_ROWS,
         workerBatchMaxWaitMs: Number(process.env.WORKER_BATCH_MAX_WAIT_MS),
       },

@@ -11,7 +11,7 @@ import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import { configureIngestServer, createIngestHandler, isIngestPath, readIngestConfig } from "@spanlens/ingest";
 import { assertRedisReachable, closeRedis } from "@spanlens/queue";
 import { createWebHandler } from "@spanlens/web";
-import { defaultConsumers, startWorker } from "@spanlens/worker";
+import { defaultConsumers, sharedLoopEncodeThreads, startWorker } from "@spanlens/worker";
 import { z } from "zod";
 import { ensureDemoAccount, sendDemoTraces } from "./demo-seed.js";
 
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     database: clickHouseOptions.database,
     ...(clickHouseOptions.mode === "server" && clickHouseOptions.cluster ? { cluster: clickHouseOptions.cluster } : {}),
   });
-  const worker = await startWorker(defaultConsumers());
+  // The event loop also serves the web app and the receiver: decoding gets a thread.
+  const worker = await startWorker(defaultConsumers({ encodeThreads: sharedLoopEncodeThreads() }));
   const web = await createWebHandler({ port: env.PORT, hostname: env.HOST });
   const ingestConfig = readIngestConfig();
   const ingest = createIngestHandler(ingestConfig);

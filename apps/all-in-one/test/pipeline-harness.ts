@@ -7,7 +7,13 @@ import { closeClickHouse, getClickHouse, initClickHouse, runClickHouseMigrations
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
 import { startIngest } from "@spanlens/ingest";
 import { closeQueues, closeRedis } from "@spanlens/queue";
-import { defaultConsumers, startWorker, type TConsumerFactory, type TRunningWorker } from "@spanlens/worker";
+import {
+  defaultConsumers,
+  sharedLoopEncodeThreads,
+  startWorker,
+  type TConsumerFactory,
+  type TRunningWorker,
+} from "@spanlens/worker";
 
 export interface TPipeline {
   /** Base URL of the OTLP receiver (`${baseUrl}/v1/traces`). */
@@ -47,7 +53,8 @@ export async function startPipeline(
     return { projectId: project.id, publicKey: key.publicKey, secretKey: key.secretKey };
   };
   const main = await createProject();
-  const worker = await startWorker(options.consumers ?? defaultConsumers());
+  // As all-in-one runs it: the event loop also serves the receiver.
+  const worker = await startWorker(options.consumers ?? defaultConsumers({ encodeThreads: sharedLoopEncodeThreads() }));
   const server: Server = await startIngest({ port: 0, hostname: "127.0.0.1" });
   const address = server.address();
   if (!address || typeof address === "string") throw new Error("ingest did not bind a port");

@@ -46,7 +46,7 @@ const ZWorkerEnv = z.object({
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   /**
    * Threads that decompress, decode, normalize and encode queued requests (0: on the
-   * event loop). Default 1 on a machine with at least two cores.
+   * event loop). Default: see `TConsumerOptions.encodeThreads`.
    */
   WORKER_ENCODE_THREADS: z.coerce.number().int().nonnegative().optional(),
   /** A trace is evaluated once no span of it has been stored for this long. */
@@ -55,8 +55,23 @@ const ZWorkerEnv = z.object({
   EVALUATION_CONCURRENCY: z.coerce.number().int().positive().default(8),
 });
 
+export interface TConsumerOptions {
+  /**
+   * Encoding threads when `WORKER_ENCODE_THREADS` is unset. The worker process decodes on
+   * its event loop (0): handing each request to a thread and its rows back costs two
+   * structured clones, and in the ingest benchmark the worker spent 18–35% less CPU per
+   * span and a third less memory without them, with no longer an ingest tail at a fixed
+   * half load (docs/benchmarks.md, runs 16 and 18). A process that also serves HTTP
+   * (all-in-one) keeps its event loop for that and passes 1 on two or more cores.
+   */
+  encodeThreads?: number;
+}
+
+/** One encoding thread on two or more cores, for processes whose event loop also serves requests. */
+export const sharedLoopEncodeThreads = (): number => (availableParallelism() >= 2 ? 1 : 0);
+
 /** The consumers this worker runs, one per queue contract. */
-export function defaultConsumers(): TConsumerFactory[] {
+export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFactory[] {
   const env = parseEnv(ZWorkerEnv);
   const batch = {
     maxRows: env.WORKER_BATCH_MAX_ROWS,
@@ -72,7 +87,7 @@ export function defaultConsumers(): TConsumerFactory[] {
   return [
     () => {
       const encoder = createIngestEncoder({
-        threads: env.WORKER_ENCODE_THREADS ?? (availableParallelism() >= 2 ? 1 : 0),
+        threads: env.WORKER_ENCODE_THREADS ?? options.encodeThreads ?? 0,
       });
       const consumer = createConsumer(
         QueueName.OtlpIngest,
