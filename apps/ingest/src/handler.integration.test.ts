@@ -69,7 +69,7 @@ describe("OTLP receiver transport checks", () => {
 function getOver(
   agent: Agent,
   url: string,
-): Promise<{ status: number; keepAlive?: string; reused: boolean; socket: Socket }> {
+): Promise<{ status: number; keepAlive: string | undefined; reused: boolean; socket: Socket }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent }, (res) => {
       // Read now: a kept-alive socket is detached from the response once it ends.
@@ -78,7 +78,7 @@ function getOver(
       res.on("end", () =>
         resolve({
           status: res.statusCode ?? 0,
-          keepAlive: res.headers["keep-alive"],
+          keepAlive: res.headers["keep-alive"]?.toString(),
           reused: req.reusedSocket,
           socket,
         }),

@@ -28,6 +28,9 @@ export function isIngestPath(pathname: string): boolean {
 
 export type TIngestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/** What the handler uses; the connection settings belong to the server (`configureIngestServer`). */
+export type TIngestHandlerConfig = Omit<TIngestConfig, "keepAliveTimeoutMs">;
+
 const CONTENT_TYPES: Record<string, TOtlpContentType> = {
   "application/x-protobuf": "protobuf",
   "application/protobuf": "protobuf",
@@ -39,7 +42,7 @@ const CONTENT_TYPES: Record<string, TOtlpContentType> = {
  * all-in-one mode or served alone. It authenticates, decodes to validate and count,
  * then hands the request to the worker as one queue job; 200 means the job is in Redis.
  */
-export function createIngestHandler(config: TIngestConfig = readIngestConfig()): TIngestHandler {
+export function createIngestHandler(config: TIngestHandlerConfig = readIngestConfig()): TIngestHandler {
   const backpressure = createBackpressure(config);
   return async (req, res) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
@@ -171,7 +174,7 @@ const DEPTH_MAX_AGE_MS = 1_000;
  * spell) is never used: requests wait for a fresh one, so a burst after a drain is not
  * refused on the full queue last seen.
  */
-function createBackpressure(config: TIngestConfig) {
+function createBackpressure(config: TIngestHandlerConfig) {
   let depth = 0;
   let checkedAt = 0;
   let refreshing: Promise<void> | null = null;
