@@ -8,7 +8,13 @@ import {
 } from "@spanlens/clickhouse";
 import { childLogger, parseEnv, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
-import { configureIngestServer, createIngestHandler, isIngestPath, readIngestConfig } from "@spanlens/ingest";
+import {
+  closeGracefully,
+  configureIngestServer,
+  createIngestHandler,
+  isIngestPath,
+  readIngestConfig,
+} from "@spanlens/ingest";
 import { assertRedisReachable, closeRedis } from "@spanlens/queue";
 import { createWebHandler } from "@spanlens/web";
 import { defaultConsumers, sharedLoopEncodeThreads, startWorker } from "@spanlens/worker";
@@ -79,8 +85,7 @@ async function main(): Promise<void> {
     if (isStopping) return;
     isStopping = true;
     log.info({ signal }, "shutting down");
-    server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeGracefully(server);
     await worker.close();
     await web.close();
     await Promise.all([closeClickHouse(), closePrisma(), closeRedis()]);

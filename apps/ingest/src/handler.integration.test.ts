@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readIngestConfig } from "./config.js";
-import { startIngest } from "./server.js";
+import { closeGracefully, startIngest } from "./server.js";
 
 let server: Server;
 let baseUrl = "";
@@ -127,6 +127,41 @@ describe("OTLP receiver connections", () => {
     } finally {
       agent.destroy();
       await new Promise((resolve) => short.close(resolve));
+    }
+  });
+
+  it("stops without waiting out the idle timeout of a connection that was answering a request", async () => {
+    const stopping = await startIngest({ port: 0, hostname: "127.0.0.1" });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const address = stopping.address();
+      if (!address || typeof address === "string") throw new Error("no port");
+      // The request's body is still arriving when the server is told to stop.
+      const answered = new Promise<number>((resolve, reject) => {
+        const req = request(
+          `http://127.0.0.1:${address.port}/v1/traces`,
+          {
+            method: "POST",
+            agent,
+            headers: { "Content-Type": "application/json", Authorization: `Bearer ${secretKey}` },
+          },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on("error", reject);
+        req.write('{"resourceSpans":');
+        setTimeout(() => req.end("[]}"), 200);
+      });
+      await sleep(50);
+      const closed = closeGracefully(stopping).then(() => "closed");
+      expect(await answered).toBe(200);
+      // Without closing it once idle, the answered connection would hold the server for two minutes.
+      await expect(Promise.race([closed, sleep(5_000, "still open")])).resolves.toBe("closed");
+    } finally {
+      agent.destroy();
+      stopping.closeAllConnections();
     }
   });
 });

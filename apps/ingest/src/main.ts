@@ -2,14 +2,17 @@ import { parseEnv, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import { assertRedisReachable } from "@spanlens/queue";
 import { z } from "zod";
-import { startIngest } from "./server.js";
+import { closeGracefully, startIngest } from "./server.js";
 
 const env = parseEnv(z.object({ INGEST_PORT: ZPort.default(4318), HOST: z.string().default("0.0.0.0") }));
 
 try {
   await Promise.all([assertPostgresReachable(), assertRedisReachable()]);
   const server = await startIngest({ port: env.INGEST_PORT, hostname: env.HOST });
-  const stop = () => server.close(() => void closePrisma().then(() => process.exit(0)));
+  const stop = () =>
+    void closeGracefully(server)
+      .then(() => closePrisma())
+      .then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 } catch (error) {

@@ -14,6 +14,25 @@ export function configureIngestServer(server: Server, config: Pick<TIngestConfig
   return server;
 }
 
+const CLOSE_SWEEP_MS = 100;
+
+/**
+ * Stops accepting connections and resolves once every open one has closed. `server.close()`
+ * closes the idle connections, but one still answering a request stays open for keep-alive
+ * once it is answered, and with a two-minute idle timeout it would hold the shutdown that
+ * long: such connections are closed as soon as they go idle.
+ */
+export async function closeGracefully(server: Server): Promise<void> {
+  // A server that was not listening has nothing to wait for: its error is not one.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const sweep = setInterval(() => server.closeIdleConnections(), CLOSE_SWEEP_MS);
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweep);
+  }
+}
+
 /** Starts the receiver on its own port (separate-process mode). */
 export async function startIngest(options: {
   port: number;
