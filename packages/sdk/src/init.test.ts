@@ -1,10 +1,13 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { propagation, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { InMemorySpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { afterEach, describe, expect, it } from "vitest";
 import { withRequestContext } from "./baggage.js";
 import { authorizationHeader, resolveConnection } from "./config.js";
-import { createSpanlensSpanProcessors, init, shutdown } from "./init.js";
+import { createSpanlensExporter, createSpanlensSpanProcessors, init, shutdown } from "./init.js";
 import { step } from "./step.js";
 
 afterEach(async () => {
@@ -66,5 +69,43 @@ describe("alongside an existing OpenTelemetry setup", () => {
     expect(trace.getTracerProvider().getTracer("x").startSpan("during").isRecording()).toBe(true);
     await shutdown();
     expect(trace.getTracerProvider().getTracer("x").startSpan("after").isRecording()).toBe(false);
+  });
+});
+
+describe("the exporter's connection", () => {
+  it("closes an idle connection before the server's announced keep-alive runs out", async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "Content-Type": "application/x-protobuf" }).end());
+    });
+    // Announced as `Keep-Alive: timeout=3`; Node closes idle connections a second after that.
+    server.keepAliveTimeout = 3_000;
+    const events: string[] = [];
+    server.on("connection", (socket) => {
+      socket.on("timeout", () => events.push("server timed out"));
+      socket.on("close", () => events.push("closed"));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const provider = new TracerProvider({
+      spanProcessors: [
+        new SimpleSpanProcessor({
+          exporter: createSpanlensExporter({
+            baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+            secretKey: "sk-sl-test",
+          }),
+        }),
+      ],
+    });
+    try {
+      provider.getTracer("test").startSpan("one").end();
+      await provider.forceFlush();
+      // Past the exporter's close (announced timeout minus a second), before the server's own.
+      await sleep(2_600);
+      expect(events).toEqual(["closed"]);
+    } finally {
+      await provider.shutdown();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -48,10 +48,22 @@ export function getInitializedConnection(): TResolvedConnection | null {
   return active?.connection ?? null;
 }
 
+/**
+ * How long the exporter keeps an idle connection, at most. Node's http.Agent keeps idle
+ * connections with no timer of its own unless it is given one; with one, it also honours the
+ * server's `Keep-Alive: timeout=N` and closes a second before it. Otherwise the server closes
+ * the idle connection, and an export sent at that moment is reset and has to be retried.
+ */
+const EXPORT_IDLE_TIMEOUT_MS = 60_000;
+
 /** The OTLP exporter pointed at `${baseUrl}/v1/traces` with the project's key. */
 export function createSpanlensExporter(connection: TSpanlensConnection = {}): OTLPTraceExporter {
   const resolved = resolveConnection(connection);
-  return new OTLPTraceExporter({ url: `${resolved.baseUrl}/v1/traces`, headers: resolved.headers });
+  return new OTLPTraceExporter({
+    url: `${resolved.baseUrl}/v1/traces`,
+    headers: resolved.headers,
+    httpAgentOptions: { keepAlive: true, timeout: EXPORT_IDLE_TIMEOUT_MS },
+  });
 }
 
 /**
