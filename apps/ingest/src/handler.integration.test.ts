@@ -18,10 +18,14 @@ beforeAll(async () => {
   orgId = org.id;
   secretKey = (await createApiKey(project.id)).secretKey;
   server = await startIngest({ port: 0, hostname: "127.0.0.1" });
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("no port");
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = baseUrlOf(server);
 });
+
+function baseUrlOf(listening: Server): string {
+  const address = listening.address();
+  if (!address || typeof address === "string") throw new Error("no port");
+  return `http://127.0.0.1:${address.port}`;
+}
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
@@ -114,9 +118,7 @@ describe("OTLP receiver connections", () => {
     });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      const address = short.address();
-      if (!address || typeof address === "string") throw new Error("no port");
-      const url = `http://127.0.0.1:${address.port}/health`;
+      const url = `${baseUrlOf(short)}/health`;
       const first = await getOver(agent, url);
       expect(first.keepAlive).toBe("timeout=1");
       const closed = new Promise((resolve) => first.socket.once("close", resolve));
@@ -134,12 +136,10 @@ describe("OTLP receiver connections", () => {
     const stopping = await startIngest({ port: 0, hostname: "127.0.0.1" });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      const address = stopping.address();
-      if (!address || typeof address === "string") throw new Error("no port");
       // The request's body is still arriving when the server is told to stop.
       const answered = new Promise<number>((resolve, reject) => {
         const req = request(
-          `http://127.0.0.1:${address.port}/v1/traces`,
+          `${baseUrlOf(stopping)}/v1/traces`,
           {
             method: "POST",
             agent,

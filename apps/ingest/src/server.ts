@@ -9,9 +9,8 @@ const log = childLogger("ingest");
  * Applies the receiver's connection settings to a server that serves OTLP, on its own or
  * in front of the dashboard: idle exporter connections are kept `keepAliveTimeoutMs`.
  */
-export function configureIngestServer(server: Server, config: Pick<TIngestConfig, "keepAliveTimeoutMs">): Server {
+export function configureIngestServer(server: Server, config: Pick<TIngestConfig, "keepAliveTimeoutMs">): void {
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
-  return server;
 }
 
 const CLOSE_SWEEP_MS = 100;

@@ -59,8 +59,8 @@ export interface TConsumerOptions {
   /**
    * Encoding threads when `WORKER_ENCODE_THREADS` is unset. The worker process decodes on
    * its event loop (0): handing each request to a thread and its rows back costs two
-   * structured clones, and in the ingest benchmark the worker spent 18–35% less CPU per
-   * span and a third less memory without them, with no longer an ingest tail at a fixed
+   * structured clones, and in the ingest benchmark the worker spent 9–35% less CPU per
+   * span and about a third less memory without them, with no longer an ingest tail at a fixed
    * half load (docs/benchmarks.md, runs 16 and 18). A process that also serves HTTP
    * (all-in-one) keeps its event loop for that and passes 1 on two or more cores.
    */
