@@ -33,6 +33,30 @@ describe("decompressBody", () => {
     expect((error as Error).message).toContain("1048576 bytes after decompression");
   });
 
+  it("inflates a gzip body into one buffer of its own size", async () => {
+    // Above Buffer's pool threshold, so the buffer is zlib's own and its size shows.
+    const payload = Buffer.from("span payload with some text ".repeat(1500));
+    const inflated = await decompressBody(gzipSync(payload), "gzip", 1024 * 1024);
+    expect(inflated).toEqual(payload);
+    expect(inflated.buffer.byteLength).toBeLessThanOrEqual(payload.length + 1);
+  });
+
+  it("answers 400 for a gzip trailer with a wrong size, whatever buffer it sizes, and inflates multi-member bodies", async () => {
+    const payload = Buffer.from("span payload with some text ".repeat(1500));
+    const withTrailerSize = (size: number) => {
+      const body = gzipSync(payload);
+      body.writeUInt32LE(size, body.length - 4);
+      return body;
+    };
+    // zlib checks the trailer only after the data, so a wrong size is reported, not truncated.
+    for (const size of [0, 100, payload.length - 1, payload.length * 2, 0xffffffff]) {
+      const error = await decompressBody(withTrailerSize(size), "gzip", 1024 * 1024).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: "BAD_REQUEST" });
+    }
+    const twoMembers = Buffer.concat([gzipSync(payload.subarray(0, 100)), gzipSync(payload.subarray(100))]);
+    expect(await decompressBody(twoMembers, "gzip", 1024 * 1024)).toEqual(payload);
+  });
+
   it("answers 400 for a body that is not what Content-Encoding says", async () => {
     const error = await decompressBody(text, "gzip", 1024 * 1024).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "BAD_REQUEST" });
