@@ -8,7 +8,7 @@
  *
  *   pnpm bench:gunzip        (BENCH_GUNZIP_REQUESTS=2000, BENCH_GUNZIP_ROUNDS=3)
  */
-import { PerformanceObserver } from "node:perf_hooks";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { decompressBody } from "../packages/otlp/src/index.js";
 import { buildTemplate, withFreshIds } from "./ingest-bodies.js";
@@ -22,13 +22,13 @@ const bodies = Array.from({ length: REQUESTS }, (_, index) =>
   gzipSync(withFreshIds(templates[index % templates.length] ?? buildTemplate(index)).raw, { level: 1 }),
 );
 
-let collections = { minor: 0, major: 0, ms: 0 };
-const MAJOR = 2; // PerformanceEntry detail.kind of a mark-compact (NODE_PERFORMANCE_GC_MAJOR)
+let collections = { scavenges: 0, markCompacts: 0, other: 0, ms: 0 };
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
-    if (kind === MAJOR) collections.major += 1;
-    else collections.minor += 1;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) collections.scavenges += 1;
+    else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) collections.markCompacts += 1;
+    else collections.other += 1;
     collections.ms += entry.duration;
   }
 }).observe({ entryTypes: ["gc"] });
@@ -36,7 +36,7 @@ new PerformanceObserver((list) => {
 async function measure(inflate: (body: Buffer) => Buffer | Promise<Buffer>) {
   // Let the previous variant's collections be reported before counting this one's.
   await new Promise((resolve) => setTimeout(resolve, 50));
-  collections = { minor: 0, major: 0, ms: 0 };
+  collections = { scavenges: 0, markCompacts: 0, other: 0, ms: 0 };
   const cpuAtStart = process.cpuUsage();
   let inflated = 0;
   for (let pass = 0; pass < PASSES; pass += 1) {
@@ -49,8 +49,9 @@ async function measure(inflate: (body: Buffer) => Buffer | Promise<Buffer>) {
   return {
     cpuMicrosPerRequest: Math.round(((user + system) / count) * 10) / 10,
     inflatedKiBPerRequest: Math.round((inflated / count / 1024) * 10) / 10,
-    markCompactsPer1000Requests: perThousand(collections.major),
-    scavengesPer1000Requests: perThousand(collections.minor),
+    scavengesPer1000Requests: perThousand(collections.scavenges),
+    markCompactsPer1000Requests: perThousand(collections.markCompacts),
+    otherCollectionsPer1000Requests: perThousand(collections.other),
     gcMsPer1000Requests: perThousand(collections.ms),
   };
 }

@@ -59,8 +59,8 @@ export async function decompressBody(
  * buffer. A fixed 64 KiB chunk costs a fresh 64 KiB allocation per body (too large for
  * Buffer's pool) and a join when the output is larger; a sized one is exactly the output,
  * from the pool when small. On the ingest benchmark's requests (12 KB gzip, 29 KB inflated,
- * `pnpm bench:gunzip`) that took 30–47% off the CPU per request and left a third of the
- * young-generation collections (docs/benchmarks.md). The receiver and the worker both
+ * `pnpm bench:gunzip`) that took ~40% off the CPU per request and half the full garbage
+ * collections, which Buffer memory outside the JS heap triggers (docs/benchmarks.md). The receiver and the worker both
  * inflate every request. The trailer is the client's word, so it only sizes the buffer:
  * a wrong one fails zlib's own check (400) and a body of several gzip members takes more
  * buffers; the size is bounded by deflate's ratio, the size limit and 8 MiB.
