@@ -41,8 +41,8 @@ export async function decompressBody(
   try {
     const options: ZlibOptions = maxBytes === undefined ? {} : { maxOutputLength: maxBytes };
     if (body.length <= SYNC_LIMIT_BYTES) {
-      options.chunkSize = compression === "gzip" ? gzipChunkSize(body, maxBytes) : DEFAULT_CHUNK_BYTES;
-      return compression === "gzip" ? gunzipSync(body, options) : inflateSync(body, options);
+      if (compression === "gzip") return gunzipSync(body, { ...options, chunkSize: gzipChunkSize(body, maxBytes) });
+      return inflateSync(body, { ...options, chunkSize: DEFAULT_CHUNK_BYTES });
     }
     return compression === "gzip" ? await gunzipAsync(body, options) : await inflateAsync(body, options);
   } catch (error) {
@@ -72,7 +72,7 @@ function gzipChunkSize(body: Buffer, maxBytes: number | undefined): number {
   const trailerSize = body.readUInt32LE(body.length - 4) + 1;
   const bound = Math.min(
     body.length * MAX_DEFLATE_RATIO,
-    (maxBytes ?? MAX_SIZED_CHUNK_BYTES) + 1,
+    (maxBytes ?? Number.POSITIVE_INFINITY) + 1,
     MAX_SIZED_CHUNK_BYTES,
   );
   return Math.max(zlibConstants.Z_MIN_CHUNK, Math.min(trailerSize, bound));
