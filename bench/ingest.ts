@@ -58,6 +58,13 @@ const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
 /** The ceiling inserts for this long, as long as (b) sends by default, so background merges weigh on both alike. */
 const CEILING_S = envNumber("BENCH_CEILING_S", 30);
 const BATCH_ROWS = envNumber("WORKER_BATCH_MAX_ROWS", 20_000);
+/**
+ * For diagnosis only: the engine merges no parts all run, which shows what merging costs
+ * in each phase. No deployment can run this way (parts pile up until inserts are refused).
+ */
+const STOP_MERGES = process.env.BENCH_STOP_MERGES === "1";
+/** Keeps the ceiling's rows in the tables (as runs up to 21 did), so (b) merges them too. */
+const KEEP_CEILING_ROWS = process.env.BENCH_KEEP_CEILING_ROWS === "1";
 /** Table settings to try on `spans` (`merge_selector_base = 10`, …), applied before the ceiling. */
 const SPANS_SETTINGS = process.env.BENCH_SPANS_SETTINGS;
 /** Inserts at once, as the worker's batch writer runs them (its default). */
@@ -153,22 +160,30 @@ async function measureCeiling(clickhousePid?: number) {
 
 /**
  * ClickHouse's own counts over a phase: rows inserted and rows rewritten by background
- * merges (all tables, the `traces` rollup included), and the `spans` table's active parts
- * at its end. Merged per inserted row is the engine's write amplification.
+ * merges (all tables, the `traces` rollup included), the merge threads' busy time, and
+ * the `spans` table's active parts at its end. Merged per inserted row is the engine's
+ * write amplification.
  */
 async function engineCounters() {
   const result = await getClickHouse().query({
     query: `SELECT
         sumIf(value, event = 'InsertedRows') AS insertedRows,
         sumIf(value, event = 'MergedRows') AS mergedRows,
+        sumIf(value, event = 'MergeExecuteMilliseconds') AS mergeExecuteMs,
         (SELECT count() FROM system.parts WHERE active AND database = currentDatabase() AND table = 'spans') AS spansParts
       FROM system.events`,
     format: "JSONEachRow",
   });
-  const [row] = (await result.json()) as { insertedRows: string; mergedRows: string; spansParts: string }[];
+  const [row] = (await result.json()) as {
+    insertedRows: string;
+    mergedRows: string;
+    mergeExecuteMs: string;
+    spansParts: string;
+  }[];
   return {
     insertedRows: Number(row?.insertedRows ?? 0),
     mergedRows: Number(row?.mergedRows ?? 0),
+    mergeExecuteMs: Number(row?.mergeExecuteMs ?? 0),
     spansParts: Number(row?.spansParts ?? 0),
   };
 }
@@ -177,6 +192,8 @@ interface TEngineCounts {
   insertedRows: number;
   mergedRows: number;
   mergedPerInsertedRow: number;
+  /** Merge threads' busy time per inserted row: how much of the engine's work is merging. */
+  mergeExecuteMicrosPerInsertedRow: number;
   spansActivePartsAtEnd: number;
 }
 
@@ -193,6 +210,8 @@ async function withEngineCounters<T>(phase: () => Promise<T>): Promise<T & { eng
       insertedRows,
       mergedRows,
       mergedPerInsertedRow: insertedRows > 0 ? round(mergedRows / insertedRows, 2) : 0,
+      mergeExecuteMicrosPerInsertedRow:
+        insertedRows > 0 ? round(((after.mergeExecuteMs - before.mergeExecuteMs) * 1000) / insertedRows, 1) : 0,
       spansActivePartsAtEnd: after.spansParts,
     },
   };
@@ -267,6 +286,7 @@ async function main() {
   const pipeline = await startPipeline(
     clickhouse ? { clickhouseUrl: clickhouse.url, ...(WORKER === "process" ? { consumers: [] } : {}) } : {},
   );
+  if (STOP_MERGES) await getClickHouse().command({ query: "SYSTEM STOP MERGES" });
   if (SPANS_SETTINGS) await getClickHouse().command({ query: `ALTER TABLE spans MODIFY SETTING ${SPANS_SETTINGS}` });
   const worker =
     clickhouse && WORKER === "process"
@@ -287,8 +307,14 @@ async function main() {
     worker: worker?.child ?? null,
   };
   try {
-    const ceiling = await measureCeiling(clickhouse?.child.pid);
+    const ceiling = await withEngineCounters(() => measureCeiling(clickhouse?.child.pid));
     console.error(`ceiling: ${JSON.stringify(ceiling)}`);
+    // The ceiling's rows share the `spans` partition that (b) writes: left in place, (b)'s
+    // merges would rewrite them too, work the ceiling never paid (it starts on an empty
+    // table). Dropping them starts (b) on an empty table as well.
+    if (!KEEP_CEILING_ROWS) {
+      for (const table of ["spans", "traces"]) await getClickHouse().command({ query: `TRUNCATE TABLE ${table}` });
+    }
     // The ceiling's rows are garbage now; collect them so the phases below measure the
     // worker's memory, not the benchmark's leftovers.
     globalThis.gc?.();
@@ -382,6 +408,8 @@ async function main() {
         workerEncodeThreads: process.env.WORKER_ENCODE_THREADS ?? null,
         workerBatchMaxRows: BATCH_ROWS,
         workerBatchMaxWaitMs: Number(process.env.WORKER_BATCH_MAX_WAIT_MS),
+        keepCeilingRows: KEEP_CEILING_ROWS,
+        stopMerges: STOP_MERGES,
       },
       requests: { ...ready, spansPerRequest: SPANS_PER_REQUEST },
       ceiling,
