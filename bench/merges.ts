@@ -1,0 +1,144 @@
+/**
+ * What ClickHouse's background merges cost per stored span, by insert batch size. The
+ * ingest benchmark's rows (decode → normalize → row, fresh ids, one project, as phase (b)
+ * writes them) go into an embedded engine through the worker's own encoding and insert, two
+ * inserts at once; then the run waits until no merge has run for 5 s. Reported per stored
+ * row: CPU while inserting (merges run meanwhile), CPU until the merges are done, rows
+ * merged, and the merge threads' time.
+ *
+ * Each variant runs in a fresh child process on a fresh data directory (chdb opens one
+ * directory per process), in alternating rounds.
+ *
+ *   pnpm bench:merges        (BENCH_MERGES_BATCH_ROWS=5000,20000 BENCH_MERGES_ROWS=300000 BENCH_MERGES_ROUNDS=2)
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  applyEmbeddedMallocConf,
+  createClickHouse,
+  encodeRows,
+  insertEncoded,
+  runClickHouseMigrations,
+  type TSpanRow,
+  toSpanRow,
+} from "../packages/clickhouse/src/index.js";
+import { normalizeSpan } from "../packages/core/src/index.js";
+import { decodeTraces } from "../packages/otlp/src/index.js";
+import { buildTemplate, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
+import { round } from "./stats.js";
+
+const ROWS = Number(process.env.BENCH_MERGES_ROWS ?? 300_000);
+const INSERTS_IN_FLIGHT = 2;
+const QUIET_S = 5;
+const MAX_WAIT_S = 180;
+
+async function variant(batchRows: number) {
+  applyEmbeddedMallocConf();
+  const dir = await mkdtemp(path.join(tmpdir(), "spanlens-merges-"));
+  const client = await createClickHouse({ mode: "embedded", path: dir, database: "spanlens" });
+  await runClickHouseMigrations(client, { database: "spanlens" });
+  const query = async <T>(sql: string) =>
+    (await (await client.query({ query: sql, format: "JSONEachRow" })).json()) as T[];
+  const counters = async () =>
+    Object.fromEntries(
+      (
+        await query<{ event: string; value: string }>(
+          "SELECT event, value FROM system.events WHERE event IN ('InsertedRows', 'MergedRows', 'MergeExecuteMilliseconds')",
+        )
+      ).map(({ event, value }) => [event, Number(value)]),
+    ) as Record<string, number | undefined>;
+
+  const templates = Array.from({ length: 400 }, (_, index) => buildTemplate(index));
+  const template: TSpanRow[] = [];
+  for (let index = 0; index < 2000; index++) {
+    const body = withFreshIds(templates[index % templates.length] ?? buildTemplate(index)).raw;
+    for (const span of decodeTraces(body, "protobuf").spans) template.push(toSpanRow("merges", normalizeSpan(span)));
+  }
+  // Unique rows under one project, ten spans per trace, encoded before the clock starts.
+  const projectId = `merges-${randomUUID()}`;
+  const batches = Array.from({ length: Math.ceil(ROWS / batchRows) }, (_, batch) => {
+    let traceId = "";
+    const rows = Array.from({ length: batchRows }, (_, index) => {
+      const row = batch * batchRows + index;
+      if (row % SPANS_PER_REQUEST === 0) traceId = randomBytes(16).toString("hex");
+      return {
+        ...(template[row % template.length] as TSpanRow),
+        project_id: projectId,
+        trace_id: traceId,
+        span_id: randomBytes(8).toString("hex"),
+      };
+    });
+    return encodeRows(rows);
+  });
+
+  const before = await counters();
+  const cpuAtStart = process.cpuUsage();
+  const start = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++];
+      if (batch) await insertEncoded(client, "spans", batch);
+    }
+  };
+  await Promise.all(Array.from({ length: INSERTS_IN_FLIGHT }, lane));
+  const insertSeconds = (performance.now() - start) / 1000;
+  const insertCpu = process.cpuUsage(cpuAtStart);
+  let quiet = 0;
+  let waited = 0;
+  while (quiet < QUIET_S && waited < MAX_WAIT_S) {
+    await sleep(1000);
+    waited += 1;
+    const [merges] = await query<{ running: string }>("SELECT count() AS running FROM system.merges");
+    quiet = Number(merges?.running) === 0 ? quiet + 1 : 0;
+  }
+  const totalCpu = process.cpuUsage(cpuAtStart);
+  const after = await counters();
+  const delta = (event: string) => (after[event] ?? 0) - (before[event] ?? 0);
+  const [parts] = await query<{ parts: string }>(
+    "SELECT count() AS parts FROM system.parts WHERE active AND database = 'spanlens' AND table = 'spans'",
+  );
+  await client.close();
+  await rm(dir, { recursive: true, force: true });
+  const stored = batches.length * batchRows;
+  const perRow = (micros: number) => round(micros / stored, 1);
+  return {
+    batchRows,
+    rows: stored,
+    insertRowsPerSecond: Math.round(stored / insertSeconds),
+    cpuMicrosPerRowWhileInserting: perRow(insertCpu.user + insertCpu.system),
+    cpuMicrosPerRowUntilMerged: perRow(totalCpu.user + totalCpu.system),
+    mergedPerInsertedRow: round(delta("MergedRows") / delta("InsertedRows"), 2),
+    mergeExecuteMicrosPerRow: perRow(delta("MergeExecuteMilliseconds") * 1000),
+    spansActivePartsAtEnd: Number(parts?.parts ?? 0),
+    mergesStillRunning: quiet < QUIET_S,
+  };
+}
+
+const child = process.argv.indexOf("--variant");
+if (child >= 0) {
+  process.stdout.write(`${JSON.stringify(await variant(Number(process.argv[child + 1])))}\n`);
+  process.exit(0);
+}
+
+const batchSizes = (process.env.BENCH_MERGES_BATCH_ROWS ?? "5000,20000").split(",").map(Number);
+const rounds = Number(process.env.BENCH_MERGES_ROUNDS ?? 2);
+const results = [];
+for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
+  for (const batchRows of batchSizes) {
+    console.error(`round ${roundIndex + 1}/${rounds}: batches of ${batchRows} rows…`);
+    const output = execFileSync(
+      process.execPath,
+      [...process.execArgv, import.meta.filename, "--variant", String(batchRows)],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" } },
+    );
+    const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}");
+    console.error(JSON.stringify(result));
+    results.push({ round: roundIndex + 1, ...result });
+  }
+}
+process.stdout.write(`${JSON.stringify({ rows: ROWS, insertsInFlight: INSERTS_IN_FLIGHT, results }, null, 2)}\n`);
