@@ -11,16 +11,13 @@
 import { constants, PerformanceObserver } from "node:perf_hooks";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { decompressBody } from "../packages/otlp/src/index.js";
-import { buildTemplate, withFreshIds } from "./ingest-bodies.js";
+import { uniqueBodies } from "./ingest-bodies.js";
 
 const REQUESTS = Number(process.env.BENCH_GUNZIP_REQUESTS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_GUNZIP_ROUNDS ?? 3);
 const PASSES = 5;
 
-const templates = Array.from({ length: 400 }, (_, index) => buildTemplate(index));
-const bodies = Array.from({ length: REQUESTS }, (_, index) =>
-  gzipSync(withFreshIds(templates[index % templates.length] ?? buildTemplate(index)).raw, { level: 1 }),
-);
+const bodies = uniqueBodies(REQUESTS).map((raw) => gzipSync(raw, { level: 1 }));
 
 let collections = { scavenges: 0, markCompacts: 0, other: 0, ms: 0 };
 new PerformanceObserver((list) => {

@@ -71,3 +71,12 @@ export function withFreshIds(template: TTemplate): { raw: Buffer; traceId: strin
   }
   return { raw, traceId: traceId.toString("hex") };
 }
+
+/** Raw bodies of `requests` unique requests, over up to 400 templates (the mix holds in every 20). */
+export function uniqueBodies(requests: number): Buffer[] {
+  const templates = Array.from({ length: Math.min(requests, 400) }, (_, index) => buildTemplate(index));
+  return Array.from(
+    { length: requests },
+    (_, index) => withFreshIds(templates[index % templates.length] as TTemplate).raw,
+  );
+}

@@ -23,10 +23,8 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
 import { INGEST_DEFAULTS } from "../apps/worker/src/index.js";
-import { applyEmbeddedMallocConf, insertRows, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
-import { normalizeSpan } from "../packages/core/src/index.js";
-import { decodeTraces } from "../packages/otlp/src/index.js";
-import { buildTemplate, PAYLOAD, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
+import { applyEmbeddedMallocConf, insertRows, type TSpanRow } from "../packages/clickhouse/src/index.js";
+import { PAYLOAD, SPANS_PER_REQUEST, uniqueBodies } from "./ingest-bodies.js";
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
 import { processCpuMicros, startCpuProfile } from "./ingest-measure.js";
 import { runPhase, type TPipelineTarget, type TSidecars } from "./ingest-phase.js";
@@ -36,6 +34,7 @@ import {
   startReceiverProcess,
   startWorkerProcess,
 } from "./ingest-processes.js";
+import { spanRowsOf } from "./span-rows.js";
 import { round } from "./stats.js";
 
 const envNumber = (name: string, fallback: number): number => {
@@ -106,16 +105,9 @@ const CPU_PROFILE_PATH = process.env.BENCH_CPU_PROFILE;
 
 /** (a) Rows straight into ClickHouse, same mapping, client and batch size as the worker. */
 async function measureCeiling(clickhousePid?: number) {
-  const templates = Array.from({ length: Math.min(CEILING_REQUESTS, 400) }, (_, index) => buildTemplate(index));
-  const bodies = Array.from(
-    { length: CEILING_REQUESTS },
-    (_, index) => withFreshIds(templates[index % templates.length] ?? buildTemplate(index)).raw,
-  );
+  const bodies = uniqueBodies(CEILING_REQUESTS);
   const mapStart = performance.now();
-  const template: TSpanRow[] = [];
-  for (const body of bodies) {
-    for (const span of decodeTraces(body, "protobuf").spans) template.push(toSpanRow("ceiling", normalizeSpan(span)));
-  }
+  const template = spanRowsOf(bodies, "ceiling");
   const mapMs = performance.now() - mapStart;
   let rows = 0;
   let batches = 0;

@@ -24,11 +24,9 @@ import {
   insertEncoded,
   runClickHouseMigrations,
   type TSpanRow,
-  toSpanRow,
 } from "../packages/clickhouse/src/index.js";
-import { normalizeSpan } from "../packages/core/src/index.js";
-import { decodeTraces } from "../packages/otlp/src/index.js";
-import { buildTemplate, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
+import { SPANS_PER_REQUEST, uniqueBodies } from "./ingest-bodies.js";
+import { spanRowsOf } from "./span-rows.js";
 import { round } from "./stats.js";
 
 const ROWS = Number(process.env.BENCH_MERGES_ROWS ?? 300_000);
@@ -52,12 +50,7 @@ async function variant(batchRows: number) {
       ).map(({ event, value }) => [event, Number(value)]),
     ) as Record<string, number | undefined>;
 
-  const templates = Array.from({ length: 400 }, (_, index) => buildTemplate(index));
-  const template: TSpanRow[] = [];
-  for (let index = 0; index < 2000; index++) {
-    const body = withFreshIds(templates[index % templates.length] ?? buildTemplate(index)).raw;
-    for (const span of decodeTraces(body, "protobuf").spans) template.push(toSpanRow("merges", normalizeSpan(span)));
-  }
+  const template = spanRowsOf(uniqueBodies(2000), "merges");
   // Unique rows under one project, ten spans per trace, encoded before the clock starts.
   const projectId = `merges-${randomUUID()}`;
   const batches = Array.from({ length: Math.ceil(ROWS / batchRows) }, (_, batch) => {
