@@ -6,10 +6,16 @@
  * row: CPU while inserting (merges run meanwhile), CPU until the merges are done, rows
  * merged, and the merge threads' time.
  *
+ * BENCH_MERGES_CODECS compares codecs instead: each codec in the list replaces the migrated
+ * one on every `spans` column that declares a codec (the payload columns), and the run also
+ * reports what `spans` takes on disk once merged. Merges decompress and recompress every
+ * row they rewrite, so a codec costs once per insert and again per merge.
+ *
  * Each variant runs in a fresh child process on a fresh data directory (chdb opens one
  * directory per process), in alternating rounds.
  *
  *   pnpm bench:merges        (BENCH_MERGES_BATCH_ROWS=5000,20000 BENCH_MERGES_ROWS=300000 BENCH_MERGES_ROUNDS=2)
+ *   BENCH_MERGES_BATCH_ROWS=5000 BENCH_MERGES_CODECS='ZSTD(3),ZSTD(1),LZ4' pnpm bench:merges
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -34,13 +40,21 @@ const INSERTS_IN_FLIGHT = 2;
 const QUIET_S = 5;
 const MAX_WAIT_S = 180;
 
-async function variant(batchRows: number) {
+/** The migrated codecs when empty; otherwise a codec such as `ZSTD(1)` or `LZ4`. */
+async function variant(batchRows: number, codec: string) {
   applyEmbeddedMallocConf();
   const dir = await mkdtemp(path.join(tmpdir(), "spanlens-merges-"));
   const client = await createClickHouse({ mode: "embedded", path: dir, database: "spanlens" });
   await runClickHouseMigrations(client, { database: "spanlens" });
   const query = async <T>(sql: string) =>
     (await (await client.query({ query: sql, format: "JSONEachRow" })).json()) as T[];
+  if (codec) {
+    const coded = await query<{ name: string; type: string }>(
+      "SELECT name, type FROM system.columns WHERE database = 'spanlens' AND table = 'spans' AND compression_codec != ''",
+    );
+    const changes = coded.map(({ name, type }) => `MODIFY COLUMN ${name} ${type} CODEC(${codec})`);
+    await client.command({ query: `ALTER TABLE spans ${changes.join(", ")}` });
+  }
   const counters = async () =>
     Object.fromEntries(
       (
@@ -92,8 +106,9 @@ async function variant(batchRows: number) {
   const totalCpu = process.cpuUsage(cpuAtStart);
   const after = await counters();
   const delta = (event: string) => (after[event] ?? 0) - (before[event] ?? 0);
-  const [parts] = await query<{ parts: string }>(
-    "SELECT count() AS parts FROM system.parts WHERE active AND database = 'spanlens' AND table = 'spans'",
+  const [parts] = await query<{ parts: string; onDisk: string; uncompressed: string }>(
+    "SELECT count() AS parts, sum(bytes_on_disk) AS onDisk, sum(data_uncompressed_bytes) AS uncompressed " +
+      "FROM system.parts WHERE active AND database = 'spanlens' AND table = 'spans'",
   );
   await client.close();
   await rm(dir, { recursive: true, force: true });
@@ -101,6 +116,7 @@ async function variant(batchRows: number) {
   const perRow = (micros: number) => round(micros / stored, 1);
   return {
     batchRows,
+    codec: codec || "as migrated",
     rows: stored,
     insertRowsPerSecond: Math.round(stored / insertSeconds),
     cpuMicrosPerRowWhileInserting: perRow(insertCpu.user + insertCpu.system),
@@ -108,30 +124,39 @@ async function variant(batchRows: number) {
     mergedPerInsertedRow: round(delta("MergedRows") / delta("InsertedRows"), 2),
     mergeExecuteMicrosPerRow: perRow(delta("MergeExecuteMilliseconds") * 1000),
     spansActivePartsAtEnd: Number(parts?.parts ?? 0),
+    spansOnDiskMiB: round(Number(parts?.onDisk ?? 0) / 2 ** 20, 1),
+    spansUncompressedMiB: round(Number(parts?.uncompressed ?? 0) / 2 ** 20, 1),
     mergesStillRunning: quiet < QUIET_S,
   };
 }
 
 const child = process.argv.indexOf("--variant");
 if (child >= 0) {
-  process.stdout.write(`${JSON.stringify(await variant(Number(process.argv[child + 1])))}\n`);
+  process.stdout.write(
+    `${JSON.stringify(await variant(Number(process.argv[child + 1]), process.argv[child + 2] ?? ""))}\n`,
+  );
   process.exit(0);
 }
 
 const batchSizes = (process.env.BENCH_MERGES_BATCH_ROWS ?? "5000,20000").split(",").map(Number);
+const codecs = (process.env.BENCH_MERGES_CODECS ?? "").split(",").map((codec) => codec.trim());
 const rounds = Number(process.env.BENCH_MERGES_ROUNDS ?? 2);
 const results = [];
 for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
   for (const batchRows of batchSizes) {
-    console.error(`round ${roundIndex + 1}/${rounds}: batches of ${batchRows} rows…`);
-    const output = execFileSync(
-      process.execPath,
-      [...process.execArgv, import.meta.filename, "--variant", String(batchRows)],
-      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" } },
-    );
-    const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}");
-    console.error(JSON.stringify(result));
-    results.push({ round: roundIndex + 1, ...result });
+    for (const codec of codecs) {
+      console.error(
+        `round ${roundIndex + 1}/${rounds}: batches of ${batchRows} rows, codec ${codec || "as migrated"}…`,
+      );
+      const output = execFileSync(
+        process.execPath,
+        [...process.execArgv, import.meta.filename, "--variant", String(batchRows), codec],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" } },
+      );
+      const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}");
+      console.error(JSON.stringify(result));
+      results.push({ round: roundIndex + 1, ...result });
+    }
   }
 }
 process.stdout.write(`${JSON.stringify({ rows: ROWS, insertsInFlight: INSERTS_IN_FLIGHT, results }, null, 2)}\n`);
