@@ -29,6 +29,7 @@ import {
   encodeRows,
   type TSpanRow,
 } from "../packages/clickhouse/src/index.js";
+import { type TEngineCounts, withEngineCounters } from "./engine-counters.js";
 import { PAYLOAD, SPANS_PER_REQUEST, uniqueBodies } from "./ingest-bodies.js";
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
 import { processCpuMicros, startCpuProfile } from "./ingest-measure.js";
@@ -168,65 +169,6 @@ async function measureCeiling(clickhousePid?: number) {
   };
 }
 
-/**
- * ClickHouse's own counts over a phase: rows inserted and rows rewritten by background
- * merges (all tables, the `traces` rollup included), the merge threads' busy time, and
- * the `spans` table's active parts at its end. Merged per inserted row is the engine's
- * write amplification.
- */
-async function engineCounters() {
-  const result = await getClickHouse().query({
-    query: `SELECT
-        sumIf(value, event = 'InsertedRows') AS insertedRows,
-        sumIf(value, event = 'MergedRows') AS mergedRows,
-        sumIf(value, event = 'MergeExecuteMilliseconds') AS mergeExecuteMs,
-        (SELECT count() FROM system.parts WHERE active AND database = currentDatabase() AND table = 'spans') AS spansParts
-      FROM system.events`,
-    format: "JSONEachRow",
-  });
-  const [row] = (await result.json()) as {
-    insertedRows: string;
-    mergedRows: string;
-    mergeExecuteMs: string;
-    spansParts: string;
-  }[];
-  return {
-    insertedRows: Number(row?.insertedRows ?? 0),
-    mergedRows: Number(row?.mergedRows ?? 0),
-    mergeExecuteMs: Number(row?.mergeExecuteMs ?? 0),
-    spansParts: Number(row?.spansParts ?? 0),
-  };
-}
-
-interface TEngineCounts {
-  insertedRows: number;
-  mergedRows: number;
-  mergedPerInsertedRow: number;
-  /** Merge threads' busy time per inserted row: how much of the engine's work is merging. */
-  mergeExecuteMicrosPerInsertedRow: number;
-  spansActivePartsAtEnd: number;
-}
-
-/** Runs a phase and adds what the engine inserted and merged meanwhile. */
-async function withEngineCounters<T>(phase: () => Promise<T>): Promise<T & { engine: TEngineCounts }> {
-  const before = await engineCounters();
-  const result = await phase();
-  const after = await engineCounters();
-  const insertedRows = after.insertedRows - before.insertedRows;
-  const mergedRows = after.mergedRows - before.mergedRows;
-  return {
-    ...result,
-    engine: {
-      insertedRows,
-      mergedRows,
-      mergedPerInsertedRow: insertedRows > 0 ? round(mergedRows / insertedRows, 2) : 0,
-      mergeExecuteMicrosPerInsertedRow:
-        insertedRows > 0 ? round(((after.mergeExecuteMs - before.mergeExecuteMs) * 1000) / insertedRows, 1) : 0,
-      spansActivePartsAtEnd: after.spansParts,
-    },
-  };
-}
-
 /** Has the generator build `requests` unique requests ahead of the next phase. */
 async function prepareRequests(generator: ChildProcess, requests: number) {
   const prepared = new Promise<Extract<TLoadMessage, { type: "prepared" }>>((resolve) => {
@@ -317,7 +259,7 @@ async function main() {
     worker: worker?.child ?? null,
   };
   try {
-    const ceiling = await withEngineCounters(() => measureCeiling(clickhouse?.child.pid));
+    const ceiling = await withEngineCounters(getClickHouse(), () => measureCeiling(clickhouse?.child.pid));
     console.error(`ceiling: ${JSON.stringify(ceiling)}`);
     // The ceiling's rows share the `spans` partition that (b) writes: left in place, (b)'s
     // merges would rewrite them too, work the ceiling never paid (it starts on an empty
@@ -340,7 +282,7 @@ async function main() {
 
     await prepareRequests(generator, Math.ceil((PREPARE_SPANS_PER_SECOND * DURATION_S) / SPANS_PER_REQUEST));
     const profiler = CPU_PROFILE_PATH ? await startCpuProfile() : null;
-    const full = await withEngineCounters(() =>
+    const full = await withEngineCounters(getClickHouse(), () =>
       runPhase(generator, pipeline, closed(pipeline, DURATION_S), 0, sidecars),
     );
     if (profiler && CPU_PROFILE_PATH) await profiler.stop(CPU_PROFILE_PATH);
@@ -351,7 +293,7 @@ async function main() {
       (HALF_LOAD_SPANS_PER_SECOND > 0 ? HALF_LOAD_SPANS_PER_SECOND : full.endToEndSpansPerSecond / 2) /
       SPANS_PER_REQUEST;
     await prepareRequests(generator, Math.ceil(halfRate * HALF_LOAD_DURATION_S) + 100);
-    const half = await withEngineCounters(() =>
+    const half = await withEngineCounters(getClickHouse(), () =>
       runPhase(
         generator,
         halfTarget,
@@ -380,7 +322,7 @@ async function main() {
         generator,
         Math.min(Math.ceil(requestsPerSecond * SUSTAINED_S) + 100, MAX_PREPARED_REQUESTS),
       );
-      sustained = await withEngineCounters(() =>
+      sustained = await withEngineCounters(getClickHouse(), () =>
         runPhase(
           generator,
           sustainedTarget,

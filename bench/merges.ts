@@ -31,6 +31,7 @@ import {
   runClickHouseMigrations,
   type TSpanRow,
 } from "../packages/clickhouse/src/index.js";
+import { engineCounters } from "./engine-counters.js";
 import { SPANS_PER_REQUEST, uniqueBodies } from "./ingest-bodies.js";
 import { spanRowsOf } from "./span-rows.js";
 import { round } from "./stats.js";
@@ -55,14 +56,6 @@ async function variant(batchRows: number, codec: string) {
     const changes = coded.map(({ name, type }) => `MODIFY COLUMN ${name} ${type} CODEC(${codec})`);
     await client.command({ query: `ALTER TABLE spans ${changes.join(", ")}` });
   }
-  const counters = async () =>
-    Object.fromEntries(
-      (
-        await query<{ event: string; value: string }>(
-          "SELECT event, value FROM system.events WHERE event IN ('InsertedRows', 'MergedRows', 'MergeExecuteMilliseconds')",
-        )
-      ).map(({ event, value }) => [event, Number(value)]),
-    ) as Record<string, number | undefined>;
 
   const template = spanRowsOf(uniqueBodies(2000), "merges");
   // Unique rows under one project, ten spans per trace, encoded before the clock starts.
@@ -82,7 +75,7 @@ async function variant(batchRows: number, codec: string) {
     return encodeRows(rows);
   });
 
-  const before = await counters();
+  const before = await engineCounters(client);
   const cpuAtStart = process.cpuUsage();
   const start = performance.now();
   let next = 0;
@@ -104,8 +97,7 @@ async function variant(batchRows: number, codec: string) {
     quiet = Number(merges?.running) === 0 ? quiet + 1 : 0;
   }
   const totalCpu = process.cpuUsage(cpuAtStart);
-  const after = await counters();
-  const delta = (event: string) => (after[event] ?? 0) - (before[event] ?? 0);
+  const after = await engineCounters(client);
   const [parts] = await query<{ parts: string; onDisk: string; uncompressed: string }>(
     "SELECT count() AS parts, sum(bytes_on_disk) AS onDisk, sum(data_uncompressed_bytes) AS uncompressed " +
       "FROM system.parts WHERE active AND database = 'spanlens' AND table = 'spans'",
@@ -121,8 +113,8 @@ async function variant(batchRows: number, codec: string) {
     insertRowsPerSecond: Math.round(stored / insertSeconds),
     cpuMicrosPerRowWhileInserting: perRow(insertCpu.user + insertCpu.system),
     cpuMicrosPerRowUntilMerged: perRow(totalCpu.user + totalCpu.system),
-    mergedPerInsertedRow: round(delta("MergedRows") / delta("InsertedRows"), 2),
-    mergeExecuteMicrosPerRow: perRow(delta("MergeExecuteMilliseconds") * 1000),
+    mergedPerInsertedRow: round((after.mergedRows - before.mergedRows) / (after.insertedRows - before.insertedRows), 2),
+    mergeExecuteMicrosPerRow: perRow((after.mergeExecuteMs - before.mergeExecuteMs) * 1000),
     spansActivePartsAtEnd: Number(parts?.parts ?? 0),
     spansOnDiskMiB: round(Number(parts?.onDisk ?? 0) / 2 ** 20, 1),
     spansUncompressedMiB: round(Number(parts?.uncompressed ?? 0) / 2 ** 20, 1),

@@ -1,0 +1,65 @@
+/** ClickHouse's own counts of what it inserted and merged, for benchmarks that compare phases. */
+import type { ClickHouseClient } from "../packages/clickhouse/src/index.js";
+import { round } from "./stats.js";
+
+/**
+ * The engine's cumulative counts: rows inserted and rows rewritten by background merges
+ * (all tables, the `traces` rollup included), the merge threads' busy time, and the
+ * `spans` table's active parts now.
+ */
+export async function engineCounters(client: ClickHouseClient) {
+  const result = await client.query({
+    query: `SELECT
+        sumIf(value, event = 'InsertedRows') AS insertedRows,
+        sumIf(value, event = 'MergedRows') AS mergedRows,
+        sumIf(value, event = 'MergeExecuteMilliseconds') AS mergeExecuteMs,
+        (SELECT count() FROM system.parts WHERE active AND database = currentDatabase() AND table = 'spans') AS spansParts
+      FROM system.events`,
+    format: "JSONEachRow",
+  });
+  const [row] = (await result.json()) as {
+    insertedRows: string;
+    mergedRows: string;
+    mergeExecuteMs: string;
+    spansParts: string;
+  }[];
+  return {
+    insertedRows: Number(row?.insertedRows ?? 0),
+    mergedRows: Number(row?.mergedRows ?? 0),
+    mergeExecuteMs: Number(row?.mergeExecuteMs ?? 0),
+    spansParts: Number(row?.spansParts ?? 0),
+  };
+}
+
+export interface TEngineCounts {
+  insertedRows: number;
+  mergedRows: number;
+  /** The engine's write amplification. */
+  mergedPerInsertedRow: number;
+  /** Merge threads' busy time per inserted row: how much of the engine's work is merging. */
+  mergeExecuteMicrosPerInsertedRow: number;
+  spansActivePartsAtEnd: number;
+}
+
+/** Runs a phase and adds what the engine inserted and merged meanwhile. */
+export async function withEngineCounters<T>(
+  client: ClickHouseClient,
+  phase: () => Promise<T>,
+): Promise<T & { engine: TEngineCounts }> {
+  const before = await engineCounters(client);
+  const result = await phase();
+  const after = await engineCounters(client);
+  const insertedRows = after.insertedRows - before.insertedRows;
+  const mergedRows = after.mergedRows - before.mergedRows;
+  return {
+    ...result,
+    engine: {
+      insertedRows,
+      mergedRows,
+      mergedPerInsertedRow: insertedRows > 0 ? round(mergedRows / insertedRows, 2) : 0,
+      mergeExecuteMicrosPerInsertedRow:
+        insertedRows > 0 ? round(((after.mergeExecuteMs - before.mergeExecuteMs) * 1000) / insertedRows, 1) : 0,
+      spansActivePartsAtEnd: after.spansParts,
+    },
+  };
+}
