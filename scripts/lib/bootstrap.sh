@@ -70,7 +70,9 @@ install_dependencies() {
 }
 
 # ---------------------------------------------------------------- Postgres
-PG_PORT="${SPANLENS_PG_PORT:-54329}"
+# Below Linux's ephemeral range (32768-60999 by default), where any outgoing connection of
+# the machine could be holding the port when Postgres starts.
+PG_PORT="${SPANLENS_PG_PORT:-25432}"
 PG_STARTED_HERE=0
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
@@ -100,6 +102,13 @@ ensure_postgres() {
     runuser -u postgres -- test -x "$dir" 2>/dev/null || chmod o+x "$dir"
     dir="$(dirname "$dir")"
   done
+  # A cluster left running on another port (an older default, or another SPANLENS_PG_PORT)
+  # is restarted on this one: the fourth line of postmaster.pid is the port it listens on.
+  if runuser -u postgres -- "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1 &&
+    [ "$(sed -n 4p "$pgdata/postmaster.pid" 2>/dev/null)" != "$PG_PORT" ]; then
+    log "stopping Postgres to move it to port $PG_PORT"
+    runuser -u postgres -- "$bin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null
+  fi
   if ! runuser -u postgres -- "$bin/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
     log "starting Postgres on 127.0.0.1:$PG_PORT"
     runuser -u postgres -- "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
