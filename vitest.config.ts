@@ -14,7 +14,7 @@ export default defineConfig({
         ssr: { resolve: { conditions: ["@spanlens/source"] } },
         test: {
           name: "unit",
-          include: ["{apps,packages,examples}/*/{src,server,test}/**/*.test.ts"],
+          include: ["{apps,packages,examples}/*/{src,server,test}/**/*.test.ts", "bench/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
           environment: "node",
         },
