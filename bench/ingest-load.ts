@@ -15,7 +15,7 @@
  */
 import { gzipSync } from "node:zlib";
 import { buildTemplate, LAG_SAMPLE_EVERY, SPANS_PER_REQUEST, type TTemplate, withFreshIds } from "./ingest-bodies.js";
-import { RawHttpError, RawHttpPool } from "./raw-http.js";
+import { NodeHttpPool, RawHttpError, RawHttpPool } from "./raw-http.js";
 
 export type TLoadCommand =
   | {
@@ -87,7 +87,7 @@ const send = (message: TLoadMessage) => process.send?.(message);
 
 async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise<void> {
   const url = new URL(`${command.baseUrl}/v1/traces`);
-  const pool = new RawHttpPool(
+  const pool = new (process.env.BENCH_LOAD_CLIENT === "node-http" ? NodeHttpPool : RawHttpPool)(
     url,
     {
       "content-type": "application/x-protobuf",

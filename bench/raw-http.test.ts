@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createServer as createTcpServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { RawHttpError, RawHttpPool } from "./raw-http.js";
+import { NodeHttpPool, RawHttpError, RawHttpPool } from "./raw-http.js";
 
 const servers: { close: () => void }[] = [];
 afterEach(() => {
@@ -15,7 +15,10 @@ async function listen(server: Server | ReturnType<typeof createTcpServer>): Prom
   return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`);
 }
 
-describe("RawHttpPool", () => {
+describe.each([
+  { name: "RawHttpPool", Pool: RawHttpPool },
+  { name: "NodeHttpPool", Pool: NodeHttpPool },
+])("$name", ({ Pool }) => {
   it("posts the body with its headers and reads each status on a kept-alive connection", async () => {
     const seen: { url?: string; headers: Record<string, unknown>; body: Buffer; socket: unknown }[] = [];
     const server = createServer((req, res) => {
@@ -27,7 +30,7 @@ describe("RawHttpPool", () => {
         res.end(seen.length === 2 ? JSON.stringify({ error: "queue full" }) : "");
       });
     });
-    const pool = new RawHttpPool(await listen(server), { authorization: "Bearer sk-test" }, 1);
+    const pool = new Pool(await listen(server), { authorization: "Bearer sk-test" }, 1);
 
     const first = Buffer.from("first body");
     expect(await pool.post(first)).toBe(200);
@@ -43,6 +46,19 @@ describe("RawHttpPool", () => {
     expect(seen[2]?.socket).toBe(seen[0]?.socket);
   });
 
+  it("rejects with the socket's error code when nothing listens", async () => {
+    const server = createTcpServer();
+    const url = await listen(server);
+    server.close();
+    servers.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const pool = new Pool(url, {}, 1);
+
+    await expect(pool.post(Buffer.from("x"))).rejects.toMatchObject({ code: "ECONNREFUSED", reusedSocket: false });
+  });
+});
+
+describe("RawHttpPool", () => {
   it("queues requests beyond its connections and opens a new one after the server closes one", async () => {
     let connections = 0;
     const server = createServer((req, res) => {
@@ -78,16 +94,5 @@ describe("RawHttpPool", () => {
     expect(failure).toBeInstanceOf(RawHttpError);
     expect(failure).toMatchObject({ code: "EBADRESPONSE", reusedSocket: false });
     pool.destroy();
-  });
-
-  it("rejects with the socket's error code when nothing listens", async () => {
-    const server = createTcpServer();
-    const url = await listen(server);
-    server.close();
-    servers.length = 0;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const pool = new RawHttpPool(url, {}, 1);
-
-    await expect(pool.post(Buffer.from("x"))).rejects.toMatchObject({ code: "ECONNREFUSED", reusedSocket: false });
   });
 });

@@ -16,6 +16,7 @@
  * and closes the connection, so a change on the server side shows as failures, not as
  * silently wrong counts.
  */
+import { Agent, request } from "node:http";
 import { connect, type Socket } from "node:net";
 
 export class RawHttpError extends Error {
@@ -107,11 +108,17 @@ class Connection {
   }
 }
 
+/** What the generator posts through: this module's pool, or node:http's for comparison. */
+export interface THttpPool {
+  post(body: Buffer): Promise<number>;
+  destroy(): void;
+}
+
 /**
  * Keep-alive connections to one origin, at most `maxConnections`; a request waits for a free
  * one beyond that, as node:http's agent queues beyond `maxSockets`.
  */
-export class RawHttpPool {
+export class RawHttpPool implements THttpPool {
   private readonly host: string;
   private readonly port: number;
   private readonly path: string;
@@ -178,5 +185,49 @@ export class RawHttpPool {
     const waiter = this.waiting.shift();
     if (waiter) waiter(connection);
     else this.idle.push(connection);
+  }
+}
+
+/**
+ * The same posts through node:http's client and a keep-alive agent (the generator's client up
+ * to run 25; `BENCH_LOAD_CLIENT=node-http`), failing with the same errors.
+ */
+export class NodeHttpPool implements THttpPool {
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly url: URL,
+    private readonly headers: Record<string, string>,
+    maxConnections: number,
+  ) {
+    this.agent = new Agent({ keepAlive: true, maxSockets: maxConnections });
+  }
+
+  post(body: Buffer): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        this.url,
+        {
+          method: "POST",
+          agent: this.agent,
+          headers: { ...this.headers, "content-length": String(body.byteLength) },
+        },
+        (res) => {
+          res.on("data", () => undefined);
+          res.on("end", () => resolve(res.statusCode ?? 0));
+          res.on("error", (error: NodeJS.ErrnoException) =>
+            reject(new RawHttpError(error.message, error.code ?? "ERR_RESPONSE", req.reusedSocket)),
+          );
+        },
+      );
+      req.on("error", (error: NodeJS.ErrnoException) =>
+        reject(new RawHttpError(error.message, error.code ?? "ERR_REQUEST", req.reusedSocket)),
+      );
+      req.end(body);
+    });
+  }
+
+  destroy(): void {
+    this.agent.destroy();
   }
 }
