@@ -4,12 +4,13 @@
  * head and body written in one corked write.
  *
  * Written here instead of using node:http or undici because the generator shares the
- * machine's two cores with the pipeline it measures. The generator's CPU per request while
- * posting the benchmark's requests, 32 at a time, to a local server that answers in 45 ms
- * (docs/benchmarks.md, run 26): 184–245 µs through node:http's client, 194–304 µs through
- * undici's `Pool`, 96–137 µs through this one, about half of it the kernel's loopback writes.
- * Every microsecond the generator spends is one the pipeline cannot, and real exporters
- * run on other machines.
+ * machine's two cores with the pipeline it measures, and every microsecond it spends is
+ * one the pipeline cannot (real exporters run on other machines). The generator's CPU per
+ * request, posting the benchmark's requests to a local server that answers in 45 ms
+ * (`pnpm bench:load-client`, docs/benchmarks.md, runs 26 and 27): 173–177 µs through
+ * node:http's client with 32 senders and 221–230 µs at a fixed 700 requests per second;
+ * 87–99 and 124–138 µs through this one, about half of it the kernel's loopback writes.
+ * undici's `Pool` cost about as much as node:http (194–304 µs, measured once).
  *
  * It reads only what the ingest service answers: a status line, headers, and a body of
  * `Content-Length` bytes. Anything else (chunked bodies, a malformed head) fails the request
