@@ -10,7 +10,7 @@
  * built while sending (counted in `builtWhileSending`).
  *
  * Requests go out on keep-alive connections through bench/raw-http.ts: the generator shares
- * the two cores with the pipeline it measures, and that client costs a quarter of node:http's
+ * the two cores with the pipeline it measures, and that client costs about half of node:http's
  * CPU per request (node:http's was a third of fetch's).
  */
 import { gzipSync } from "node:zlib";

@@ -15,11 +15,10 @@
  *
  * Run from the repository root: `pnpm bench:ingest` (needs DATABASE_URL and REDIS_URL).
  */
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
 import { INGEST_DEFAULTS } from "../apps/worker/src/index.js";
@@ -31,7 +30,7 @@ import {
 } from "../packages/clickhouse/src/index.js";
 import { type TEngineCounts, withEngineCounters } from "./engine-counters.js";
 import { PAYLOAD, SPANS_PER_REQUEST, uniqueBodies } from "./ingest-bodies.js";
-import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
+import type { TLoadCommand } from "./ingest-load.js";
 import { processCpuMicros, startCpuProfile } from "./ingest-measure.js";
 import { runPhase, type TPipelineTarget, type TSidecars } from "./ingest-phase.js";
 import {
@@ -40,6 +39,7 @@ import {
   startReceiverProcess,
   startWorkerProcess,
 } from "./ingest-processes.js";
+import { forkLoadGenerator, prepareLoad } from "./load-generator.js";
 import { spanRowsOf } from "./span-rows.js";
 import { round } from "./stats.js";
 
@@ -171,33 +171,9 @@ async function measureCeiling(clickhousePid?: number) {
 
 /** Has the generator build `requests` unique requests ahead of the next phase. */
 async function prepareRequests(generator: ChildProcess, requests: number) {
-  const prepared = new Promise<Extract<TLoadMessage, { type: "prepared" }>>((resolve) => {
-    const onPrepared = (message: TLoadMessage) => {
-      if (message.type !== "prepared") return;
-      generator.off("message", onPrepared);
-      resolve(message);
-    };
-    generator.on("message", onPrepared);
-  });
-  generator.send({ type: "prepare", requests } satisfies TLoadCommand);
-  const result = await prepared;
+  const result = await prepareLoad(generator, requests);
   console.error(`prepared: ${JSON.stringify(result)}`);
   return result;
-}
-
-/** The load generator process; resolves once its request templates are built. */
-async function startLoadGenerator(): Promise<{ child: ChildProcess; ready: Extract<TLoadMessage, { type: "ready" }> }> {
-  const child = fork(path.join(import.meta.dirname, "ingest-load.ts"), {
-    execArgv: ["--conditions=@spanlens/source", "--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const ready = await new Promise<Extract<TLoadMessage, { type: "ready" }>>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`load generator exited with ${code}`)));
-    child.on("message", (message: TLoadMessage) => {
-      if (message.type === "ready") resolve(message);
-    });
-  });
-  return { child, ready };
 }
 
 /**
@@ -231,7 +207,7 @@ async function main() {
   process.on("exit", () => {
     for (const child of started) child.kill("SIGKILL");
   });
-  const { child: generator, ready } = await startLoadGenerator();
+  const { child: generator, ready } = await forkLoadGenerator();
   console.error(`load generator ready: ${JSON.stringify(ready)}`);
   const clickhouse = CLICKHOUSE === "process" ? await startClickHouseProcess(CLICKHOUSE_PORT) : null;
   if (clickhouse) started.push(clickhouse.child);

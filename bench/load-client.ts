@@ -10,11 +10,10 @@
  *
  *   pnpm bench:load-client
  */
-import { type ChildProcess, fork } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
+import type { TLoadCommand } from "./ingest-load.js";
+import { forkLoadGenerator, nextLoadMessage, prepareLoad } from "./load-generator.js";
 
 const DELAY_MS = Number(process.env.BENCH_LOAD_CLIENT_DELAY_MS ?? 45);
 const ROUNDS = Number(process.env.BENCH_LOAD_CLIENT_ROUNDS ?? 2);
@@ -30,36 +29,16 @@ server.keepAliveTimeout = 120_000;
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-function next<TType extends TLoadMessage["type"]>(
-  child: ChildProcess,
-  type: TType,
-): Promise<Extract<TLoadMessage, { type: TType }>> {
-  return new Promise((resolve) => {
-    const onMessage = (message: TLoadMessage) => {
-      if (message.type !== type) return;
-      child.off("message", onMessage);
-      resolve(message as Extract<TLoadMessage, { type: TType }>);
-    };
-    child.on("message", onMessage);
-  });
-}
-
 async function measure(client: (typeof CLIENTS)[number], loop: "closed" | "open") {
-  const child = fork(path.join(import.meta.dirname, "ingest-load.ts"), {
-    execArgv: ["--conditions=@spanlens/source", "--import", "tsx"],
-    env: { ...process.env, BENCH_LOAD_CLIENT: client, BENCH_TEMPLATES: "100" },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  await next(child, "ready");
-  child.send({ type: "prepare", requests: Math.ceil(REQUESTS_PER_SECOND * DURATION_S * 1.5) } satisfies TLoadCommand);
-  await next(child, "prepared");
+  const { child } = await forkLoadGenerator({ BENCH_LOAD_CLIENT: client, BENCH_TEMPLATES: "100" });
+  await prepareLoad(child, Math.ceil(REQUESTS_PER_SECOND * DURATION_S * 1.5));
   const common = { baseUrl, secretKey: "sk-bench", durationS: DURATION_S };
   child.send(
     (loop === "closed"
       ? { type: "closed", ...common, concurrency: 32, maxRequests: 0 }
       : { type: "open", ...common, requestsPerSecond: REQUESTS_PER_SECOND }) satisfies TLoadCommand,
   );
-  const done = await next(child, "done");
+  const done = await nextLoadMessage(child, "done");
   child.disconnect();
   const failed = done.sentRequests - done.okRequests;
   if (failed > 0)
