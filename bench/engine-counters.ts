@@ -3,13 +3,14 @@ import type { ClickHouseClient } from "../packages/clickhouse/src/index.js";
 import { round } from "./stats.js";
 
 /**
- * The engine's cumulative counts: rows inserted and rows rewritten by background merges
+ * The engine's cumulative counts: INSERT statements, rows inserted and rows rewritten by background merges
  * (all tables, the `traces` rollup included), the merge threads' busy time, and the
  * `spans` table's active parts now.
  */
 export async function engineCounters(client: ClickHouseClient) {
   const result = await client.query({
     query: `SELECT
+        sumIf(value, event = 'InsertQuery') AS insertStatements,
         sumIf(value, event = 'InsertedRows') AS insertedRows,
         sumIf(value, event = 'MergedRows') AS mergedRows,
         sumIf(value, event = 'MergeExecuteMilliseconds') AS mergeExecuteMs,
@@ -18,12 +19,14 @@ export async function engineCounters(client: ClickHouseClient) {
     format: "JSONEachRow",
   });
   const [row] = (await result.json()) as {
+    insertStatements: string;
     insertedRows: string;
     mergedRows: string;
     mergeExecuteMs: string;
     spansParts: string;
   }[];
   return {
+    insertStatements: Number(row?.insertStatements ?? 0),
     insertedRows: Number(row?.insertedRows ?? 0),
     mergedRows: Number(row?.mergedRows ?? 0),
     mergeExecuteMs: Number(row?.mergeExecuteMs ?? 0),
@@ -32,6 +35,11 @@ export async function engineCounters(client: ClickHouseClient) {
 }
 
 export interface TEngineCounts {
+  /**
+   * INSERT statements, all tables: the worker writes each batch of spans with a batch of
+   * `ingest_requests` rows, so its span batches are about half of these.
+   */
+  insertStatements: number;
   insertedRows: number;
   mergedRows: number;
   /** The engine's write amplification. */
@@ -54,6 +62,7 @@ export async function withEngineCounters<T>(
   return {
     ...result,
     engine: {
+      insertStatements: after.insertStatements - before.insertStatements,
       insertedRows,
       mergedRows,
       mergedPerInsertedRow: insertedRows > 0 ? round(mergedRows / insertedRows, 2) : 0,
