@@ -102,7 +102,11 @@ const CLICKHOUSE_PORT = envNumber("BENCH_CLICKHOUSE_PORT", 28123);
  */
 const WORKER = CLICKHOUSE === "process" && process.env.BENCH_WORKER !== "in-process" ? "process" : "in-process";
 const WORKER_HEALTH_PORT = envNumber("BENCH_WORKER_HEALTH_PORT", 23030);
-const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+/** The worker image's heap bound (`NODE_OPTIONS` in infra/docker/Dockerfile), so the worker runs as deployed. */
+const WORKER_DEPLOYED_NODE_FLAGS = "--max-old-space-size=768";
+const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? WORKER_DEPLOYED_NODE_FLAGS)
+  .split(" ")
+  .filter(Boolean);
 const RECEIVER_NODE_FLAGS = (process.env.BENCH_RECEIVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 /** When set, the receiver process writes a CPU profile of its whole run here. */
 const RECEIVER_CPU_PROFILE_DIR = process.env.BENCH_RECEIVER_CPU_PROFILE_DIR;
