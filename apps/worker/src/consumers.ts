@@ -1,9 +1,11 @@
 import { availableParallelism } from "node:os";
+import { getHeapStatistics } from "node:v8";
 import { createBatchWriter, getClickHouse } from "@spanlens/clickhouse";
 import { parseEnv, QueueName } from "@spanlens/core";
 import { createConsumer } from "@spanlens/queue";
 import { z } from "zod";
 import { createTraceEvaluationScheduler, evaluatorRunProcessor, traceEvaluationProcessor } from "./evaluators/index.js";
+import { defaultIngestMaxBytes } from "./processors/byte-budget.js";
 import { createIngestEncoder } from "./processors/ingest-encoder.js";
 import { createOtlpIngestProcessor } from "./processors/otlp-ingest-processor.js";
 import type { TConsumerFactory } from "./worker.js";
@@ -22,13 +24,14 @@ const ZWorkerEnv = z.object({
   /**
    * Decompressed request bytes in flight at once, which bounds the worker's memory when
    * requests are large (1,024 requests of 16 MB would otherwise be 16 GB). The default
-   * admits all of them at the benchmark's mean of ~29 KB; bigger requests queue for it.
+   * (128 MiB, less on a small heap) admits all of them at the benchmark's mean of ~29 KB;
+   * bigger requests queue for it.
    */
   WORKER_INGEST_MAX_BYTES: z.coerce
     .number()
     .int()
     .positive()
-    .default(128 * 1024 * 1024),
+    .default(() => defaultIngestMaxBytes(getHeapStatistics().heap_size_limit)),
   WORKER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
   WORKER_BATCH_MAX_WAIT_MS: z.coerce.number().int().positive().default(INGEST_DEFAULTS.batchMaxWaitMs),
   /**

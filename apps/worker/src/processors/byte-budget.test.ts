@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createByteBudget } from "./byte-budget.js";
+import { createByteBudget, defaultIngestMaxBytes } from "./byte-budget.js";
 
 /** A task that records when it starts and finishes when `finish()` is called. */
 function gatedTask(name: string, started: string[]) {
@@ -77,5 +77,19 @@ describe("createByteBudget", () => {
     await expect(budget.run(80, () => Promise.reject(new Error("insert failed")))).rejects.toThrow("insert failed");
     expect(budget.inUse).toBe(0);
     await expect(budget.run(80, async () => "next")).resolves.toBe("next");
+  });
+});
+
+describe("defaultIngestMaxBytes", () => {
+  const MiB = 1024 * 1024;
+
+  it("is 128 MiB on a heap of 1 GiB or more", () => {
+    expect(defaultIngestMaxBytes(4288 * MiB)).toBe(128 * MiB);
+    expect(defaultIngestMaxBytes(1024 * MiB)).toBe(128 * MiB);
+  });
+
+  it("is an eighth of a smaller heap limit", () => {
+    expect(defaultIngestMaxBytes(960 * MiB)).toBe(120 * MiB);
+    expect(defaultIngestMaxBytes(448 * MiB)).toBe(56 * MiB);
   });
 });

@@ -14,6 +14,20 @@ export interface TByteBudget {
   readonly inUse: number;
 }
 
+const MIB = 1024 * 1024;
+
+/**
+ * The default byte budget for requests in flight: 128 MiB, or an eighth of the process's
+ * JavaScript heap limit when that is smaller. A heap too small for what the budget admits
+ * spends its time collecting: in the ingest benchmark, 1 MB requests under a 128 MiB budget
+ * cost a worker with a 256 MiB heap (448 MiB limit) 2.3 times the CPU per span of one with
+ * no bound, and 1.1 times under a 48 MiB budget; with the worker image's 768 MiB heap
+ * (960 MiB limit) 128 MiB cost nothing extra (docs/benchmarks.md, runs 28 and 29).
+ */
+export function defaultIngestMaxBytes(heapSizeLimit: number): number {
+  return Math.min(128 * MIB, Math.floor(heapSizeLimit / 8));
+}
+
 export function createByteBudget(maxBytes: number): TByteBudget {
   let inUse = 0;
   const waiting: { bytes: number; start: () => void }[] = [];
