@@ -14,8 +14,6 @@ export interface TByteBudget {
   readonly inUse: number;
 }
 
-const MIB = 1024 * 1024;
-
 /**
  * The default byte budget for requests in flight: 128 MiB, or an eighth of the process's
  * JavaScript heap limit when that is smaller. A heap too small for what the budget admits
@@ -25,7 +23,7 @@ const MIB = 1024 * 1024;
  * (960 MiB limit) 128 MiB cost nothing extra (docs/benchmarks.md, runs 28 and 29).
  */
 export function defaultIngestMaxBytes(heapSizeLimit: number): number {
-  return Math.min(128 * MIB, Math.floor(heapSizeLimit / 8));
+  return Math.min(128 * 1024 * 1024, Math.floor(heapSizeLimit / 8));
 }
 
 export function createByteBudget(maxBytes: number): TByteBudget {
