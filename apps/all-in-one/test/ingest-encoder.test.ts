@@ -1,11 +1,18 @@
 import { gzipSync } from "node:zlib";
-import { createIngestEncoder, type TEncodeTask } from "@spanlens/worker";
+import { createIngestEncoder, type TEncodedIngestJob, type TEncodeTask } from "@spanlens/worker";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEvaluationLogBody, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
 
 const threaded = createIngestEncoder({ threads: 1 });
 const inline = createIngestEncoder({ threads: 0 });
 afterAll(() => Promise.all([threaded.close(), inline.close()]));
+
+/** Row text as a Buffer: a thread hands its bytes back as a plain Uint8Array (structured clone). */
+function withBufferText(encoded: TEncodedIngestJob): TEncodedIngestJob {
+  const spans = encoded.spans && { ...encoded.spans, text: Buffer.from(encoded.spans.text) };
+  const scores = encoded.scores && { ...encoded.scores, text: Buffer.from(encoded.scores.text) };
+  return { ...encoded, spans, scores };
+}
 
 function job(body: Uint8Array, overrides: Partial<TEncodeTask> = {}): TEncodeTask {
   return {
@@ -24,12 +31,15 @@ describe("ingest encoder", () => {
     const spans = createTraceSpans(5);
     const raw = toProtobufBody(spans);
     const fromThread = await threaded.encode(job(gzipSync(raw), { compression: "gzip" }));
-    expect(fromThread).toEqual(await inline.encode(job(raw)));
+    expect(withBufferText(fromThread)).toEqual(withBufferText(await inline.encode(job(raw))));
     expect(fromThread.spans?.rows).toBe(5);
     expect(fromThread.bytes).toBe(raw.byteLength);
     expect(fromThread.traceIds).toEqual([spans[0]?.spanContext().traceId]);
-    // One JSONCompactEachRow line per span, values in the column order.
-    const lines = fromThread.spans?.text.trimEnd().split("\n") ?? [];
+    // One JSONCompactEachRow line per span, values in the column order, as UTF-8 bytes.
+    const lines = Buffer.from(fromThread.spans?.text ?? [])
+      .toString("utf8")
+      .trimEnd()
+      .split("\n");
     const columns = fromThread.spans?.columns ?? [];
     const rows = lines.map((line) =>
       Object.fromEntries(columns.map((column, index) => [column, JSON.parse(line)[index]])),
@@ -45,6 +55,6 @@ describe("ingest encoder", () => {
     const logs = await threaded.encode(job(createEvaluationLogBody(target), { signal: "logs", encoding: "json" }));
     expect(logs.spans).toBeNull();
     expect(logs.scores?.rows).toBe(1);
-    expect(logs.scores?.text).toContain(target.spanId);
+    expect(Buffer.from(logs.scores?.text ?? []).toString("utf8")).toContain(target.spanId);
   });
 });

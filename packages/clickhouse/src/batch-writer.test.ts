@@ -5,11 +5,12 @@ import { createBatchWriter, encodeRows, insertRows, type TEncodedRows } from "./
 const rows = (...values: number[]): TEncodedRows | null => encodeRows(values.map((n) => ({ n })));
 
 /** Reads back the single-column values of an `exec` insert's JSONCompactEachRow body. */
-async function readValues(params: { query: string; values: AsyncIterable<string> }): Promise<number[]> {
+async function readValues(params: { query: string; values: AsyncIterable<Uint8Array> }): Promise<number[]> {
   expect(params.query).toBe("INSERT INTO `t` (`n`) FORMAT JSONCompactEachRow");
-  let text = "";
-  for await (const chunk of params.values) text += chunk;
-  return text
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of params.values) chunks.push(chunk);
+  return Buffer.concat(chunks)
+    .toString("utf8")
     .split("\n")
     .filter(Boolean)
     .map((line) => (JSON.parse(line) as number[])[0] as number);
@@ -21,7 +22,7 @@ const drained = { stream: { resume: () => undefined } };
 function recordingClient(options: { fail?: boolean } = {}) {
   const inserts: number[][] = [];
   const client = {
-    exec: async (params: { query: string; values: AsyncIterable<string> }) => {
+    exec: async (params: { query: string; values: AsyncIterable<Uint8Array> }) => {
       if (options.fail) throw new Error("insert failed");
       inserts.push(await readValues(params));
       return drained;
@@ -76,7 +77,7 @@ describe("createBatchWriter", () => {
     const started: number[][] = [];
     const release: (() => void)[] = [];
     const client = {
-      exec: async (params: { query: string; values: AsyncIterable<string> }) => {
+      exec: async (params: { query: string; values: AsyncIterable<Uint8Array> }) => {
         started.push(await readValues(params));
         await new Promise<void>((resolve) => release.push(resolve));
         return drained;
@@ -116,13 +117,18 @@ describe("createBatchWriter", () => {
 });
 
 describe("encodeRows / insertRows", () => {
-  it("encodes rows as arrays under one column list, in the rows' key order", async () => {
-    expect(
-      encodeRows([
-        { trace_id: "a", tags: ["x"], score: null },
-        { trace_id: "b", tags: [], score: 0.5 },
-      ]),
-    ).toEqual({ columns: ["trace_id", "tags", "score"], text: '["a",["x"],null]\n["b",[],0.5]\n', rows: 2 });
+  it("encodes rows as arrays under one column list, in the rows' key order, as UTF-8 bytes", async () => {
+    const encoded = encodeRows([
+      { trace_id: "a", tags: ["x"], score: null },
+      { trace_id: "b", tags: ["café", "日本"], score: 0.5 },
+    ]);
+    expect(encoded && { ...encoded, text: Buffer.from(encoded.text).toString("utf8") }).toEqual({
+      columns: ["trace_id", "tags", "score"],
+      text: '["a",["x"],null]\n["b",["café","日本"],0.5]\n',
+      rows: 2,
+    });
+    // Sized to the bytes: multi-byte characters counted, nothing left over.
+    expect(encoded?.text.byteLength).toBe(Buffer.byteLength('["a",["x"],null]\n["b",["café","日本"],0.5]\n'));
     expect(encodeRows([])).toBeNull();
   });
 

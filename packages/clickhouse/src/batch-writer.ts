@@ -5,12 +5,15 @@ import { quoteIdentifier } from "./sql.js";
 /**
  * Rows encoded as JSONCompactEachRow: one JSON array per line under one column list, so
  * the ~70 column names of a span are not repeated in every row (measured ~25% less
- * ClickHouse CPU per span row than JSONEachRow; docs/benchmarks.md). Plain strings, so
- * a worker thread can encode and hand them over at the cost of one copy.
+ * ClickHouse CPU per span row than JSONEachRow; docs/benchmarks.md). The text is kept as
+ * UTF-8 bytes outside the JavaScript heap: rows wait in a batch for up to a second, and
+ * held as strings they were over a third of the worker's live heap, which the collector's
+ * growth follows (with the worker image's heap flags, ~600 MiB RSS instead of ~400;
+ * docs/benchmarks.md, run 30).
  */
 export interface TEncodedRows {
   columns: readonly string[];
-  text: string;
+  text: Uint8Array;
   rows: number;
 }
 
@@ -19,9 +22,15 @@ export function encodeRows<TRow extends object>(rows: readonly TRow[]): TEncoded
   const first = rows[0];
   if (!first) return null;
   const columns = Object.keys(first);
-  let text = "";
-  for (const row of rows) {
-    text += `${JSON.stringify(columns.map((column) => (row as Record<string, unknown>)[column]))}\n`;
+  const lines = rows.map((row) => JSON.stringify(columns.map((column) => (row as Record<string, unknown>)[column])));
+  let bytes = lines.length;
+  for (const line of lines) bytes += Buffer.byteLength(line);
+  // Sized exactly and not from Buffer's shared pool, so a held batch pins only its own bytes.
+  const text = Buffer.allocUnsafeSlow(bytes);
+  let offset = 0;
+  for (const line of lines) {
+    offset += text.write(line, offset);
+    text[offset++] = 0x0a;
   }
   return { columns, text, rows: rows.length };
 }
@@ -36,7 +45,7 @@ async function insertChunks(
   client: ClickHouseClient,
   table: string,
   columns: readonly string[],
-  chunks: readonly string[],
+  chunks: readonly Uint8Array[],
 ): Promise<void> {
   const result = await client.exec({
     query: `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(", ")}) FORMAT JSONCompactEachRow`,
@@ -81,7 +90,7 @@ export interface TBatchWriter {
 
 interface TPendingBatch {
   columns: readonly string[] | null;
-  chunks: string[];
+  chunks: Uint8Array[];
   rows: number;
   waiters: { resolve: () => void; reject: (error: unknown) => void }[];
 }

@@ -31,7 +31,7 @@ function setup(
       encoded.push(Buffer.from(task.body));
       events.push(`encode:${task.body.byteLength}`);
       return {
-        spans: { columns: ["n"], text: "[1]\n[2]\n", rows: 2 },
+        spans: { columns: ["n"], text: Buffer.from("[1]\n[2]\n"), rows: 2 },
         scores: null,
         traceIds: ["t1"],
         bytes: task.body.byteLength,
