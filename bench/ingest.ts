@@ -102,8 +102,8 @@ const CLICKHOUSE_PORT = envNumber("BENCH_CLICKHOUSE_PORT", 28123);
  */
 const WORKER = CLICKHOUSE === "process" && process.env.BENCH_WORKER !== "in-process" ? "process" : "in-process";
 const WORKER_HEALTH_PORT = envNumber("BENCH_WORKER_HEALTH_PORT", 23030);
-/** The worker image's heap bound (`NODE_OPTIONS` in infra/docker/Dockerfile), so the worker runs as deployed. */
-const WORKER_DEPLOYED_NODE_FLAGS = "--max-old-space-size=768";
+/** The worker image's heap flags (`NODE_OPTIONS` and `CMD` in infra/docker/Dockerfile), so the worker runs as deployed. */
+const WORKER_DEPLOYED_NODE_FLAGS = "--max-old-space-size=768 --heap-growing-percent=300";
 const WORKER_NODE_FLAGS = (process.env.BENCH_WORKER_NODE_FLAGS ?? WORKER_DEPLOYED_NODE_FLAGS)
   .split(" ")
   .filter(Boolean);
