@@ -40,7 +40,7 @@ export function insertEncoded(client: ClickHouseClient, table: string, encoded: 
   return insertChunks(client, table, encoded.columns, [encoded.text]);
 }
 
-/** Streams row text in the pieces it was encoded in: a batch is never joined into one string. */
+/** Streams row bytes in the pieces they were encoded in: a batch is never copied into one buffer. */
 async function insertChunks(
   client: ClickHouseClient,
   table: string,
