@@ -13,7 +13,7 @@ export interface TIngestEncoder {
  * decoding, normalization and row encoding run in worker threads, leaving the event loop
  * to BullMQ, Redis and the ClickHouse inserts (and, in all-in-one mode, to the OTLP
  * receiver and the web app). A task crosses threads as the body's bytes in (one copy,
- * then moved) and encoded row text out (one copy). With 0 it runs inline.
+ * then moved) and encoded row bytes out (one copy). With 0 it runs inline.
  */
 export function createIngestEncoder(options: { threads: number }): TIngestEncoder {
   if (options.threads <= 0) return { encode: encodeIngestJob, close: async () => undefined };
