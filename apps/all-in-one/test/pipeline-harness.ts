@@ -6,7 +6,7 @@ import path from "node:path";
 import { closeClickHouse, getClickHouse, initClickHouse, runClickHouseMigrations } from "@spanlens/clickhouse";
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
 import { startIngest } from "@spanlens/ingest";
-import { closeQueues, closeRedis } from "@spanlens/queue";
+import { closeQueues, closeRedis, deleteQueuePrefix, getRedis, queuePrefix } from "@spanlens/queue";
 import {
   defaultConsumers,
   sharedLoopEncodeThreads,
@@ -68,6 +68,8 @@ export async function startPipeline(
       await new Promise((resolve) => server.close(resolve));
       await worker.close();
       await closeQueues();
+      // This run's prefix is used by nothing else: its keys go with it.
+      await deleteQueuePrefix(queuePrefix(), getRedis());
       await closeRedis();
       await closeClickHouse();
       await getPrisma().organization.delete({ where: { id: org.id } });

@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { QueueName } from "@spanlens/core";
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeQueues, getQueue, OTLP_BODY_TTL_SECONDS, otlpBodyKey, queueConnection } from "./queues.js";
+import {
+  closeQueues,
+  deleteQueuePrefix,
+  getQueue,
+  OTLP_BODY_TTL_SECONDS,
+  otlpBodyKey,
+  queueConnection,
+} from "./queues.js";
 import { createRedis } from "./redis.js";
 
 const prefixId = randomUUID();
@@ -11,8 +19,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  const queue = getQueue(QueueName.OtlpIngest);
-  await queue.obliterate({ force: true });
+  await deleteQueuePrefix(`test-${prefixId}`, await queueConnection(getQueue(QueueName.OtlpIngest)));
   await closeQueues();
 });
 
@@ -87,5 +94,35 @@ describe("queue producer", () => {
     expect(jobs).toHaveLength(requests);
     const bodies = await client.mget(...jobs.map((job) => otlpBodyKey(job.data.requestId)));
     expect(bodies).toEqual(jobs.map((job) => `body ${job.data.index}`));
+  });
+});
+
+describe("deleteQueuePrefix", () => {
+  it("removes a prefix's jobs, event streams and bodies, and nothing under another prefix", async () => {
+    const prefix = `test-${randomUUID()}`;
+    const neighbour = `${prefix}x`;
+    const redis = createRedis();
+    try {
+      const queue = new Queue(QueueName.OtlpIngest, { connection: redis, prefix });
+      for (let index = 0; index < 1_500; index += 1) {
+        await redis.set(`${prefix}:otlp-body:${index}`, "body");
+      }
+      await queue.add("traces", { requestId: "r1" }, { jobId: "r1" });
+      await queue.close();
+      await redis.set(`${neighbour}:otlp-body:kept`, "body");
+      const before = await redis.keys(`${prefix}:*`);
+      // Bodies, the job's hash, its wait list, event stream and id counters.
+      expect(before.length).toBeGreaterThan(1_500);
+
+      const deleted = await deleteQueuePrefix(prefix, redis);
+
+      expect(deleted).toBe(before.length);
+      expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+      expect(await redis.get(`${neighbour}:otlp-body:kept`)).toBe("body");
+      await redis.del(`${neighbour}:otlp-body:kept`);
+      await expect(deleteQueuePrefix("", redis)).rejects.toThrow(/non-empty prefix/);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

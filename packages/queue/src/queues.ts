@@ -69,6 +69,22 @@ export async function closeQueues(): Promise<void> {
   );
 }
 
+/**
+ * Removes every key under a queue prefix: jobs, their event streams and counters, and
+ * bodies of requests never stored. For a prefix nothing uses any more, such as a test
+ * run's: a Redis that tests and benchmarks share would otherwise keep each run's event
+ * streams, and every rewrite of its append-only log copies them again.
+ */
+export async function deleteQueuePrefix(prefix: string, redis: Redis): Promise<number> {
+  if (!prefix) throw new Error("deleteQueuePrefix needs a non-empty prefix");
+  let deleted = 0;
+  // SCAN in pages, not KEYS: Redis stays responsive however many keys the prefix holds.
+  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
+    if ((keys as string[]).length > 0) deleted += await redis.unlink(...(keys as string[]));
+  }
+  return deleted;
+}
+
 /** A consumer with its own blocking connection, as BullMQ requires. */
 export function createConsumer<TData, TResult>(
   name: TQueueName,

@@ -6,7 +6,7 @@ import path from "node:path";
 import { closeClickHouse, initClickHouse, runClickHouseMigrations } from "@spanlens/clickhouse";
 import { QueueName, type TOtlpIngestJob } from "@spanlens/core";
 import { closePrisma, getPrisma } from "@spanlens/db";
-import { closeQueues, closeRedis, getQueue } from "@spanlens/queue";
+import { closeQueues, closeRedis, deleteQueuePrefix, getQueue, getRedis, queuePrefix } from "@spanlens/queue";
 import { defaultConsumers } from "../consumers.js";
 import { startWorker } from "../worker.js";
 
@@ -27,6 +27,8 @@ export async function startEvaluationWorker() {
     async stop() {
       await worker.close();
       await closeQueues();
+      // This run's prefix is used by nothing else: its keys go with it.
+      await deleteQueuePrefix(queuePrefix(), getRedis());
       await closeRedis();
       await closeClickHouse();
       await getPrisma().organization.delete({ where: { id: org.id } });
