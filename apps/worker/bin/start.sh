@@ -4,6 +4,8 @@
 # --max-old-space-size in NODE_OPTIONS replaces the bound.
 set -eu
 dist="$(cd "$(dirname "$0")/../dist" && pwd)"
+# Assigned first, so `set -e` stops here if the flags cannot be worked out.
+flags="$(node "$dist/node-flags-cli.js")"
 # The flags are plain words (no spaces inside one), so they are split on purpose.
-# shellcheck disable=SC2046
-exec node $(node "$dist/node-flags-cli.js") "$dist/main.js"
+# shellcheck disable=SC2086
+exec node $flags "$dist/main.js"
