@@ -21,7 +21,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
-import { INGEST_DEFAULTS, memoryLimitBytes, workerNodeFlags } from "../apps/worker/src/index.js";
+import { INGEST_DEFAULTS, workerNodeFlags } from "../apps/worker/src/index.js";
 import {
   applyEmbeddedMallocConf,
   createBatchWriter,
@@ -103,9 +103,7 @@ const CLICKHOUSE_PORT = envNumber("BENCH_CLICKHOUSE_PORT", 28123);
 const WORKER = CLICKHOUSE === "process" && process.env.BENCH_WORKER !== "in-process" ? "process" : "in-process";
 const WORKER_HEALTH_PORT = envNumber("BENCH_WORKER_HEALTH_PORT", 23030);
 /** By default the flags the worker's start script gives Node (apps/worker/bin/start.sh), so it runs as deployed. */
-const WORKER_NODE_FLAGS =
-  process.env.BENCH_WORKER_NODE_FLAGS?.split(" ").filter(Boolean) ??
-  workerNodeFlags({ nodeOptions: process.env.NODE_OPTIONS, limitBytes: memoryLimitBytes() });
+const WORKER_NODE_FLAGS = process.env.BENCH_WORKER_NODE_FLAGS?.split(" ").filter(Boolean) ?? workerNodeFlags();
 const RECEIVER_NODE_FLAGS = (process.env.BENCH_RECEIVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 /** When set, the receiver process writes a CPU profile of its whole run here. */
 const RECEIVER_CPU_PROFILE_DIR = process.env.BENCH_RECEIVER_CPU_PROFILE_DIR;

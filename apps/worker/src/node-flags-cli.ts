@@ -1,4 +1,4 @@
 // Prints the Node flags the worker starts with, for apps/worker/bin/start.sh.
-import { memoryLimitBytes, workerNodeFlags } from "./node-flags.js";
+import { workerNodeFlags } from "./node-flags.js";
 
-console.log(workerNodeFlags({ nodeOptions: process.env.NODE_OPTIONS, limitBytes: memoryLimitBytes() }).join(" "));
+console.log(workerNodeFlags().join(" "));

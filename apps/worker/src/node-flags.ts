@@ -15,7 +15,7 @@ export const WORKER_HEAP_BOUND_MIB = 768;
  * 512 MiB memory cgroup, on requests of ~1 MB, the worker used at most 495 MiB with this
  * share and was killed at the limit within 80 s with the fixed bound (docs/benchmarks.md).
  */
-export const WORKER_HEAP_SHARE_OF_LIMIT = 0.6;
+const WORKER_HEAP_SHARE_OF_LIMIT = 0.6;
 
 /**
  * Under a bound V8 picks a low heap growing factor and collects often (the heap was under
@@ -29,7 +29,7 @@ const HEAP_GROWING_FLAG = "--heap-growing-percent=300";
  * The memory limit this process runs under (a cgroup's, as in a container), or undefined
  * when there is none: an unlimited cgroup reports a huge number or 0.
  */
-export function memoryLimitBytes(): number | undefined {
+function memoryLimitBytes(): number | undefined {
   const constrained = process.constrainedMemory();
   return constrained > 0 && constrained < os.totalmem() ? constrained : undefined;
 }
@@ -42,13 +42,16 @@ export function workerHeapBoundMiB(limitBytes: number | undefined): number {
 }
 
 /**
- * The Node flags the worker starts with (apps/worker/bin/start.sh). A heap bound the
- * operator set in `NODE_OPTIONS` wins: the command line would otherwise override it.
+ * The Node flags the worker starts with (apps/worker/bin/start.sh), by default for this
+ * process's `NODE_OPTIONS` and memory limit. A heap bound the operator set in
+ * `NODE_OPTIONS` wins: the command line would otherwise override it.
  */
-export function workerNodeFlags(options: {
-  nodeOptions: string | undefined;
-  limitBytes: number | undefined;
-}): string[] {
+export function workerNodeFlags(
+  options: { nodeOptions: string | undefined; limitBytes: number | undefined } = {
+    nodeOptions: process.env.NODE_OPTIONS,
+    limitBytes: memoryLimitBytes(),
+  },
+): string[] {
   const boundSet = /(^|\s)--max[-_]old[-_]space[-_]size/.test(options.nodeOptions ?? "");
   return boundSet
     ? [HEAP_GROWING_FLAG]

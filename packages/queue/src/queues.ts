@@ -79,8 +79,9 @@ export async function deleteQueuePrefix(prefix: string, redis: Redis): Promise<n
   if (!prefix) throw new Error("deleteQueuePrefix needs a non-empty prefix");
   let deleted = 0;
   // SCAN in pages, not KEYS: Redis stays responsive however many keys the prefix holds.
-  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
-    if ((keys as string[]).length > 0) deleted += await redis.unlink(...(keys as string[]));
+  for await (const page of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
+    const keys = page as string[];
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
   }
   return deleted;
 }
