@@ -42,6 +42,8 @@ export type TLoadMessage =
       okRequests: number;
       failedByStatus: Record<string, number>;
       latenciesMs: number[];
+      /** When each request was sent (epoch ms, in `latenciesMs`' order), with BENCH_SCHEDSTAT=1 only. */
+      startsMs?: number[];
       startedAt: number;
       endedAt: number;
       maxRssBytes: number;
@@ -84,6 +86,8 @@ function prepare(requests: number): void {
 }
 
 const send = (message: TLoadMessage) => process.send?.(message);
+/** Each request's send time, for bench/schedstat.ts to set the processes' scheduling against. */
+const RECORD_STARTS = process.env.BENCH_SCHEDSTAT === "1";
 
 async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise<void> {
   const url = new URL(`${command.baseUrl}/v1/traces`);
@@ -98,6 +102,7 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
   );
   const failedByStatus: Record<string, number> = {};
   const latenciesMs: number[] = [];
+  const startsMs: number[] = [];
   let sentRequests = 0;
   let okRequests = 0;
   let maxRssBytes = process.memoryUsage().rss;
@@ -121,6 +126,7 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
       status = `network-error ${error.code}${error.reusedSocket ? " (reused connection)" : " (new connection)"}`;
     }
     latenciesMs.push(performance.now() - start);
+    if (RECORD_STARTS) startsMs.push(performance.timeOrigin + start);
     if (status === "200") {
       okRequests += 1;
       if (okRequests % LAG_SAMPLE_EVERY === 0) send({ type: "sample", traceId: body.traceId, ackAt: Date.now() });
@@ -161,6 +167,7 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
     okRequests,
     failedByStatus,
     latenciesMs,
+    ...(RECORD_STARTS ? { startsMs } : {}),
     startedAt,
     endedAt,
     maxRssBytes: Math.max(maxRssBytes, process.memoryUsage().rss),

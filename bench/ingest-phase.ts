@@ -11,11 +11,20 @@ import { getQueue } from "../packages/queue/src/index.js";
 import { SPANS_PER_REQUEST } from "./ingest-bodies.js";
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
 import { createMemorySampler, createProcessSampler, latencySummary, mib, redisCpuSeconds } from "./ingest-measure.js";
+import { schedSummary, startSchedSampler } from "./schedstat.js";
 import { round } from "./stats.js";
 
 const QUERYABLE_TIMEOUT_MS = 180_000;
 /** When set, queue depth, acknowledged requests and memory are printed to stderr every 250 ms. */
 const TIMELINE = process.env.BENCH_TIMELINE === "1";
+/** When set, every process's threads are sampled for time on and waiting for a CPU (bench/schedstat.ts). */
+const SCHEDSTAT = process.env.BENCH_SCHEDSTAT === "1";
+
+async function redisPid(): Promise<number | undefined> {
+  const info = await (await getQueue(QueueName.OtlpIngest).client).info();
+  const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+  return Number.isFinite(pid) ? pid : undefined;
+}
 
 /** Processes beside this one whose CPU and memory each phase reports. */
 export type TSidecars = { receiver: ChildProcess | null; clickhouse: ChildProcess | null; worker: ChildProcess | null };
@@ -95,6 +104,16 @@ export async function runPhase(
   const clickhouseSampler = sidecars.clickhouse?.pid ? createProcessSampler(sidecars.clickhouse.pid) : null;
   const workerSampler = sidecars.worker?.pid ? createProcessSampler(sidecars.worker.pid) : null;
   const thisProcess = workerSampler ? "benchProcess" : "pipelineProcess";
+  const schedSampler = SCHEDSTAT
+    ? startSchedSampler({
+        [thisProcess]: process.pid,
+        receiver: sidecars.receiver?.pid,
+        worker: sidecars.worker?.pid,
+        clickhouse: sidecars.clickhouse?.pid,
+        generator: generator.pid,
+        redis: await redisPid(),
+      })
+    : null;
   const lagLoop = (async () => {
     while (!stopped) {
       if (pending.size > 0) {
@@ -140,6 +159,7 @@ export async function runPhase(
 
   generator.send(command);
   const result = await done;
+  const sched = schedSampler && result.startsMs ? schedSummary(schedSampler.stop(), result as Required<TDone>) : null;
   if (result.builtWhileSending > 0) {
     console.error(`note: ${result.builtWhileSending} requests were built while sending (prepared ones ran out)`);
   }
@@ -206,5 +226,6 @@ export async function runPhase(
     loadGeneratorMaxRssMiB: mib(result.maxRssBytes),
     requestsBuiltWhileSending: result.builtWhileSending,
     ...(windows.length > 0 ? { windows } : {}),
+    ...(sched ? { schedstat: sched } : {}),
   };
 }

@@ -32,11 +32,27 @@ export async function startReceiverProcess(
  */
 export const BACKGROUND_NICE = Number(process.env.BENCH_BACKGROUND_NICE ?? 0) || 0;
 
+/**
+ * How the kernel schedules the benchmark's processes (BENCH_SCHEDULING). `shared`, the
+ * default: all of them in this process's session, so every thread competes with every other
+ * one alone, and the engine's many threads outweigh the receiver's one. `per-service`: each
+ * service (receiver, worker, ClickHouse, load generator) starts in a session of its own,
+ * which a kernel with autogroup scheduling (`/proc/sys/kernel/sched_autogroup_enabled`)
+ * schedules as a group of its own, the way containers and systemd units each get a CPU
+ * cgroup of equal weight. Compared in the twelfth session's runs: no difference in the
+ * half-load tail or in (b) that the hour-to-hour spread did not swamp (docs/benchmarks.md).
+ */
+export const SCHEDULING = process.env.BENCH_SCHEDULING === "per-service" ? "per-service" : "shared";
+
+/** Spawn options that put a service in its own scheduling group under `per-service`. */
+export const serviceSpawnOptions = (): Pick<SpawnOptions, "detached"> => ({ detached: SCHEDULING === "per-service" });
+
 /** Node with these arguments, through nice(1) for background processes when BENCH_BACKGROUND_NICE is set. */
 function spawnNode(args: readonly string[], background: boolean, options: SpawnOptions): ChildProcess {
+  const withGroup = { ...options, ...serviceSpawnOptions() };
   return background && BACKGROUND_NICE !== 0
-    ? spawn("nice", ["-n", String(BACKGROUND_NICE), process.execPath, ...args], options)
-    : spawn(process.execPath, args, options);
+    ? spawn("nice", ["-n", String(BACKGROUND_NICE), process.execPath, ...args], withGroup)
+    : spawn(process.execPath, args, withGroup);
 }
 
 /** A service's entry point (relative to the repository root) run from its TypeScript sources. */

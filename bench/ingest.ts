@@ -35,6 +35,7 @@ import { processCpuMicros, startCpuProfile } from "./ingest-measure.js";
 import { runPhase, type TPipelineTarget, type TSidecars } from "./ingest-phase.js";
 import {
   BACKGROUND_NICE,
+  SCHEDULING,
   startClickHouseProcess,
   startReceiverProcess,
   startWorkerProcess,
@@ -327,6 +328,8 @@ async function main() {
         concurrency: CONCURRENCY,
         payload: PAYLOAD,
         backgroundNice: BACKGROUND_NICE,
+        scheduling: SCHEDULING,
+        schedstat: process.env.BENCH_SCHEDSTAT === "1",
         workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? INGEST_DEFAULTS.concurrency),
         receiver: RECEIVER,
         clickhouse: CLICKHOUSE,
