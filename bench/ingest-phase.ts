@@ -159,7 +159,11 @@ export async function runPhase(
 
   generator.send(command);
   const result = await done;
-  const sched = schedSampler && result.startsMs ? schedSummary(schedSampler.stop(), result as Required<TDone>) : null;
+  const schedSamples = schedSampler?.stop();
+  const sched =
+    schedSamples && result.startsMs
+      ? schedSummary(schedSamples, { startsMs: result.startsMs, latenciesMs: result.latenciesMs })
+      : null;
   if (result.builtWhileSending > 0) {
     console.error(`note: ${result.builtWhileSending} requests were built while sending (prepared ones ran out)`);
   }
