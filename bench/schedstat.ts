@@ -6,67 +6,97 @@
  * core to another, which is what a shared machine adds to a request's latency; no profiler
  * shows it. Read by hand from /proc: nothing on npm reads schedstat.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { round } from "./stats.js";
 
 const SAMPLE_EVERY_MS = 20;
+/** Threads started since are looked for every this many samples (half a second). */
+const LIST_EVERY = 25;
 /** Requests slower than this are "slow" (the half-load target's bound), up to FAST_MS "fast". */
 const SLOW_MS = 50;
 const FAST_MS = 20;
 
-/** Nanoseconds on a CPU and waiting for one, per thread name (numbered threads pooled), and timeslices. */
-type TProcessSample = { threads: Map<string, [number, number]>; slices: number };
-type TSample = { atMs: number; processes: Map<string, TProcessSample> };
-
-function readProcess(pid: number, names: Map<number, string>): TProcessSample | null {
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return null;
-  }
-  const threads = new Map<string, [number, number]>();
-  let slices = 0;
-  for (const tid of tids) {
-    try {
-      const [onCpu = 0, waiting = 0, timeslices = 0] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8")
-        .split(" ")
-        .map(Number);
-      let name = names.get(Number(tid));
-      if (name === undefined) {
-        // "ThreadPool12" and "ThreadPool3" are one pool.
-        name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim().replace(/\d+$/, "#");
-        names.set(Number(tid), name);
-      }
-      const sum = threads.get(name) ?? [0, 0];
-      threads.set(name, [sum[0] + onCpu, sum[1] + waiting]);
-      slices += timeslices;
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return { threads, slices };
-}
+/**
+ * One reading of every sampled thread. Each `process:thread` name (numbered threads pooled:
+ * "ThreadPool12" and "ThreadPool3" are one pool) has a column; a reading holds nanoseconds on
+ * a CPU and waiting for one per column, and timeslices per process (NaN when it could not be
+ * read). Flat arrays, so a 300-second phase's 15,000 readings stay a few tens of MB.
+ */
+type TSample = { atMs: number; cpuAndWait: Float64Array; slices: Float64Array };
+type TSamples = { roles: string[]; columns: Map<string, number>; columnRole: number[]; samples: TSample[] };
 
 /** Samples the named processes until stopped. */
 export function startSchedSampler(pids: Record<string, number | undefined>) {
-  const names = new Map<number, string>();
-  const samples: TSample[] = [];
-  const take = () => {
-    const processes = new Map<string, TProcessSample>();
-    for (const [role, pid] of Object.entries(pids)) {
-      const sample = pid === undefined ? null : readProcess(pid, names);
-      if (sample) processes.set(role, sample);
+  const roles = Object.keys(pids);
+  const set: TSamples = { roles, columns: new Map(), columnRole: [], samples: [] };
+  const column = (role: number, name: string): number => {
+    const key = `${roles[role]}:${name}`;
+    let index = set.columns.get(key);
+    if (index === undefined) {
+      index = set.columns.size;
+      set.columns.set(key, index);
+      set.columnRole.push(role);
     }
-    samples.push({ atMs: Date.now(), processes });
+    return index;
+  };
+  // Each thread's schedstat stays open and is read again from its start: a sample reads ~80
+  // threads, and opening each file every 20 ms cost the benchmark's process three times as much.
+  const threads = new Map<number, { fd: number; column: number; role: number }>();
+  const list = () => {
+    roles.forEach((role, roleIndex) => {
+      const pid = pids[role];
+      let tids: string[];
+      try {
+        tids = pid === undefined ? [] : readdirSync(`/proc/${pid}/task`);
+      } catch {
+        return;
+      }
+      for (const tid of tids.map(Number)) {
+        if (threads.has(tid)) continue;
+        try {
+          const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim().replace(/\d+$/, "#");
+          const fd = openSync(`/proc/${pid}/task/${tid}/schedstat`, "r");
+          threads.set(tid, { fd, column: column(roleIndex, name), role: roleIndex });
+        } catch {
+          // The thread ended between the listing and the read.
+        }
+      }
+    });
+  };
+  const buffer = Buffer.alloc(128);
+  let taken = 0;
+  const take = () => {
+    // New threads are looked for every LIST_EVERY samples; pools start theirs early.
+    if (taken % LIST_EVERY === 0) list();
+    taken += 1;
+    const totals = new Float64Array(2 * set.columns.size);
+    const slices = new Float64Array(roles.length).map((_, role) =>
+      pids[roles[role] as string] === undefined ? Number.NaN : 0,
+    );
+    for (const [tid, thread] of threads) {
+      try {
+        const length = readSync(thread.fd, buffer, 0, buffer.length, 0);
+        const [onCpu = 0, waiting = 0, timeslices = 0] = buffer.toString("latin1", 0, length).split(" ").map(Number);
+        totals[2 * thread.column] = (totals[2 * thread.column] as number) + onCpu;
+        totals[2 * thread.column + 1] = (totals[2 * thread.column + 1] as number) + waiting;
+        slices[thread.role] = (slices[thread.role] as number) + timeslices;
+      } catch {
+        // The thread ended: its time leaves its pool's sum from here on.
+        closeSync(thread.fd);
+        threads.delete(tid);
+      }
+    }
+    set.samples.push({ atMs: Date.now(), cpuAndWait: totals, slices });
   };
   take();
   const timer = setInterval(take, SAMPLE_EVERY_MS);
   return {
-    stop(): TSample[] {
+    stop(): TSamples {
       clearInterval(timer);
       take();
-      return samples;
+      for (const thread of threads.values()) closeSync(thread.fd);
+      threads.clear();
+      return set;
     },
   };
 }
@@ -83,31 +113,31 @@ function sampleAt(samples: readonly TSample[], atMs: number): TSample {
   return samples[low] as TSample;
 }
 
+/** A column's nanoseconds (0: on a CPU, 1: waiting) in a reading; 0 for a thread not started yet. */
+const value = (sample: TSample, column: number, which: 0 | 1): number => sample.cpuAndWait[2 * column + which] ?? 0;
+
 /**
  * Per process thread (as `process:thread`), milliseconds on a CPU and waiting for one per
  * millisecond of the given requests' time in flight, the largest first.
  */
-function perThread(samples: readonly TSample[], windows: readonly [number, number][]) {
-  const totals = new Map<string, [number, number]>();
+function perThread(set: TSamples, windows: readonly [number, number][]) {
+  const onCpu = new Float64Array(set.columns.size);
+  const waiting = new Float64Array(set.columns.size);
   let inFlightMs = 0;
   for (const [start, end] of windows) {
     inFlightMs += end - start;
-    const before = sampleAt(samples, start);
-    const after = sampleAt(samples, end);
-    for (const [role, process] of after.processes) {
-      for (const [name, [onCpu, waiting]] of process.threads) {
-        const [onCpuBefore, waitingBefore] = before.processes.get(role)?.threads.get(name) ?? [onCpu, waiting];
-        const key = `${role}:${name}`;
-        const sum = totals.get(key) ?? [0, 0];
-        totals.set(key, [sum[0] + (onCpu - onCpuBefore) / 1e6, sum[1] + (waiting - waitingBefore) / 1e6]);
-      }
+    const before = sampleAt(set.samples, start);
+    const after = sampleAt(set.samples, end);
+    for (let column = 0; column < set.columns.size; column += 1) {
+      onCpu[column] = (onCpu[column] as number) + (value(after, column, 0) - value(before, column, 0)) / 1e6;
+      waiting[column] = (waiting[column] as number) + (value(after, column, 1) - value(before, column, 1)) / 1e6;
     }
   }
-  return [...totals]
-    .map(([thread, [onCpu, waiting]]) => ({
+  return [...set.columns]
+    .map(([thread, column]) => ({
       thread,
-      onCpuPerMs: round(onCpu / Math.max(inFlightMs, 1), 3),
-      waitingPerMs: round(waiting / Math.max(inFlightMs, 1), 3),
+      onCpuPerMs: round((onCpu[column] as number) / Math.max(inFlightMs, 1), 3),
+      waitingPerMs: round((waiting[column] as number) / Math.max(inFlightMs, 1), 3),
     }))
     .filter((row) => row.onCpuPerMs + row.waitingPerMs >= 0.02)
     .sort((a, b) => b.onCpuPerMs + b.waitingPerMs - (a.onCpuPerMs + a.waitingPerMs))
@@ -119,29 +149,31 @@ function perThread(samples: readonly TSample[], windows: readonly [number, numbe
  * requests slower than SLOW_MS against those under FAST_MS, which threads ran and which
  * waited while they were in flight.
  */
-export function schedSummary(
-  samples: readonly TSample[],
-  requests: { startsMs: readonly number[]; latenciesMs: readonly number[] },
-) {
+export function schedSummary(set: TSamples, requests: { startsMs: readonly number[]; latenciesMs: readonly number[] }) {
   const count = requests.startsMs.length;
-  if (count === 0 || samples.length < 2) return null;
-  const first = sampleAt(samples, Math.min(...requests.startsMs));
+  if (count === 0 || set.samples.length < 2) return null;
+  const first = sampleAt(set.samples, Math.min(...requests.startsMs));
   const last = sampleAt(
-    samples,
+    set.samples,
     Math.max(...requests.startsMs.map((start, i) => start + (requests.latenciesMs[i] ?? 0))),
   );
   const perRequest: Record<string, { timeslices: number; onCpuMicros: number; waitingMicros: number }> = {};
-  for (const [role, process] of last.processes) {
-    const before = first.processes.get(role);
-    if (!before) continue;
-    const sum = (sample: TProcessSample, index: 0 | 1) =>
-      [...sample.threads.values()].reduce((total, pair) => total + pair[index], 0);
+  set.roles.forEach((role, roleIndex) => {
+    const slices = (last.slices[roleIndex] as number) - (first.slices[roleIndex] as number);
+    if (Number.isNaN(slices)) return;
+    let onCpu = 0;
+    let waiting = 0;
+    set.columnRole.forEach((columnRole, column) => {
+      if (columnRole !== roleIndex) return;
+      onCpu += value(last, column, 0) - value(first, column, 0);
+      waiting += value(last, column, 1) - value(first, column, 1);
+    });
     perRequest[role] = {
-      timeslices: round((process.slices - before.slices) / count, 2),
-      onCpuMicros: round((sum(process, 0) - sum(before, 0)) / 1e3 / count),
-      waitingMicros: round((sum(process, 1) - sum(before, 1)) / 1e3 / count),
+      timeslices: round(slices / count, 2),
+      onCpuMicros: round(onCpu / 1e3 / count),
+      waitingMicros: round(waiting / 1e3 / count),
     };
-  }
+  });
   const windows = (keep: (latency: number) => boolean) =>
     requests.startsMs.flatMap((start, i): [number, number][] => {
       const latency = requests.latenciesMs[i] ?? 0;
@@ -152,7 +184,7 @@ export function schedSummary(
   return {
     sampleEveryMs: SAMPLE_EVERY_MS,
     perRequest,
-    slowRequests: { overMs: SLOW_MS, count: slow.length, threads: perThread(samples, slow) },
-    fastRequests: { upToMs: FAST_MS, count: fast.length, threads: perThread(samples, fast) },
+    slowRequests: { overMs: SLOW_MS, count: slow.length, threads: perThread(set, slow) },
+    fastRequests: { upToMs: FAST_MS, count: fast.length, threads: perThread(set, fast) },
   };
 }
