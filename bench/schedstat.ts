@@ -4,7 +4,7 @@
  * runnable but waiting for one, times scheduled) every 20 ms, and set against the load
  * generator's requests. A thread's wait is time the kernel had it ready to run and gave the
  * core to another, which is what a shared machine adds to a request's latency; no profiler
- * shows it. Read by hand from /proc: nothing on npm reads schedstat.
+ * shows it. Read by hand from /proc: each file is one line of three numbers.
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { round } from "./stats.js";
