@@ -104,10 +104,20 @@ export function createProcessSampler(pid: number) {
 }
 
 /** CPU seconds Redis has used, from INFO: all its threads plus forked children (AOF rewrites, snapshots). */
-export async function redisCpuSeconds(): Promise<number> {
+/** Numeric fields of Redis's `INFO`, by name (0 when absent). */
+async function redisInfo(): Promise<(name: string) => number> {
   const info = await (await getQueue(QueueName.OtlpIngest).client).info();
-  const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return (name) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+}
+
+export async function redisCpuSeconds(): Promise<number> {
+  const read = await redisInfo();
   return read("used_cpu_sys") + read("used_cpu_user") + read("used_cpu_sys_children") + read("used_cpu_user_children");
+}
+
+/** The Redis server's process id, when it runs on this machine's /proc (0 is never a server's). */
+export async function redisPid(): Promise<number | undefined> {
+  return (await redisInfo())("process_id") || undefined;
 }
 
 /** Profiles this process's main thread (open in Chrome DevTools or speedscope). */

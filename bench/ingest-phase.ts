@@ -10,7 +10,14 @@ import { QueueName } from "../packages/core/src/index.js";
 import { getQueue } from "../packages/queue/src/index.js";
 import { SPANS_PER_REQUEST } from "./ingest-bodies.js";
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
-import { createMemorySampler, createProcessSampler, latencySummary, mib, redisCpuSeconds } from "./ingest-measure.js";
+import {
+  createMemorySampler,
+  createProcessSampler,
+  latencySummary,
+  mib,
+  redisCpuSeconds,
+  redisPid,
+} from "./ingest-measure.js";
 import { schedSummary, startSchedSampler } from "./schedstat.js";
 import { round } from "./stats.js";
 
@@ -19,12 +26,6 @@ const QUERYABLE_TIMEOUT_MS = 180_000;
 const TIMELINE = process.env.BENCH_TIMELINE === "1";
 /** When set, every process's threads are sampled for time on and waiting for a CPU (bench/schedstat.ts). */
 const SCHEDSTAT = process.env.BENCH_SCHEDSTAT === "1";
-
-async function redisPid(): Promise<number | undefined> {
-  const info = await (await getQueue(QueueName.OtlpIngest).client).info();
-  const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
-  return Number.isFinite(pid) ? pid : undefined;
-}
 
 /** Processes beside this one whose CPU and memory each phase reports. */
 export type TSidecars = { receiver: ChildProcess | null; clickhouse: ChildProcess | null; worker: ChildProcess | null };

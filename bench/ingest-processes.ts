@@ -45,11 +45,11 @@ export const BACKGROUND_NICE = Number(process.env.BENCH_BACKGROUND_NICE ?? 0) ||
 export const SCHEDULING = process.env.BENCH_SCHEDULING === "per-service" ? "per-service" : "shared";
 
 /** Spawn options that put a service in its own scheduling group under `per-service`. */
-export const serviceSpawnOptions = (): Pick<SpawnOptions, "detached"> => ({ detached: SCHEDULING === "per-service" });
+export const SERVICE_SPAWN_OPTIONS: Pick<SpawnOptions, "detached"> = { detached: SCHEDULING === "per-service" };
 
 /** Node with these arguments, through nice(1) for background processes when BENCH_BACKGROUND_NICE is set. */
 function spawnNode(args: readonly string[], background: boolean, options: SpawnOptions): ChildProcess {
-  const withGroup = { ...options, ...serviceSpawnOptions() };
+  const withGroup = { ...options, ...SERVICE_SPAWN_OPTIONS };
   return background && BACKGROUND_NICE !== 0
     ? spawn("nice", ["-n", String(BACKGROUND_NICE), process.execPath, ...args], withGroup)
     : spawn(process.execPath, args, withGroup);

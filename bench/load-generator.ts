@@ -2,7 +2,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import path from "node:path";
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
-import { serviceSpawnOptions } from "./ingest-processes.js";
+import { SERVICE_SPAWN_OPTIONS } from "./ingest-processes.js";
 
 type TMessage<TType extends TLoadMessage["type"]> = Extract<TLoadMessage, { type: TType }>;
 
@@ -29,7 +29,7 @@ export async function forkLoadGenerator(
     execArgv: ["--conditions=@spanlens/source", "--import", "tsx"],
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
-    ...serviceSpawnOptions(),
+    ...SERVICE_SPAWN_OPTIONS,
   });
   const exited = new Promise<never>((_, reject) => {
     child.once("exit", (code) => reject(new Error(`load generator exited with ${code}`)));

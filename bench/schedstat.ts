@@ -152,11 +152,15 @@ function perThread(set: TSamples, windows: readonly [number, number][]) {
 export function schedSummary(set: TSamples, requests: { startsMs: readonly number[]; latenciesMs: readonly number[] }) {
   const count = requests.startsMs.length;
   if (count === 0 || set.samples.length < 2) return null;
-  const first = sampleAt(set.samples, Math.min(...requests.startsMs));
-  const last = sampleAt(
-    set.samples,
-    Math.max(...requests.startsMs.map((start, i) => start + (requests.latenciesMs[i] ?? 0))),
-  );
+  // A loop, not Math.min(...): a 300-second phase has more requests than a call takes arguments.
+  let firstStart = Number.POSITIVE_INFINITY;
+  let lastEnd = Number.NEGATIVE_INFINITY;
+  requests.startsMs.forEach((start, i) => {
+    firstStart = Math.min(firstStart, start);
+    lastEnd = Math.max(lastEnd, start + (requests.latenciesMs[i] ?? 0));
+  });
+  const first = sampleAt(set.samples, firstStart);
+  const last = sampleAt(set.samples, lastEnd);
   const perRequest: Record<string, { timeslices: number; onCpuMicros: number; waitingMicros: number }> = {};
   set.roles.forEach((role, roleIndex) => {
     const slices = (last.slices[roleIndex] as number) - (first.slices[roleIndex] as number);
