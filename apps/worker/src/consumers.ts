@@ -16,7 +16,7 @@ import type { TConsumerFactory } from "./worker.js";
  * and ClickHouse spends ~25% less CPU per span on parts and merges than with 512; the
  * timer only bounds how long a batch waits when traffic is light.
  */
-export const INGEST_DEFAULTS = { concurrency: 1024, batchMaxWaitMs: 1000 } as const;
+export const INGEST_DEFAULTS = { concurrency: 1024, batchMaxWaitMs: 1000, gatherMs: 20 } as const;
 
 const ZWorkerEnv = z.object({
   /** Jobs processed at once: many jobs wait on one shared ClickHouse batch. */
@@ -32,6 +32,11 @@ const ZWorkerEnv = z.object({
     .int()
     .positive()
     .default(() => defaultIngestMaxBytes(getHeapStatistics().heap_size_limit)),
+  /**
+   * Once the queue has been found empty, how long the worker waits before fetching again, so
+   * that jobs arriving under light traffic are fetched together (`GatheringWorker`; 0: at once).
+   */
+  WORKER_INGEST_GATHER_MS: z.coerce.number().int().nonnegative().default(INGEST_DEFAULTS.gatherMs),
   WORKER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
   WORKER_BATCH_MAX_WAIT_MS: z.coerce.number().int().positive().default(INGEST_DEFAULTS.batchMaxWaitMs),
   /**
@@ -102,6 +107,7 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
           concurrency: env.WORKER_INGEST_CONCURRENCY,
           lockDuration: env.WORKER_LOCK_DURATION_MS,
           stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
+          gatherMs: env.WORKER_INGEST_GATHER_MS,
         },
       );
       // close() waits for active jobs, so the threads are stopped only once nothing uses them.
