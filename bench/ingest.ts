@@ -21,6 +21,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
+import { INGEST_NODE_FLAGS } from "../apps/ingest/src/node-flags.js";
 import { INGEST_DEFAULTS, workerNodeFlags } from "../apps/worker/src/index.js";
 import {
   applyEmbeddedMallocConf,
@@ -105,7 +106,8 @@ const WORKER = CLICKHOUSE === "process" && process.env.BENCH_WORKER !== "in-proc
 const WORKER_HEALTH_PORT = envNumber("BENCH_WORKER_HEALTH_PORT", 23030);
 /** By default the flags the worker's start script gives Node (apps/worker/bin/start.sh), so it runs as deployed. */
 const WORKER_NODE_FLAGS = process.env.BENCH_WORKER_NODE_FLAGS?.split(" ").filter(Boolean) ?? workerNodeFlags();
-const RECEIVER_NODE_FLAGS = (process.env.BENCH_RECEIVER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+/** By default the flags the receiver's start script gives Node (apps/ingest/bin/start.sh); an empty value runs it without. */
+const RECEIVER_NODE_FLAGS = process.env.BENCH_RECEIVER_NODE_FLAGS?.split(" ").filter(Boolean) ?? [...INGEST_NODE_FLAGS];
 /** When set, the receiver process writes a CPU profile of its whole run here. */
 const RECEIVER_CPU_PROFILE_DIR = process.env.BENCH_RECEIVER_CPU_PROFILE_DIR;
 /** When set, the pipeline process's main thread is CPU-profiled during phase (b) into this file. */
@@ -332,7 +334,10 @@ async function main() {
         schedstat: process.env.BENCH_SCHEDSTAT === "1",
         workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? INGEST_DEFAULTS.concurrency),
         receiver: RECEIVER,
+        // The receiver process's Node flags (the in-process receiver runs with this process's).
+        receiverNodeFlags: RECEIVER === "process" ? RECEIVER_NODE_FLAGS : null,
         clickhouse: CLICKHOUSE,
+        workerIngestGatherMs: Number(process.env.WORKER_INGEST_GATHER_MS ?? INGEST_DEFAULTS.gatherMs),
         engineMallocConf: process.env.JE_MALLOC_CONF,
         worker: WORKER,
         workerNodeFlags: WORKER_NODE_FLAGS,
