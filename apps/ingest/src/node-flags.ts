@@ -8,6 +8,7 @@
  * With the cap it collects mostly with scavenges, and in the ingest benchmark it spent
  * ~40% less time in collections at half load, 11–17% less CPU per span and ~90 MiB less
  * memory, with a shorter ingest tail in most runs (docs/benchmarks.md, thirteenth
- * session). Node also accepts the flag in `NODE_OPTIONS`, where an operator can change it.
+ * session). A `--max-semi-space-size` in `NODE_OPTIONS` replaces it (the script then leaves
+ * it out: Node reads `NODE_OPTIONS` first, and the command line would override it).
  */
 export const INGEST_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=16"];

@@ -44,7 +44,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 
 describe("GatheringWorker", () => {
   it("takes the jobs that arrive at an empty queue together, once its gathering interval has passed", async () => {
-    const gatherMs = 600;
+    const gatherMs = 1_000;
     const { queue, worker, started, close } = setUp(gatherMs, 10);
     try {
       const drained = once(worker, "drained");
@@ -56,12 +56,35 @@ describe("GatheringWorker", () => {
         if (index > 0) await sleep(100);
         await queue.add("job", { index });
       }
+      const lastAddedAt = Date.now();
       await until(() => started.size === 4, 10_000);
+      // All four arrived within the interval that the first one opened ...
+      expect(lastAddedAt - firstAddedAt).toBeLessThan(gatherMs);
       const starts = [...started.values()];
-      // None started before the interval that the first one opened had passed ...
+      // ... none started before it had passed ...
       expect(Math.min(...starts) - firstAddedAt).toBeGreaterThanOrEqual(gatherMs - 10);
       // ... and they were fetched back to back, closer together than they arrived.
       expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(200);
+    } finally {
+      await close();
+    }
+  });
+
+  it("still takes the job it was woken for when paused during its wait", async () => {
+    const gatherMs = 500;
+    const { queue, worker, started, close } = setUp(gatherMs, 10);
+    try {
+      const drained = once(worker, "drained");
+      void worker.run();
+      await drained;
+      const addedAt = Date.now();
+      await queue.add("job", { index: 0 });
+      await sleep(100);
+      await worker.pause();
+      worker.resume();
+      // Had the wait dropped the job, only a blocked worker's 5 s timeout would find it again.
+      await until(() => started.size === 1, 10_000);
+      expect(Date.now() - addedAt).toBeLessThan(3_000);
     } finally {
       await close();
     }
@@ -77,7 +100,8 @@ describe("GatheringWorker", () => {
       await until(() => started.size === 50, 3 * gatherMs);
       // The queue was never empty until the last job, so no fetch waited the interval.
       expect(Date.now() - startedAt).toBeLessThan(gatherMs / 2);
-      // Now it waits the interval before fetching again; closing ends that wait.
+      // Now it waits the interval before fetching again (each fetch re-announces a job, so the
+      // last one found the queue empty); closing ends that wait.
       await sleep(50);
       const closingAt = Date.now();
       await worker.close();

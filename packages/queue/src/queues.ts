@@ -142,9 +142,12 @@ export class GatheringWorker<TData, TResult> extends Worker<TData, TResult> {
   ): Promise<Job<TData, TResult>> {
     if (this.lastFetchFoundNothing) {
       await sleep(this.gatherMs, undefined, { signal: this.stopGathering.signal }).catch(() => undefined);
-      // BullMQ's own fetch returns no job once the worker is closing or paused.
-      if (this.closing || this.paused) return undefined as unknown as Job<TData, TResult>;
     }
+    // Fetch even when closing or paused meanwhile, as BullMQ does once woken: the wake-up
+    // signal this fetch answers is already taken, and a job left waiting without it would
+    // wait for some worker's next timed-out block. Fetches that gather nothing (after a
+    // delayed job comes due, a rate limit, or a job moved back to waiting) also wait,
+    // which at `gatherMs` is harmless.
     return super.moveToActive(client, token, name);
   }
 
