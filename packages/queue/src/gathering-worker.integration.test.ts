@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Queue } from "bullmq";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { deleteQueuePrefix, GatheringWorker } from "./queues.js";
 import { createRedis } from "./redis.js";
 
@@ -27,29 +27,28 @@ function setUp(gatherMs: number, concurrency: number) {
     { connection: createRedis(), prefix, concurrency, autorun: false },
     gatherMs,
   );
+  /** Starts the worker and resolves once its first fetch has found the queue empty. */
+  const runUntilDrained = async () => {
+    const drained = once(worker, "drained");
+    void worker.run();
+    await drained;
+  };
+  /** Resolves once `count` jobs have started (polled every 10 ms, so timings stay close). */
+  const untilStarted = (count: number, timeout: number) =>
+    vi.waitFor(() => expect(started.size).toBe(count), { timeout, interval: 10 });
   const close = async () => {
     await worker.close();
     await queue.close();
   };
-  return { queue, worker, started, close };
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
-    await sleep(10);
-  }
+  return { queue, worker, started, runUntilDrained, untilStarted, close };
 }
 
 describe("GatheringWorker", () => {
   it("takes the jobs that arrive at an empty queue together, once its gathering interval has passed", async () => {
     const gatherMs = 1_000;
-    const { queue, worker, started, close } = setUp(gatherMs, 10);
+    const { queue, started, runUntilDrained, untilStarted, close } = setUp(gatherMs, 10);
     try {
-      const drained = once(worker, "drained");
-      void worker.run();
-      await drained;
+      await runUntilDrained();
       // Four jobs over 300 ms: a plain worker starts each as it arrives.
       const firstAddedAt = Date.now();
       for (let index = 0; index < 4; index += 1) {
@@ -57,7 +56,7 @@ describe("GatheringWorker", () => {
         await queue.add("job", { index });
       }
       const lastAddedAt = Date.now();
-      await until(() => started.size === 4, 10_000);
+      await untilStarted(4, 10_000);
       // All four arrived within the interval that the first one opened ...
       expect(lastAddedAt - firstAddedAt).toBeLessThan(gatherMs);
       const starts = [...started.values()];
@@ -72,18 +71,16 @@ describe("GatheringWorker", () => {
 
   it("still takes the job it was woken for when paused during its wait", async () => {
     const gatherMs = 500;
-    const { queue, worker, started, close } = setUp(gatherMs, 10);
+    const { queue, worker, runUntilDrained, untilStarted, close } = setUp(gatherMs, 10);
     try {
-      const drained = once(worker, "drained");
-      void worker.run();
-      await drained;
+      await runUntilDrained();
       const addedAt = Date.now();
       await queue.add("job", { index: 0 });
       await sleep(100);
       await worker.pause();
       worker.resume();
       // Had the wait dropped the job, only a blocked worker's 5 s timeout would find it again.
-      await until(() => started.size === 1, 10_000);
+      await untilStarted(1, 10_000);
       expect(Date.now() - addedAt).toBeLessThan(3_000);
     } finally {
       await close();
@@ -92,12 +89,12 @@ describe("GatheringWorker", () => {
 
   it("does not wait while jobs are queued, and closes without finishing its wait", { timeout: 60_000 }, async () => {
     const gatherMs = 10_000;
-    const { queue, worker, started, close } = setUp(gatherMs, 5);
+    const { queue, worker, untilStarted, close } = setUp(gatherMs, 5);
     try {
       await queue.addBulk(Array.from({ length: 50 }, (_, index) => ({ name: "job", data: { index } })));
       const startedAt = Date.now();
       void worker.run();
-      await until(() => started.size === 50, 3 * gatherMs);
+      await untilStarted(50, 3 * gatherMs);
       // The queue was never empty until the last job, so no fetch waited the interval.
       expect(Date.now() - startedAt).toBeLessThan(gatherMs / 2);
       // Now it waits the interval before fetching again (each fetch re-announces a job, so the
