@@ -18,7 +18,7 @@ import {
   redisCpuSeconds,
   redisPid,
 } from "./ingest-measure.js";
-import { schedSummary, startSchedSampler } from "./schedstat.js";
+import { kernelThreads, schedSummary, startSchedSampler } from "./schedstat.js";
 import { round } from "./stats.js";
 
 const QUERYABLE_TIMEOUT_MS = 180_000;
@@ -113,6 +113,7 @@ export async function runPhase(
         clickhouse: sidecars.clickhouse?.pid,
         generator: generator.pid,
         redis: await redisPid(),
+        kernel: kernelThreads,
       })
     : null;
   const lagLoop = (async () => {

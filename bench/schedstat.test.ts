@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { schedSummary, startSchedSampler } from "./schedstat.js";
 
@@ -50,9 +51,56 @@ describe.runIf(existsSync("/proc/self/schedstat"))("schedstat sampler", () => {
     expect(onCpuMs(summary?.slowRequests.threads, spinEnd - spinStart)).toBeGreaterThan(spinCpuMs - 45);
     expect(onCpuMs(summary?.slowRequests.threads, spinEnd - spinStart)).toBeLessThan(spinCpuMs + 45);
     expect(onCpuMs(summary?.fastRequests.threads, 15)).toBeLessThan(5);
+    // The whole machine was at least as busy as the spinner while it spun, and the sampled
+    // threads' share is the spinner's. /proc/stat counts 10 ms ticks per core: a tolerance of one
+    // tick per core at each edge of the window.
+    const machine = summary?.slowRequests.machine;
+    const spinnerCores = onCpuMs(summary?.slowRequests.threads, spinEnd - spinStart) / (spinEnd - spinStart);
+    const tolerance = (2 * 10 * availableParallelism()) / (spinEnd - spinStart);
+    expect(machine?.sampled).toBeCloseTo(spinnerCores, 1);
+    expect(machine?.busy).toBeGreaterThan(spinnerCores - tolerance);
+    expect(machine?.busy).toBeLessThan(availableParallelism() + tolerance);
+    expect(machine?.outsideSampled).toBeCloseTo((machine?.busy ?? 0) - (machine?.sampled ?? 0), 2);
+    for (const kind of ["user", "system", "interrupts", "steal", "idle"] as const) {
+      expect(machine?.[kind]).toBeGreaterThanOrEqual(0);
+    }
     // Per request over both: at least the spin, halved.
     expect(summary?.perRequest.spinner?.onCpuMicros).toBeGreaterThan((spinCpuMs * 1000) / 2 - 45_000);
     expect(summary?.perRequest.spinner?.timeslices).toBeGreaterThan(0);
+  });
+
+  it("keeps the time of a thread that has ended in its pool's sum", async () => {
+    // A worker thread that idles 700 ms (so the sampler lists it), spins 150 ms of its own CPU
+    // and ends; the process lives 300 ms longer.
+    const script = `
+      const { Worker } = require("node:worker_threads");
+      const worker = new Worker(\`
+        setTimeout(() => {
+          const start = process.threadCpuUsage();
+          const used = () => { const { user, system } = process.threadCpuUsage(start); return (user + system) / 1000; };
+          while (used() < 150);
+          require("node:worker_threads").parentPort.postMessage(used());
+        }, 700);\`, { eval: true });
+      worker.on("message", (spinCpuMs) => worker.terminate().then(() =>
+        setTimeout(() => console.log(JSON.stringify({ spinCpuMs, end: Date.now() })), 300)));`;
+    const start = Date.now();
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    // Its pid as a list read at each listing, as the kernel's threads are given.
+    const sampler = startSchedSampler({ spinner: () => [child.pid as number] });
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    await new Promise((resolve) => child.on("exit", resolve));
+    const samples = sampler.stop();
+    const { spinCpuMs, end } = JSON.parse(text) as { spinCpuMs: number; end: number };
+
+    const summary = schedSummary(samples, { startsMs: [start], latenciesMs: [end - start] });
+    const workerCpuMs =
+      (summary?.slowRequests.threads.find((row) => row.thread === "spinner:WorkerThread")?.onCpuPerMs ?? 0) *
+      (end - start);
+    // At least the spin (the thread's start-up adds to it), however long ago the thread ended.
+    expect(workerCpuMs).toBeGreaterThan(spinCpuMs - 45);
   });
 
   it("has nothing to say without requests or samples", () => {

@@ -4,7 +4,10 @@
  * runnable but waiting for one, times scheduled) every 20 ms, and set against the load
  * generator's requests. A thread's wait is time the kernel had it ready to run and gave the
  * core to another, which is what a shared machine adds to a request's latency; no profiler
- * shows it. Read by hand from /proc: each file is one line of three numbers.
+ * shows it. Each sample also reads the whole machine's CPU time from /proc/stat, so a window
+ * also shows how busy the cores were with anything else: the kernel's own threads and
+ * interrupts, or processes outside the benchmark. Read by hand from /proc: each schedstat file
+ * is one line of three numbers, and /proc/stat's first line the machine's totals.
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { round } from "./stats.js";
@@ -22,11 +25,45 @@ const FAST_MS = 20;
  * a CPU and waiting for one per column, and timeslices per process (NaN when it could not be
  * read). Flat arrays, so a 300-second phase's 15,000 readings stay a few tens of MB.
  */
-type TSample = { atMs: number; cpuAndWait: Float64Array; slices: Float64Array };
+type TSample = { atMs: number; cpuAndWait: Float64Array; slices: Float64Array; machine: Float64Array };
 type TSamples = { roles: string[]; columns: Map<string, number>; columnRole: number[]; samples: TSample[] };
 
-/** Samples the named processes until stopped. */
-export function startSchedSampler(pids: Record<string, number | undefined>) {
+/**
+ * The columns of /proc/stat's `cpu` line kept, in clock ticks summed over every core: `user`
+ * and `nice` together; `system`; `irq` and `softirq` together; `steal` (time a hypervisor ran
+ * something else, when it says so); and `idle` with `iowait`.
+ */
+const MACHINE = ["user", "system", "interrupts", "steal", "idle"] as const;
+/** Clock ticks per second in /proc/stat (USER_HZ, 100 on every Linux architecture that matters). */
+const TICKS_PER_SECOND = 100;
+
+function readMachine(fd: number, buffer: Buffer): Float64Array {
+  const length = readSync(fd, buffer, 0, buffer.length, 0);
+  const line = buffer.toString("latin1", 0, length).split("\n", 1)[0] ?? "";
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return Float64Array.of(user + nice, system, irq + softirq, steal, idle + iowait);
+}
+
+/**
+ * The kernel's own threads (kworkers, ksoftirqd, kswapd, memory monitors such as kdamond):
+ * the children of kthreadd (pid 2), listed again with the other threads, since kworkers come
+ * and go. Empty where /proc does not list a task's children.
+ */
+export function kernelThreads(): number[] {
+  try {
+    return readFileSync("/proc/2/task/2/children", "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Samples the named processes (a pid, or a list of them read again at each listing) until stopped. */
+export function startSchedSampler(pids: Record<string, number | (() => number[]) | undefined>) {
   const roles = Object.keys(pids);
   const set: TSamples = { roles, columns: new Map(), columnRole: [], samples: [] };
   const column = (role: number, name: string): number => {
@@ -41,52 +78,68 @@ export function startSchedSampler(pids: Record<string, number | undefined>) {
   };
   // Each thread's schedstat stays open and is read again from its start: a sample reads ~80
   // threads, and opening each file every 20 ms cost the benchmark's process three times as much.
-  const threads = new Map<number, { fd: number; column: number; role: number }>();
+  const threads = new Map<
+    number,
+    { fd: number; column: number; role: number; onCpu: number; waiting: number; timeslices: number }
+  >();
+  // What threads that have ended had used: it stays in their pool's sums, or a window across a
+  // thread's end would lose its whole lifetime (the engine's pools end idle threads often).
+  const ended = { cpuAndWait: [] as number[], slices: new Float64Array(roles.length) };
   const list = () => {
     roles.forEach((role, roleIndex) => {
-      const pid = pids[role];
-      let tids: string[];
-      try {
-        tids = pid === undefined ? [] : readdirSync(`/proc/${pid}/task`);
-      } catch {
-        return;
-      }
-      for (const tid of tids.map(Number)) {
-        if (threads.has(tid)) continue;
-        try {
-          const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim().replace(/\d+$/, "#");
-          const fd = openSync(`/proc/${pid}/task/${tid}/schedstat`, "r");
-          threads.set(tid, { fd, column: column(roleIndex, name), role: roleIndex });
-        } catch {
-          // The thread ended between the listing and the read.
-        }
-      }
+      const spec = pids[role];
+      for (const pid of typeof spec === "function" ? spec() : spec === undefined ? [] : [spec])
+        listProcess(pid, roleIndex);
     });
   };
+  const listProcess = (pid: number, roleIndex: number) => {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tids.map(Number)) {
+      if (threads.has(tid)) continue;
+      try {
+        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim().replace(/\d+$/, "#");
+        const fd = openSync(`/proc/${pid}/task/${tid}/schedstat`, "r");
+        threads.set(tid, { fd, column: column(roleIndex, name), role: roleIndex, onCpu: 0, waiting: 0, timeslices: 0 });
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+  };
   const buffer = Buffer.alloc(128);
+  const statFd = openSync("/proc/stat", "r");
+  const statBuffer = Buffer.alloc(256);
   let taken = 0;
   const take = () => {
     // New threads are looked for every LIST_EVERY samples; pools start theirs early.
     if (taken % LIST_EVERY === 0) list();
     taken += 1;
-    const totals = new Float64Array(2 * set.columns.size);
+    const totals = Float64Array.from({ length: 2 * set.columns.size }, (_, index) => ended.cpuAndWait[index] ?? 0);
     const slices = new Float64Array(roles.length).map((_, role) =>
-      pids[roles[role] as string] === undefined ? Number.NaN : 0,
+      pids[roles[role] as string] === undefined ? Number.NaN : (ended.slices[role] as number),
     );
     for (const [tid, thread] of threads) {
       try {
         const length = readSync(thread.fd, buffer, 0, buffer.length, 0);
         const [onCpu = 0, waiting = 0, timeslices = 0] = buffer.toString("latin1", 0, length).split(" ").map(Number);
-        totals[2 * thread.column] = (totals[2 * thread.column] as number) + onCpu;
-        totals[2 * thread.column + 1] = (totals[2 * thread.column + 1] as number) + waiting;
-        slices[thread.role] = (slices[thread.role] as number) + timeslices;
+        Object.assign(thread, { onCpu, waiting, timeslices });
       } catch {
-        // The thread ended: its time leaves its pool's sum from here on.
+        // The thread ended: what it used at its last reading stays in its pool's sum.
         closeSync(thread.fd);
         threads.delete(tid);
+        ended.cpuAndWait[2 * thread.column] = (ended.cpuAndWait[2 * thread.column] ?? 0) + thread.onCpu;
+        ended.cpuAndWait[2 * thread.column + 1] = (ended.cpuAndWait[2 * thread.column + 1] ?? 0) + thread.waiting;
+        ended.slices[thread.role] = (ended.slices[thread.role] as number) + thread.timeslices;
       }
+      totals[2 * thread.column] = (totals[2 * thread.column] as number) + thread.onCpu;
+      totals[2 * thread.column + 1] = (totals[2 * thread.column + 1] as number) + thread.waiting;
+      slices[thread.role] = (slices[thread.role] as number) + thread.timeslices;
     }
-    set.samples.push({ atMs: Date.now(), cpuAndWait: totals, slices });
+    set.samples.push({ atMs: Date.now(), cpuAndWait: totals, slices, machine: readMachine(statFd, statBuffer) });
   };
   take();
   const timer = setInterval(take, SAMPLE_EVERY_MS);
@@ -96,6 +149,7 @@ export function startSchedSampler(pids: Record<string, number | undefined>) {
       take();
       for (const thread of threads.values()) closeSync(thread.fd);
       threads.clear();
+      closeSync(statFd);
       return set;
     },
   };
@@ -133,7 +187,7 @@ function perThread(set: TSamples, windows: readonly [number, number][]) {
       waiting[column] = (waiting[column] as number) + (value(after, column, 1) - value(before, column, 1)) / 1e6;
     }
   }
-  return [...set.columns]
+  const threads = [...set.columns]
     .map(([thread, column]) => ({
       thread,
       onCpuPerMs: round((onCpu[column] as number) / Math.max(inFlightMs, 1), 3),
@@ -142,12 +196,43 @@ function perThread(set: TSamples, windows: readonly [number, number][]) {
     .filter((row) => row.onCpuPerMs + row.waitingPerMs >= 0.02)
     .sort((a, b) => b.onCpuPerMs + b.waitingPerMs - (a.onCpuPerMs + a.waitingPerMs))
     .slice(0, 12);
+  return { threads, machine: machineCores(set, windows, onCpu, inFlightMs) };
+}
+
+/**
+ * The whole machine over the same windows, in cores (CPU milliseconds per millisecond in
+ * flight): what it spent by kind, and how much of its busy time was not the sampled
+ * processes' threads (`outsideSampled`: the kernel's threads and interrupts, other processes).
+ * /proc/stat counts in 10 ms ticks, so a single window is coarse; summed over many it is not.
+ */
+function machineCores(
+  set: TSamples,
+  windows: readonly [number, number][],
+  sampledOnCpuMs: Float64Array,
+  inFlightMs: number,
+) {
+  const ticks = new Float64Array(MACHINE.length);
+  for (const [start, end] of windows) {
+    const before = sampleAt(set.samples, start).machine;
+    const after = sampleAt(set.samples, end).machine;
+    ticks.forEach((_, kind) => {
+      ticks[kind] = (ticks[kind] as number) + ((after[kind] ?? 0) - (before[kind] ?? 0));
+    });
+  }
+  const cores = (tickCount: number) => round((tickCount * (1000 / TICKS_PER_SECOND)) / Math.max(inFlightMs, 1), 3);
+  const byKind = Object.fromEntries(MACHINE.map((kind, index) => [kind, cores(ticks[index] as number)])) as Record<
+    (typeof MACHINE)[number],
+    number
+  >;
+  const busy = round(byKind.user + byKind.system + byKind.interrupts + byKind.steal, 3);
+  const sampled = round(sampledOnCpuMs.reduce((sum, ms) => sum + ms, 0) / Math.max(inFlightMs, 1), 3);
+  return { ...byKind, busy, sampled, outsideSampled: round(busy - sampled, 3) };
 }
 
 /**
  * What the phase's processes did per request (timeslices, CPU and wait), and, for the
  * requests slower than SLOW_MS against those under FAST_MS, which threads ran and which
- * waited while they were in flight.
+ * waited while they were in flight, and how busy the whole machine was meanwhile.
  */
 export function schedSummary(set: TSamples, requests: { startsMs: readonly number[]; latenciesMs: readonly number[] }) {
   const count = requests.startsMs.length;
@@ -188,7 +273,7 @@ export function schedSummary(set: TSamples, requests: { startsMs: readonly numbe
   return {
     sampleEveryMs: SAMPLE_EVERY_MS,
     perRequest,
-    slowRequests: { overMs: SLOW_MS, count: slow.length, threads: perThread(set, slow) },
-    fastRequests: { upToMs: FAST_MS, count: fast.length, threads: perThread(set, fast) },
+    slowRequests: { overMs: SLOW_MS, count: slow.length, ...perThread(set, slow) },
+    fastRequests: { upToMs: FAST_MS, count: fast.length, ...perThread(set, fast) },
   };
 }
