@@ -18,7 +18,7 @@ import {
   redisCpuSeconds,
   redisPid,
 } from "./ingest-measure.js";
-import { kernelThreads, schedSummary, startSchedSampler } from "./schedstat.js";
+import { kernelThreads, processesNamed, schedSummary, startSchedSampler } from "./schedstat.js";
 import { round } from "./stats.js";
 
 const QUERYABLE_TIMEOUT_MS = 180_000;
@@ -114,6 +114,8 @@ export async function runPhase(
         generator: generator.pid,
         redis: await redisPid(),
         kernel: kernelThreads,
+        // Postgres answers the receiver's API key lookups when its cache misses.
+        postgres: () => processesNamed("postgres"),
       })
     : null;
   const lagLoop = (async () => {

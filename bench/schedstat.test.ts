@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
-import { schedSummary, startSchedSampler } from "./schedstat.js";
+import { processesNamed, schedSummary, startSchedSampler } from "./schedstat.js";
 
 /**
  * A process that idles 300 ms, spins until it has had 150 ms of CPU, idles 300 ms more and
@@ -101,6 +101,12 @@ describe.runIf(existsSync("/proc/self/schedstat"))("schedstat sampler", () => {
       (end - start);
     // At least the spin (the thread's start-up adds to it), however long ago the thread ended.
     expect(workerCpuMs).toBeGreaterThan(spinCpuMs - 45);
+  });
+
+  it("finds processes by their command name", () => {
+    const name = readFileSync(`/proc/${process.pid}/comm`, "utf8").trim();
+    expect(processesNamed(name)).toContain(process.pid);
+    expect(processesNamed(`${name}-none`)).toEqual([]);
   });
 
   it("has nothing to say without requests or samples", () => {

@@ -62,6 +62,23 @@ export function kernelThreads(): number[] {
   }
 }
 
+/**
+ * Every process with this command name (such as `postgres`: a server and a process per
+ * connection, which come and go), for sampling a service the benchmark did not start.
+ */
+export function processesNamed(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === name) pids.push(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return pids;
+}
+
 /** Samples the named processes (a pid, or a list of them read again at each listing) until stopped. */
 export function startSchedSampler(pids: Record<string, number | (() => number[]) | undefined>) {
   const roles = Object.keys(pids);
