@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { processesNamed, schedSummary, startSchedSampler } from "./schedstat.js";
 
@@ -101,6 +102,19 @@ describe.runIf(existsSync("/proc/self/schedstat"))("schedstat sampler", () => {
       (end - start);
     // At least the spin (the thread's start-up adds to it), however long ago the thread ended.
     expect(workerCpuMs).toBeGreaterThan(spinCpuMs - 45);
+  });
+
+  it("counts the processes started anywhere on the machine while a request was in flight", async () => {
+    const sampler = startSchedSampler({ self: process.pid });
+    await sleep(50);
+    const start = Date.now();
+    for (let index = 0; index < 5; index += 1) execFileSync("true");
+    // A sample after the last one started, inside the window.
+    await sleep(60);
+    const end = Date.now();
+    const summary = schedSummary(sampler.stop(), { startsMs: [start], latenciesMs: [end - start] });
+    const started = ((summary?.slowRequests.machine.forksPerSecond ?? 0) * (end - start)) / 1000;
+    expect(started).toBeGreaterThanOrEqual(4.9);
   });
 
   it("finds processes by their command name", () => {

@@ -37,16 +37,19 @@ const MACHINE = ["user", "system", "interrupts", "steal", "idle"] as const;
 /** Clock ticks per second in /proc/stat (USER_HZ, 100 on every Linux architecture that matters). */
 const TICKS_PER_SECOND = 100;
 
+/** The machine's CPU ticks by kind (`MACHINE`), then the processes and threads it has started since boot. */
 function readMachine(fd: number, buffer: Buffer): Float64Array {
   const length = readSync(fd, buffer, 0, buffer.length, 0);
-  const line = buffer.toString("latin1", 0, length).split("\n", 1)[0] ?? "";
+  const text = buffer.toString("latin1", 0, length);
+  const line = text.split("\n", 1)[0] ?? "";
+  const forks = Number(/^processes (\d+)$/m.exec(text)?.[1] ?? 0);
   // cpu user nice system idle iowait irq softirq steal guest guest_nice
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
     .trim()
     .split(/\s+/)
     .slice(1)
     .map(Number);
-  return Float64Array.of(user + nice, system, irq + softirq, steal, idle + iowait);
+  return Float64Array.of(user + nice, system, irq + softirq, steal, idle + iowait, forks);
 }
 
 /**
@@ -129,7 +132,8 @@ export function startSchedSampler(pids: Record<string, number | (() => number[])
   };
   const buffer = Buffer.alloc(128);
   const statFd = openSync("/proc/stat", "r");
-  const statBuffer = Buffer.alloc(256);
+  // The whole file (~1.2 KB on two cores; its `intr` line grows with the interrupt sources).
+  const statBuffer = Buffer.alloc(16 * 1024);
   let taken = 0;
   const take = () => {
     // New threads are looked for every LIST_EVERY samples; pools start theirs early.
@@ -229,12 +233,14 @@ function machineCores(
   inFlightMs: number,
 ) {
   const ticks = new Float64Array(MACHINE.length);
+  let forks = 0;
   for (const [start, end] of windows) {
     const before = sampleAt(set.samples, start).machine;
     const after = sampleAt(set.samples, end).machine;
     ticks.forEach((_, kind) => {
       ticks[kind] = (ticks[kind] as number) + ((after[kind] ?? 0) - (before[kind] ?? 0));
     });
+    forks += (after[MACHINE.length] ?? 0) - (before[MACHINE.length] ?? 0);
   }
   const cores = (tickCount: number) => round((tickCount * (1000 / TICKS_PER_SECOND)) / Math.max(inFlightMs, 1), 3);
   const byKind = Object.fromEntries(MACHINE.map((kind, index) => [kind, cores(ticks[index] as number)])) as Record<
@@ -243,7 +249,10 @@ function machineCores(
   >;
   const busy = round(byKind.user + byKind.system + byKind.interrupts + byKind.steal, 3);
   const sampled = round(sampledOnCpuMs.reduce((sum, ms) => sum + ms, 0) / Math.max(inFlightMs, 1), 3);
-  return { ...byKind, busy, sampled, outsideSampled: round(busy - sampled, 3) };
+  // Processes and threads started machine-wide, per second in flight: one that starts and ends between two
+  // listings of the sampled threads is counted here and nowhere else.
+  const forksPerSecond = round((forks * 1000) / Math.max(inFlightMs, 1), 1);
+  return { ...byKind, busy, sampled, outsideSampled: round(busy - sampled, 3), forksPerSecond };
 }
 
 /**
