@@ -5,8 +5,8 @@
  * generator's requests. A thread's wait is time the kernel had it ready to run and gave the
  * core to another, which is what a shared machine adds to a request's latency; no profiler
  * shows it. Each sample also reads the whole machine's CPU time from /proc/stat, so a window
- * also shows how busy the cores were with anything else: the kernel's own threads and
- * interrupts, or processes outside the benchmark. Read by hand from /proc: each schedstat file
+ * also shows how busy the cores were with work no sampled thread accounts for: interrupts,
+ * processes outside the benchmark, or threads that started and ended between two listings. Read by hand from /proc: each schedstat file
  * is one line of three numbers, and /proc/stat's first line the machine's totals.
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
@@ -34,6 +34,8 @@ type TSamples = { roles: string[]; columns: Map<string, number>; columnRole: num
  * something else, when it says so); and `idle` with `iowait`.
  */
 const MACHINE = ["user", "system", "interrupts", "steal", "idle"] as const;
+/** Where a machine reading keeps the processes and threads started since boot, after the `MACHINE` ticks. */
+const FORKS = MACHINE.length;
 /** Clock ticks per second in /proc/stat (USER_HZ, 100 on every Linux architecture that matters). */
 const TICKS_PER_SECOND = 100;
 
@@ -223,7 +225,7 @@ function perThread(set: TSamples, windows: readonly [number, number][]) {
 /**
  * The whole machine over the same windows, in cores (CPU milliseconds per millisecond in
  * flight): what it spent by kind, and how much of its busy time was not the sampled
- * processes' threads (`outsideSampled`: the kernel's threads and interrupts, other processes).
+ * processes' threads (`outsideSampled`: interrupts, other processes, threads never listed).
  * /proc/stat counts in 10 ms ticks, so a single window is coarse; summed over many it is not.
  */
 function machineCores(
@@ -240,7 +242,7 @@ function machineCores(
     ticks.forEach((_, kind) => {
       ticks[kind] = (ticks[kind] as number) + ((after[kind] ?? 0) - (before[kind] ?? 0));
     });
-    forks += (after[MACHINE.length] ?? 0) - (before[MACHINE.length] ?? 0);
+    forks += (after[FORKS] ?? 0) - (before[FORKS] ?? 0);
   }
   const cores = (tickCount: number) => round((tickCount * (1000 / TICKS_PER_SECOND)) / Math.max(inFlightMs, 1), 3);
   const byKind = Object.fromEntries(MACHINE.map((kind, index) => [kind, cores(ticks[index] as number)])) as Record<
