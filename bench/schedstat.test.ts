@@ -62,6 +62,10 @@ describe.runIf(existsSync("/proc/self/schedstat"))("schedstat sampler", () => {
     expect(machine?.busy).toBeGreaterThan(spinnerCores - tolerance);
     expect(machine?.busy).toBeLessThan(availableParallelism() + tolerance);
     expect(machine?.outsideSampled).toBeCloseTo((machine?.busy ?? 0) - (machine?.sampled ?? 0), 2);
+    // Every thread that spun was listed: the process's own total is its threads' sum, to a tick.
+    const spinner = summary?.slowRequests.processes.spinner;
+    expect(spinner?.sampled).toBeCloseTo(machine?.sampled ?? Number.NaN, 2);
+    expect(Math.abs(spinner?.unlisted ?? Number.NaN)).toBeLessThan(tolerance);
     for (const kind of ["user", "system", "interrupts", "steal", "idle"] as const) {
       expect(machine?.[kind]).toBeGreaterThanOrEqual(0);
     }
@@ -102,6 +106,43 @@ describe.runIf(existsSync("/proc/self/schedstat"))("schedstat sampler", () => {
       (end - start);
     // At least the spin (the thread's start-up adds to it), however long ago the thread ended.
     expect(workerCpuMs).toBeGreaterThan(spinCpuMs - 45);
+  });
+
+  it("counts the CPU of threads that were never listed against their process", async () => {
+    // Listed once, at the start: the worker thread, started 300 ms in, is never seen on its own.
+    const script = `
+      const { Worker } = require("node:worker_threads");
+      setTimeout(() => {
+        const worker = new Worker(\`
+          const start = process.threadCpuUsage();
+          const used = () => { const { user, system } = process.threadCpuUsage(start); return (user + system) / 1000; };
+          while (used() < 150);
+          require("node:worker_threads").parentPort.postMessage(used());
+        \`, { eval: true });
+        worker.on("message", (spinCpuMs) => worker.terminate().then(() =>
+          setTimeout(() => console.log(JSON.stringify({ spinCpuMs, end: Date.now() })), 300)));
+      }, 300);`;
+    const start = Date.now();
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const sampler = startSchedSampler({ spinner: child.pid as number }, { listEvery: Number.POSITIVE_INFINITY });
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    // Read before the process ends: its /proc/<pid>/stat goes with it.
+    const { spinCpuMs, end } = await new Promise<{ spinCpuMs: number; end: number }>((resolve) =>
+      child.stdout.on("data", () => resolve(JSON.parse(text))),
+    );
+    const samples = sampler.stop();
+    await new Promise((resolve) => child.on("exit", resolve));
+
+    const summary = schedSummary(samples, { startsMs: [start], latenciesMs: [end - start] });
+    const spinner = summary?.slowRequests.processes.spinner;
+    expect(summary?.slowRequests.threads.some((row) => row.thread === "spinner:WorkerThread")).toBe(false);
+    // At least the spin, in 10 ms ticks: a tick at each edge of the window.
+    const unlistedMs = (spinner?.unlisted ?? 0) * (end - start);
+    expect(unlistedMs).toBeGreaterThan(spinCpuMs - 20);
+    expect(spinner?.process).toBeCloseTo((spinner?.sampled ?? 0) + (spinner?.unlisted ?? 0), 2);
   });
 
   it("counts the processes started anywhere on the machine while a request was in flight", async () => {

@@ -6,8 +6,11 @@
  * core to another, which is what a shared machine adds to a request's latency; no profiler
  * shows it. Each sample also reads the whole machine's CPU time from /proc/stat, so a window
  * also shows how busy the cores were with work no sampled thread accounts for: interrupts,
- * processes outside the benchmark, or threads that started and ended between two listings. Read by hand from /proc: each schedstat file
- * is one line of three numbers, and /proc/stat's first line the machine's totals.
+ * processes outside the benchmark, or threads that started and ended between two listings.
+ * Each process given by its pid is also read whole, from /proc/<pid>/stat, which keeps the
+ * time of its ended threads: its CPU beyond its sampled threads' is that of threads never
+ * listed. Read by hand from /proc: each schedstat file is one line of three numbers,
+ * /proc/stat's first line the machine's totals, and /proc/<pid>/stat one line of fields.
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { round } from "./stats.js";
@@ -25,7 +28,14 @@ const FAST_MS = 20;
  * a CPU and waiting for one per column, and timeslices per process (NaN when it could not be
  * read). Flat arrays, so a 300-second phase's 15,000 readings stay a few tens of MB.
  */
-type TSample = { atMs: number; cpuAndWait: Float64Array; slices: Float64Array; machine: Float64Array };
+type TSample = {
+  atMs: number;
+  cpuAndWait: Float64Array;
+  slices: Float64Array;
+  machine: Float64Array;
+  /** Per role given as one pid, the whole process's CPU ticks so far (NaN otherwise). */
+  processTicks: Float64Array;
+};
 type TSamples = { roles: string[]; columns: Map<string, number>; columnRole: number[]; samples: TSample[] };
 
 /**
@@ -52,6 +62,25 @@ function readMachine(fd: number, buffer: Buffer): Float64Array {
     .slice(1)
     .map(Number);
   return Float64Array.of(user + nice, system, irq + softirq, steal, idle + iowait, forks);
+}
+
+/**
+ * A process's CPU ticks (user and system) from /proc/<pid>/stat: every thread it has, and
+ * every thread it had, since the kernel adds an ended thread's time to its process. Set
+ * against the sum of its sampled threads, this is the time of threads never listed: those
+ * that started and ended between two listings. NaN once the process has ended.
+ */
+function readProcessTicks(fd: number, buffer: Buffer): number {
+  try {
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    const text = buffer.toString("latin1", 0, length);
+    // The command name may hold spaces and parentheses: fields are counted after its last ")".
+    // From there, field 3 (state) is first; utime and stime are fields 14 and 15.
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /**
@@ -84,8 +113,14 @@ export function processesNamed(name: string): number[] {
   return pids;
 }
 
-/** Samples the named processes (a pid, or a list of them read again at each listing) until stopped. */
-export function startSchedSampler(pids: Record<string, number | (() => number[]) | undefined>) {
+/**
+ * Samples the named processes (a pid, or a list of them read again at each listing) until
+ * stopped. `listEvery`: samples between two listings of new threads (tests set it).
+ */
+export function startSchedSampler(
+  pids: Record<string, number | (() => number[]) | undefined>,
+  { listEvery = LIST_EVERY }: { listEvery?: number } = {},
+) {
   const roles = Object.keys(pids);
   const set: TSamples = { roles, columns: new Map(), columnRole: [], samples: [] };
   const column = (role: number, name: string): number => {
@@ -133,13 +168,24 @@ export function startSchedSampler(pids: Record<string, number | (() => number[])
     }
   };
   const buffer = Buffer.alloc(128);
+  // Each role given as one pid: its /proc/<pid>/stat, open for the sampler's life.
+  const processFds = roles.map((role) => {
+    const spec = pids[role];
+    if (typeof spec !== "number") return null;
+    try {
+      return openSync(`/proc/${spec}/stat`, "r");
+    } catch {
+      return null;
+    }
+  });
+  const processBuffer = Buffer.alloc(1024);
   const statFd = openSync("/proc/stat", "r");
   // The whole file (~1.2 KB on two cores; its `intr` line grows with the interrupt sources).
   const statBuffer = Buffer.alloc(16 * 1024);
   let taken = 0;
   const take = () => {
-    // New threads are looked for every LIST_EVERY samples; pools start theirs early.
-    if (taken % LIST_EVERY === 0) list();
+    // New threads are looked for every `listEvery` samples; pools start theirs early.
+    if (taken % listEvery === 0) list();
     taken += 1;
     const totals = Float64Array.from({ length: 2 * set.columns.size }, (_, index) => ended.cpuAndWait[index] ?? 0);
     const slices = new Float64Array(roles.length).map((_, role) =>
@@ -162,7 +208,16 @@ export function startSchedSampler(pids: Record<string, number | (() => number[])
       totals[2 * thread.column + 1] = (totals[2 * thread.column + 1] as number) + thread.waiting;
       slices[thread.role] = (slices[thread.role] as number) + thread.timeslices;
     }
-    set.samples.push({ atMs: Date.now(), cpuAndWait: totals, slices, machine: readMachine(statFd, statBuffer) });
+    const processTicks = Float64Array.from(processFds, (fd) =>
+      fd === null ? Number.NaN : readProcessTicks(fd, processBuffer),
+    );
+    set.samples.push({
+      atMs: Date.now(),
+      cpuAndWait: totals,
+      slices,
+      machine: readMachine(statFd, statBuffer),
+      processTicks,
+    });
   };
   take();
   const timer = setInterval(take, SAMPLE_EVERY_MS);
@@ -173,6 +228,7 @@ export function startSchedSampler(pids: Record<string, number | (() => number[])
       for (const thread of threads.values()) closeSync(thread.fd);
       threads.clear();
       closeSync(statFd);
+      for (const fd of processFds) if (fd !== null) closeSync(fd);
       return set;
     },
   };
@@ -219,7 +275,43 @@ function perThread(set: TSamples, windows: readonly [number, number][]) {
     .filter((row) => row.onCpuPerMs + row.waitingPerMs >= 0.02)
     .sort((a, b) => b.onCpuPerMs + b.waitingPerMs - (a.onCpuPerMs + a.waitingPerMs))
     .slice(0, 12);
-  return { threads, machine: machineCores(set, windows, onCpu, inFlightMs) };
+  return {
+    threads,
+    machine: machineCores(set, windows, onCpu, inFlightMs),
+    processes: processCores(set, windows, onCpu, inFlightMs),
+  };
+}
+
+/**
+ * Per role given as one pid, over the same windows, in cores: the whole process's CPU, its
+ * sampled threads' share, and the rest (`unlisted`: threads that started and ended between
+ * two listings). Ticks of 10 ms, so coarse for one window and not for many.
+ */
+function processCores(
+  set: TSamples,
+  windows: readonly [number, number][],
+  sampledOnCpuMs: Float64Array,
+  inFlightMs: number,
+) {
+  const rows: Record<string, { process: number; sampled: number; unlisted: number }> = {};
+  set.roles.forEach((role, roleIndex) => {
+    let ticks = 0;
+    for (const [start, end] of windows) {
+      ticks +=
+        (sampleAt(set.samples, end).processTicks[roleIndex] ?? 0) -
+        (sampleAt(set.samples, start).processTicks[roleIndex] ?? 0);
+    }
+    // Not a single pid, or a window over its end.
+    if (Number.isNaN(ticks)) return;
+    let sampledMs = 0;
+    set.columnRole.forEach((columnRole, column) => {
+      if (columnRole === roleIndex) sampledMs += sampledOnCpuMs[column] as number;
+    });
+    const process = round((ticks * (1000 / TICKS_PER_SECOND)) / Math.max(inFlightMs, 1), 3);
+    const sampled = round(sampledMs / Math.max(inFlightMs, 1), 3);
+    rows[role] = { process, sampled, unlisted: round(process - sampled, 3) };
+  });
+  return rows;
 }
 
 /**
