@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { authenticateApiKey, clearApiKeyCache, createApiKey, listApiKeys, revokeApiKey } from "./api-keys.js";
 import { closePrisma, getPrisma } from "./client.js";
 import { hashPassword } from "./passwords.js";
@@ -81,6 +81,51 @@ describe("accounts against Postgres", () => {
     clearApiKeyCache();
     await expect(authenticateApiKey(`Bearer ${key.secretKey}`)).rejects.toThrow(/unknown or has been revoked/);
     await expect(authenticateApiKey("Bearer sk-sl-never-issued")).rejects.toThrow(/unknown or has been revoked/);
+  });
+
+  it("looks a key up once for all the requests that find its lookup expired", async () => {
+    const key = await createApiKey(fixture.projectA);
+    clearApiKeyCache();
+    const findUnique = vi.spyOn(getPrisma().apiKey, "findUnique");
+    try {
+      const principals = await Promise.all(
+        Array.from({ length: 20 }, () => authenticateApiKey(`Bearer ${key.secretKey}`)),
+      );
+      expect(new Set(principals.map((principal) => principal.apiKeyId))).toEqual(new Set([key.id]));
+      expect(findUnique).toHaveBeenCalledTimes(1);
+    } finally {
+      findUnique.mockRestore();
+    }
+  });
+
+  it("looks a cached key up again in the background before its lookup expires", async () => {
+    const key = await createApiKey(fixture.projectA);
+    clearApiKeyCache();
+    const start = Date.now();
+    // Only the clock the cache reads is set by hand; Postgres's timers stay real.
+    vi.useFakeTimers({ toFake: ["Date"], now: start });
+    const findUnique = vi.spyOn(getPrisma().apiKey, "findUnique");
+    try {
+      expect((await authenticateApiKey(`Bearer ${key.secretKey}`)).apiKeyId).toBe(key.id);
+      // Revoked by another process: this one's cache still holds the key.
+      await getPrisma().apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date(start) } });
+      vi.setSystemTime(start + 1_000);
+      expect((await authenticateApiKey(`Bearer ${key.secretKey}`)).apiKeyId).toBe(key.id);
+      expect(findUnique).toHaveBeenCalledTimes(1);
+
+      // Past half its life the entry still answers, without waiting, and a lookup starts.
+      vi.setSystemTime(start + 3_000);
+      expect((await authenticateApiKey(`Bearer ${key.secretKey}`)).apiKeyId).toBe(key.id);
+      expect(findUnique).toHaveBeenCalledTimes(2);
+      // Once that lookup lands, the revocation shows, before the first lookup's 5 s are up.
+      await vi.waitFor(() =>
+        expect(authenticateApiKey(`Bearer ${key.secretKey}`)).rejects.toThrow(/unknown or has been revoked/),
+      );
+      expect(findUnique).toHaveBeenCalledTimes(2);
+    } finally {
+      findUnique.mockRestore();
+      vi.useRealTimers();
+    }
   });
 
   it("refuses a revoked key at once even when its lookup is cached, and drops it from the list", async () => {

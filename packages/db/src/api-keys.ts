@@ -72,20 +72,32 @@ export function parseAuthorization(authorization: string | null): { publicKey?: 
 interface TCachedKey {
   principal: TApiKeyPrincipal | null;
   publicKey: string | null;
-  expiresAt: number;
+  /** When the lookup that made this entry started. */
+  lookedUpAt: number;
 }
 
 // Lookups are cached briefly so hot ingest paths do not hit Postgres per request;
 // the TTL bounds how long a revoked key keeps working.
 const CACHE_TTL_MS = 5_000;
+// An entry this old is looked up again in the background while it keeps answering, so
+// steady traffic never waits on Postgres. Before, every request arriving while an expired
+// entry was being looked up made its own lookup: at a few hundred requests per second
+// that opened a burst of new Postgres connections every TTL and slowed the requests around
+// it (docs/benchmarks.md, fifteenth session).
+const REFRESH_AFTER_MS = CACHE_TTL_MS / 2;
 const LAST_USED_INTERVAL_MS = 60_000;
 // On globalThis because Next.js route bundles and the ingest handler each get their own
 // copy of this module in one process; revoking through any copy must clear the one cache.
 const registry = globalThis as typeof globalThis & {
-  __spanlensApiKeyCache?: { keys: Map<string, TCachedKey>; lastUsedWrites: Map<string, number> };
+  __spanlensApiKeyCache?: {
+    keys: Map<string, TCachedKey>;
+    /** The lookup in flight per secret hash, which every request for that key waits on. */
+    lookups: Map<string, Promise<TCachedKey>>;
+    lastUsedWrites: Map<string, number>;
+  };
 };
-registry.__spanlensApiKeyCache ??= { keys: new Map(), lastUsedWrites: new Map() };
-const { keys: cache, lastUsedWrites } = registry.__spanlensApiKeyCache;
+registry.__spanlensApiKeyCache ??= { keys: new Map(), lookups: new Map(), lastUsedWrites: new Map() };
+const { keys: cache, lookups, lastUsedWrites } = registry.__spanlensApiKeyCache;
 
 /** Resolves the project an API key belongs to. */
 export async function authenticateApiKey(authorization: string | null): Promise<TApiKeyPrincipal> {
@@ -93,21 +105,45 @@ export async function authenticateApiKey(authorization: string | null): Promise<
   const secretHash = hashSecretKey(secretKey);
   const now = Date.now();
   let entry = cache.get(secretHash);
-  if (!entry || entry.expiresAt <= now) {
-    const apiKey = await getPrisma().apiKey.findUnique({ where: { secretHash } });
-    entry = {
-      principal: apiKey && !apiKey.revokedAt ? { projectId: apiKey.projectId, apiKeyId: apiKey.id } : null,
-      publicKey: apiKey?.publicKey ?? null,
-      expiresAt: now + CACHE_TTL_MS,
-    };
-    if (cache.size > 10_000) cache.clear();
-    cache.set(secretHash, entry);
+  if (!entry || now - entry.lookedUpAt >= CACHE_TTL_MS) {
+    entry = await lookUpKey(secretHash);
+  } else if (now - entry.lookedUpAt >= REFRESH_AFTER_MS) {
+    // A failed refresh leaves the entry to expire; the request after that waits on a
+    // lookup of its own and sees the error.
+    lookUpKey(secretHash).catch(() => undefined);
   }
   if (!entry.principal || (publicKey !== undefined && publicKey !== entry.publicKey)) {
     throw new AppError("UNAUTHORIZED", "Invalid API key: it is unknown or has been revoked");
   }
   touchLastUsed(entry.principal.apiKeyId, now);
   return entry.principal;
+}
+
+/** Looks a key up in Postgres and caches it; requests for the same key share one lookup. */
+function lookUpKey(secretHash: string): Promise<TCachedKey> {
+  const inFlight = lookups.get(secretHash);
+  if (inFlight) return inFlight;
+  const lookedUpAt = Date.now();
+  const lookup = getPrisma()
+    .apiKey.findUnique({ where: { secretHash } })
+    .then((apiKey) => {
+      const entry: TCachedKey = {
+        principal: apiKey && !apiKey.revokedAt ? { projectId: apiKey.projectId, apiKeyId: apiKey.id } : null,
+        publicKey: apiKey?.publicKey ?? null,
+        lookedUpAt,
+      };
+      // Not when the cache was cleared meanwhile (a key revoked): the answer may predate it.
+      if (lookups.get(secretHash) === lookup) {
+        if (cache.size > 10_000) cache.clear();
+        cache.set(secretHash, entry);
+      }
+      return entry;
+    })
+    .finally(() => {
+      if (lookups.get(secretHash) === lookup) lookups.delete(secretHash);
+    });
+  lookups.set(secretHash, lookup);
+  return lookup;
 }
 
 function touchLastUsed(apiKeyId: string, now: number): void {
@@ -122,6 +158,7 @@ function touchLastUsed(apiKeyId: string, now: number): void {
 /** Drops cached lookups (tests, and key revocation in this process). */
 export function clearApiKeyCache(): void {
   cache.clear();
+  lookups.clear();
 }
 
 export interface TApiKeySummary {
