@@ -61,8 +61,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-// The insert statement `@clickhouse/client` sends; its data goes to the engine as bytes.
-const INSERT_STATEMENT = /^INSERT INTO `([^`]+)` \(([^)]*)\) FORMAT (JSONCompactEachRow|JSONEachRow)$/;
+// The insert statement `@clickhouse/client` sends, with the settings the worker's inserts
+// carry (`name = value, …`); its data goes to the engine as bytes.
+const INSERT_STATEMENT =
+  /^INSERT INTO `([^`]+)` \(([^)]*)\)(?: SETTINGS ((?:\w+ = \w+)(?:, \w+ = \w+)*))? FORMAT (JSONCompactEachRow|JSONEachRow)$/;
 
 async function main() {
   const [dataDir, portText, database] = process.argv.slice(2);
@@ -91,9 +93,13 @@ async function main() {
       }
       const insert = inUrl === null ? null : INSERT_STATEMENT.exec(inUrl);
       if (insert) {
-        // Like the server, the engine parses the body where it lies (in parallel), instead
-        // of the body being decoded into a string and appended to the statement.
-        const [, table = "", columnList = "", format] = insert;
+        // Like the server, the engine parses the body where it lies, instead of the body
+        // being decoded into a string and appended to the statement.
+        const [, table = "", columnList = "", statementSettings, format] = insert;
+        for (const setting of statementSettings?.split(", ") ?? []) {
+          const [name = "", value = ""] = setting.split(" = ");
+          settings[name] = value;
+        }
         const summary = await connection.chdb.rawInsert({
           table,
           columns: columnList.split(", ").map((column) => column.slice(1, -1)),

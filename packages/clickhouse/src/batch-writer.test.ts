@@ -1,12 +1,12 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { describe, expect, it, vi } from "vitest";
-import { createBatchWriter, encodeRows, insertRows, type TEncodedRows } from "./batch-writer.js";
+import { createBatchWriter, encodeRows, INSERT_SETTINGS, insertRows, type TEncodedRows } from "./batch-writer.js";
 
 const rows = (...values: number[]): TEncodedRows | null => encodeRows(values.map((n) => ({ n })));
 
 /** Reads back the single-column values of an `exec` insert's JSONCompactEachRow body. */
 async function readValues(params: { query: string; values: AsyncIterable<Uint8Array> }): Promise<number[]> {
-  expect(params.query).toBe("INSERT INTO `t` (`n`) FORMAT JSONCompactEachRow");
+  expect(params.query).toBe(`INSERT INTO \`t\` (\`n\`) SETTINGS ${INSERT_SETTINGS} FORMAT JSONCompactEachRow`);
   const chunks: Uint8Array[] = [];
   for await (const chunk of params.values) chunks.push(chunk);
   return Buffer.concat(chunks)

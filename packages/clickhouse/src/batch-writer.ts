@@ -42,6 +42,18 @@ export function insertEncoded(client: ClickHouseClient, table: string, encoded: 
   return insertChunks(client, table, encoded.columns, [encoded.text]);
 }
 
+/**
+ * Every insert runs on one thread: its rows parsed in order instead of cut into pieces for
+ * a pool of parser threads, and the rest of the insert (the rollup's materialized view
+ * among it) not spread over more. The worker already runs two inserts at once and the
+ * engine merges in the background; extra threads per insert only competed with those and
+ * with the receiver for the cores. Alternating runs of the ingest benchmark measured less
+ * CPU per span and a lower half-load p99 (docs/benchmarks.md, fifteenth session). In the
+ * statement, so they hold for that insert alone in both modes: the embedded engine would
+ * apply a client's per-query settings to its whole session, reads included.
+ */
+export const INSERT_SETTINGS = "max_threads = 1, input_format_parallel_parsing = 0";
+
 /** Streams row bytes in the pieces they were encoded in: a batch is never copied into one buffer. */
 async function insertChunks(
   client: ClickHouseClient,
@@ -50,7 +62,7 @@ async function insertChunks(
   chunks: readonly Uint8Array[],
 ): Promise<void> {
   const result = await client.exec({
-    query: `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(", ")}) FORMAT JSONCompactEachRow`,
+    query: `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(", ")}) SETTINGS ${INSERT_SETTINGS} FORMAT JSONCompactEachRow`,
     values: Readable.from(chunks),
   });
   // Nothing to read; draining releases the connection.

@@ -102,6 +102,12 @@ describe("process-wide embedded ClickHouse", () => {
       format: "JSONEachRow",
     });
     expect(await result.json()).toEqual(rows);
+    // The insert's single-thread settings stayed with it: the session's reads keep the engine's own.
+    const settings = await client.query({
+      query: "SELECT toUInt8(getSetting('input_format_parallel_parsing')) AS parallelParsing",
+      format: "JSONEachRow",
+    });
+    expect(await settings.json()).toEqual([{ parallelParsing: 1 }]);
 
     const failure = await insertRows(client, "no_such_table", rows).catch((error: unknown) => error);
     expect(isClickHouseError(failure)).toBe(true);
