@@ -32,6 +32,37 @@ function spinningChild() {
   return { pid: child.pid as number, output };
 }
 
+/**
+ * A child process that starts a worker thread after `startAfterMs`; the thread idles
+ * `spinAfterMs`, spins until it has had 150 ms of its own CPU and ends. The process prints
+ * that CPU (ms) and when it printed (epoch ms) 300 ms later, then exits.
+ */
+function workerSpinner({ startAfterMs = 0, spinAfterMs = 0 }) {
+  const script = `
+    const { Worker } = require("node:worker_threads");
+    setTimeout(() => {
+      const worker = new Worker(\`setTimeout(() => {
+        const start = process.threadCpuUsage();
+        const used = () => { const { user, system } = process.threadCpuUsage(start); return (user + system) / 1000; };
+        while (used() < 150);
+        require("node:worker_threads").parentPort.postMessage(used());
+      }, ${spinAfterMs});\`, { eval: true });
+      worker.on("message", (spinCpuMs) => worker.terminate().then(() =>
+        setTimeout(() => console.log(JSON.stringify({ spinCpuMs, end: Date.now() })), 300)));
+    }, ${startAfterMs});`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  // Resolves on the child's line, before it exits (its /proc/<pid>/stat goes with it).
+  const output = new Promise<{ spinCpuMs: number; end: number }>((resolve) => {
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes("\n")) resolve(JSON.parse(text));
+    });
+  });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  return { pid: child.pid as number, output, exited };
+}
+
 describe.runIf(existsSync("/proc/self/schedstat"))("schedstat sampler", () => {
   it("puts a thread's time on a CPU against the requests in flight while it ran, and not the others", async () => {
     const child = spinningChild();
@@ -77,28 +108,13 @@ describe.runIf(existsSync("/proc/self/schedstat"))("schedstat sampler", () => {
   it("keeps the time of a thread that has ended in its pool's sum", async () => {
     // A worker thread that idles 700 ms (so the sampler lists it), spins 150 ms of its own CPU
     // and ends; the process lives 300 ms longer.
-    const script = `
-      const { Worker } = require("node:worker_threads");
-      const worker = new Worker(\`
-        setTimeout(() => {
-          const start = process.threadCpuUsage();
-          const used = () => { const { user, system } = process.threadCpuUsage(start); return (user + system) / 1000; };
-          while (used() < 150);
-          require("node:worker_threads").parentPort.postMessage(used());
-        }, 700);\`, { eval: true });
-      worker.on("message", (spinCpuMs) => worker.terminate().then(() =>
-        setTimeout(() => console.log(JSON.stringify({ spinCpuMs, end: Date.now() })), 300)));`;
     const start = Date.now();
-    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = workerSpinner({ spinAfterMs: 700 });
     // Its pid as a list read at each listing, as the kernel's threads are given.
-    const sampler = startSchedSampler({ spinner: () => [child.pid as number] });
-    let text = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    await new Promise((resolve) => child.on("exit", resolve));
+    const sampler = startSchedSampler({ spinner: () => [child.pid] });
+    await child.exited;
     const samples = sampler.stop();
-    const { spinCpuMs, end } = JSON.parse(text) as { spinCpuMs: number; end: number };
+    const { spinCpuMs, end } = await child.output;
 
     const summary = schedSummary(samples, { startsMs: [start], latenciesMs: [end - start] });
     const workerCpuMs =
@@ -110,31 +126,13 @@ describe.runIf(existsSync("/proc/self/schedstat"))("schedstat sampler", () => {
 
   it("counts the CPU of threads that were never listed against their process", async () => {
     // Listed once, at the start: the worker thread, started 300 ms in, is never seen on its own.
-    const script = `
-      const { Worker } = require("node:worker_threads");
-      setTimeout(() => {
-        const worker = new Worker(\`
-          const start = process.threadCpuUsage();
-          const used = () => { const { user, system } = process.threadCpuUsage(start); return (user + system) / 1000; };
-          while (used() < 150);
-          require("node:worker_threads").parentPort.postMessage(used());
-        \`, { eval: true });
-        worker.on("message", (spinCpuMs) => worker.terminate().then(() =>
-          setTimeout(() => console.log(JSON.stringify({ spinCpuMs, end: Date.now() })), 300)));
-      }, 300);`;
     const start = Date.now();
-    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-    const sampler = startSchedSampler({ spinner: child.pid as number }, { listEvery: Number.POSITIVE_INFINITY });
-    let text = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-    });
+    const child = workerSpinner({ startAfterMs: 300 });
+    const sampler = startSchedSampler({ spinner: child.pid }, { listEvery: Number.POSITIVE_INFINITY });
     // Read before the process ends: its /proc/<pid>/stat goes with it.
-    const { spinCpuMs, end } = await new Promise<{ spinCpuMs: number; end: number }>((resolve) =>
-      child.stdout.on("data", () => resolve(JSON.parse(text))),
-    );
+    const { spinCpuMs, end } = await child.output;
     const samples = sampler.stop();
-    await new Promise((resolve) => child.on("exit", resolve));
+    await child.exited;
 
     const summary = schedSummary(samples, { startsMs: [start], latenciesMs: [end - start] });
     const spinner = summary?.slowRequests.processes.spinner;

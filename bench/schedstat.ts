@@ -295,23 +295,30 @@ function processCores(
 ) {
   const rows: Record<string, { process: number; sampled: number; unlisted: number }> = {};
   set.roles.forEach((role, roleIndex) => {
-    let ticks = 0;
-    for (const [start, end] of windows) {
-      ticks +=
-        (sampleAt(set.samples, end).processTicks[roleIndex] ?? 0) -
-        (sampleAt(set.samples, start).processTicks[roleIndex] ?? 0);
-    }
+    const ticks = overWindows(set, windows, (sample) => sample.processTicks[roleIndex] ?? 0);
     // Not a single pid, or a window over its end.
     if (Number.isNaN(ticks)) return;
     let sampledMs = 0;
     set.columnRole.forEach((columnRole, column) => {
       if (columnRole === roleIndex) sampledMs += sampledOnCpuMs[column] as number;
     });
-    const process = round((ticks * (1000 / TICKS_PER_SECOND)) / Math.max(inFlightMs, 1), 3);
+    const process = ticksToCores(ticks, inFlightMs);
     const sampled = round(sampledMs / Math.max(inFlightMs, 1), 3);
     rows[role] = { process, sampled, unlisted: round(process - sampled, 3) };
   });
   return rows;
+}
+
+/** What a reading grew by over the windows, summed (each window from the sample at its start to the one at its end). */
+function overWindows(set: TSamples, windows: readonly [number, number][], read: (sample: TSample) => number): number {
+  let sum = 0;
+  for (const [start, end] of windows) sum += read(sampleAt(set.samples, end)) - read(sampleAt(set.samples, start));
+  return sum;
+}
+
+/** /proc's clock ticks of CPU as cores: CPU milliseconds per millisecond in flight. */
+function ticksToCores(ticks: number, inFlightMs: number): number {
+  return round((ticks * (1000 / TICKS_PER_SECOND)) / Math.max(inFlightMs, 1), 3);
 }
 
 /**
@@ -326,21 +333,11 @@ function machineCores(
   sampledOnCpuMs: Float64Array,
   inFlightMs: number,
 ) {
-  const ticks = new Float64Array(MACHINE.length);
-  let forks = 0;
-  for (const [start, end] of windows) {
-    const before = sampleAt(set.samples, start).machine;
-    const after = sampleAt(set.samples, end).machine;
-    ticks.forEach((_, kind) => {
-      ticks[kind] = (ticks[kind] as number) + ((after[kind] ?? 0) - (before[kind] ?? 0));
-    });
-    forks += (after[FORKS] ?? 0) - (before[FORKS] ?? 0);
-  }
-  const cores = (tickCount: number) => round((tickCount * (1000 / TICKS_PER_SECOND)) / Math.max(inFlightMs, 1), 3);
-  const byKind = Object.fromEntries(MACHINE.map((kind, index) => [kind, cores(ticks[index] as number)])) as Record<
-    (typeof MACHINE)[number],
-    number
-  >;
+  const grown = (index: number) => overWindows(set, windows, (sample) => sample.machine[index] ?? 0);
+  const byKind = Object.fromEntries(
+    MACHINE.map((kind, index) => [kind, ticksToCores(grown(index), inFlightMs)]),
+  ) as Record<(typeof MACHINE)[number], number>;
+  const forks = grown(FORKS);
   const busy = round(byKind.user + byKind.system + byKind.interrupts + byKind.steal, 3);
   const sampled = round(sampledOnCpuMs.reduce((sum, ms) => sum + ms, 0) / Math.max(inFlightMs, 1), 3);
   // Processes and threads started machine-wide, per second in flight: one that starts and ends between two
