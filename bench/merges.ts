@@ -11,11 +11,16 @@
  * reports what `spans` takes on disk once merged. Merges decompress and recompress every
  * row they rewrite, so a codec costs once per insert and again per merge.
  *
+ * BENCH_MERGES_SETTINGS compares `spans` table settings the same way: a `|`-separated list of
+ * `MODIFY SETTING` lists (an empty entry keeps the migrated table), for example the merge
+ * selector's `merge_selector_base`, which trades rows rewritten for parts left standing.
+ *
  * Each variant runs in a fresh child process on a fresh data directory (chdb opens one
  * directory per process), in alternating rounds.
  *
  *   pnpm bench:merges        (BENCH_MERGES_BATCH_ROWS=5000,20000 BENCH_MERGES_ROWS=300000 BENCH_MERGES_ROUNDS=2)
  *   BENCH_MERGES_BATCH_ROWS=5000 BENCH_MERGES_CODECS='ZSTD(3),ZSTD(1),LZ4' pnpm bench:merges
+ *   BENCH_MERGES_BATCH_ROWS=5000 BENCH_MERGES_SETTINGS='|merge_selector_base = 5' pnpm bench:merges
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -41,8 +46,11 @@ const INSERTS_IN_FLIGHT = 2;
 const QUIET_S = 5;
 const MAX_WAIT_S = 180;
 
-/** The migrated codecs when empty; otherwise a codec such as `ZSTD(1)` or `LZ4`. */
-async function variant(batchRows: number, codec: string) {
+/**
+ * The migrated codecs when `codec` is empty, otherwise a codec such as `ZSTD(1)` or `LZ4`;
+ * `settings`, when given, is applied to `spans` with `MODIFY SETTING`.
+ */
+async function variant(batchRows: number, codec: string, settings: string) {
   applyEmbeddedMallocConf();
   const dir = await mkdtemp(path.join(tmpdir(), "spanlens-merges-"));
   const client = await createClickHouse({ mode: "embedded", path: dir, database: "spanlens" });
@@ -56,6 +64,7 @@ async function variant(batchRows: number, codec: string) {
     const changes = coded.map(({ name, type }) => `MODIFY COLUMN ${name} ${type} CODEC(${codec})`);
     await client.command({ query: `ALTER TABLE spans ${changes.join(", ")}` });
   }
+  if (settings) await client.command({ query: `ALTER TABLE spans MODIFY SETTING ${settings}` });
 
   const template = spanRowsOf(uniqueBodies(2000), "merges");
   // Unique rows under one project, ten spans per trace, encoded before the clock starts.
@@ -109,6 +118,7 @@ async function variant(batchRows: number, codec: string) {
   return {
     batchRows,
     codec: codec || "as migrated",
+    settings: settings || "as migrated",
     rows: stored,
     insertRowsPerSecond: Math.round(stored / insertSeconds),
     cpuMicrosPerRowWhileInserting: perRow(insertCpu.user + insertCpu.system),
@@ -125,29 +135,33 @@ async function variant(batchRows: number, codec: string) {
 const child = process.argv.indexOf("--variant");
 if (child >= 0) {
   process.stdout.write(
-    `${JSON.stringify(await variant(Number(process.argv[child + 1]), process.argv[child + 2] ?? ""))}\n`,
+    `${JSON.stringify(await variant(Number(process.argv[child + 1]), process.argv[child + 2] ?? "", process.argv[child + 3] ?? ""))}\n`,
   );
   process.exit(0);
 }
 
 const batchSizes = (process.env.BENCH_MERGES_BATCH_ROWS ?? "5000,20000").split(",").map(Number);
 const codecs = (process.env.BENCH_MERGES_CODECS ?? "").split(",").map((codec) => codec.trim());
+const settingsList = (process.env.BENCH_MERGES_SETTINGS ?? "").split("|").map((settings) => settings.trim());
 const rounds = Number(process.env.BENCH_MERGES_ROUNDS ?? 2);
 const results = [];
 for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
   for (const batchRows of batchSizes) {
     for (const codec of codecs) {
-      console.error(
-        `round ${roundIndex + 1}/${rounds}: batches of ${batchRows} rows, codec ${codec || "as migrated"}…`,
-      );
-      const output = execFileSync(
-        process.execPath,
-        [...process.execArgv, import.meta.filename, "--variant", String(batchRows), codec],
-        { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" } },
-      );
-      const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}");
-      console.error(JSON.stringify(result));
-      results.push({ round: roundIndex + 1, ...result });
+      for (const settings of settingsList) {
+        console.error(
+          `round ${roundIndex + 1}/${rounds}: batches of ${batchRows} rows, codec ${codec || "as migrated"}, ` +
+            `settings ${settings || "as migrated"}…`,
+        );
+        const output = execFileSync(
+          process.execPath,
+          [...process.execArgv, import.meta.filename, "--variant", String(batchRows), codec, settings],
+          { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" } },
+        );
+        const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}");
+        console.error(JSON.stringify(result));
+        results.push({ round: roundIndex + 1, ...result });
+      }
     }
   }
 }
