@@ -69,6 +69,20 @@ describe("runClickHouseMigrations against embedded ClickHouse", () => {
     expect(Number(count?.n)).toBe(shipped.length);
   });
 
+  it("has the spans table merge wider sets of parts (merge_selector_base = 10)", async () => {
+    const client = await openDatabase("mig_merge_selector");
+    await runClickHouseMigrations(client, { database: "mig_merge_selector" });
+    const settings = await queryRows<{ name: string; create: string }>(
+      client,
+      "SELECT name, create_table_query AS create FROM system.tables " +
+        "WHERE database = 'mig_merge_selector' AND name IN ('spans', 'traces') ORDER BY name",
+    );
+    expect(settings.map(({ name, create }) => [name, /\bmerge_selector_base = 10\b/.test(create)])).toEqual([
+      ["spans", true],
+      ["traces", false],
+    ]);
+  });
+
   it("dedups redelivered ingest requests by (project_id, request_id)", async () => {
     const client = await openDatabase("mig_dedup");
     await runClickHouseMigrations(client, { database: "mig_dedup" });
