@@ -21,7 +21,8 @@ import {
   type TTraceListFilter,
 } from "../packages/clickhouse/src/index.js";
 import { generateBigTrace, generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
-import { percentile, round } from "./stats.js";
+import { timeQuery } from "./query-timing.js";
+import { round } from "./stats.js";
 
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -40,29 +41,7 @@ const DAY = 24 * HOUR;
 
 const log = (message: string) => process.stderr.write(`[bench:explorer] ${message}\n`);
 
-async function time(label: string, run: (iteration: number) => Promise<unknown>) {
-  for (let warm = 0; warm < 3; warm += 1) await run(warm);
-  const samples: number[] = [];
-  let rows = 0;
-  for (let iteration = 0; iteration < ITERATIONS; iteration += 1) {
-    const started = performance.now();
-    const result = await run(iteration);
-    samples.push(performance.now() - started);
-    if (Array.isArray(result)) rows = result.length;
-    else if (result && typeof result === "object" && "data" in result)
-      rows = (result as { data: unknown[] }).data.length;
-    else if (result && typeof result === "object" && "spans" in result)
-      rows = (result as { spans: unknown[] }).spans.length;
-  }
-  const summary = {
-    p50: round(percentile(samples, 50)),
-    p95: round(percentile(samples, 95)),
-    max: round(Math.max(...samples)),
-    rows,
-  };
-  log(`  ${label}: p50 ${summary.p50} ms, p95 ${summary.p95} ms (${rows} rows)`);
-  return summary;
-}
+const time = (label: string, run: (iteration: number) => Promise<unknown>) => timeQuery(label, ITERATIONS, run, log);
 
 async function main() {
   await rm(DATA_DIR, { recursive: true, force: true });

@@ -1,0 +1,162 @@
+/**
+ * What standing parts cost the reads on `spans`. Background merges leave a number of
+ * parts standing in each monthly partition between merges (more with a wider merge
+ * selector, `merge_selector_base`, see migration 0011), and every read that is not
+ * confined to a few days by the key checks every part of the partitions it covers: the
+ * trace view (`FINAL` on one trace id) and the span filters of the trace list among them.
+ *
+ * Each variant seeds the same spans (`explorer-generator.ts`, ten spans per trace over 30
+ * days) into a fresh embedded engine with the merges of `spans` stopped, in as many inserts
+ * as the parts it asks for, so each monthly partition holds that many parts; the rollup and
+ * scores are merged to one part each so only `spans` differs. Then it times the trace view,
+ * the trace tree, three trace lists whose filters read `spans`, and one whose filters read
+ * only the rollup (every list still reads its page's rows from `spans`, see `summarizeTraces`). Variants run in fresh child processes on fresh
+ * data directories (chdb opens one directory per process), in rounds that alternate the
+ * order.
+ *
+ *   pnpm bench:explorer-parts   (BENCH_PARTS=1,4,8,16,32 BENCH_PARTS_SPANS=1000000 BENCH_ITERATIONS=60 BENCH_PARTS_ROUNDS=2)
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import path from "node:path";
+import {
+  createClickHouse,
+  getTrace,
+  getTraceTree,
+  listTraces,
+  runClickHouseMigrations,
+  type TTraceListFilter,
+} from "../packages/clickhouse/src/index.js";
+import { generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
+import { timeQuery } from "./query-timing.js";
+import { round } from "./stats.js";
+
+const envNumber = (name: string, fallback: number): number => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+
+const SPANS = envNumber("BENCH_PARTS_SPANS", 1_000_000);
+const ITERATIONS = envNumber("BENCH_ITERATIONS", 60);
+const PROJECT = "bench-parts";
+const DAY = 24 * 3600_000;
+
+const log = (message: string) => process.stderr.write(`[bench:explorer-parts] ${message}\n`);
+
+/** The id `explorer-generator.ts` gives trace number `t`. */
+const traceIdOf = (t: number) => createHash("md5").update(`trace-${t}`).digest("hex");
+
+async function variant(inserts: number) {
+  const dir = await mkdtemp(path.join(tmpdir(), "spanlens-parts-"));
+  const client = await createClickHouse({ mode: "embedded", path: dir, database: "spanlens" });
+  await runClickHouseMigrations(client, { database: "spanlens" });
+  const query = async <T>(sql: string) =>
+    (await (await client.query({ query: sql, format: "JSONEachRow" })).json()) as T[];
+
+  const now = Date.now();
+  const traces = Math.ceil(SPANS / SPANS_PER_TRACE);
+  const chunk = Math.ceil(traces / inserts);
+  await client.command({ query: "SYSTEM STOP MERGES spans" });
+  for (let first = 0; first < traces; first += chunk) {
+    await generateTraces(client, PROJECT, first, Math.min(chunk, traces - first), now);
+  }
+  // Only `spans` should differ between variants: the rollup and the scores become one part
+  // per partition, and a single insert that the engine split into several blocks is merged
+  // back so the one-part variant has one.
+  await client.command({ query: "OPTIMIZE TABLE traces FINAL" });
+  await client.command({ query: "OPTIMIZE TABLE scores FINAL" });
+  if (inserts === 1) {
+    await client.command({ query: "SYSTEM START MERGES spans" });
+    await client.command({ query: "OPTIMIZE TABLE spans FINAL" });
+    await client.command({ query: "SYSTEM STOP MERGES spans" });
+  }
+  const parts = await query<{ partition: string; parts: string; rows: string }>(
+    `SELECT partition, count() AS parts, sum(rows) AS rows FROM system.parts
+     WHERE active AND database = currentDatabase() AND table = 'spans' GROUP BY partition ORDER BY partition`,
+  );
+  log(`${inserts} insert(s): ${parts.map((p) => `${p.partition} ${p.parts} parts`).join(", ")}`);
+
+  // The same traces in every variant, spread over the data set.
+  const traceAt = (iteration: number) => traceIdOf((iteration * 7919 + 13) % traces);
+  const list = (windowMs: number, extra: Partial<TTraceListFilter>) => (iteration: number) => {
+    const to = new Date(now - iteration * 60_000);
+    return listTraces(client, { projectId: PROJECT, from: new Date(to.getTime() - windowMs), to, limit: 50, ...extra });
+  };
+  const time = (label: string, run: (iteration: number) => Promise<unknown>) => timeQuery(label, ITERATIONS, run, log);
+  const loadBefore = loadavg();
+  const queriesMs = {
+    traceView: await time("trace view (spans FINAL by trace id)", (i) => getTrace(client, PROJECT, traceAt(i))),
+    traceTree: await time("trace tree", (i) => getTraceTree(client, PROJECT, traceAt(i + ITERATIONS))),
+    list7dToolSpansWithErrors: await time(
+      "list 7d, tool spans + error",
+      list(7 * DAY, { kinds: ["tool"], status: "error" }),
+    ),
+    list7dRetrievalBelowAndFeedback: await time(
+      "list 7d, retrieval top score < 0.2 + negative feedback",
+      list(7 * DAY, { retrievalTopScoreBelow: 0.2, feedback: "negative" }),
+    ),
+    list24hSearch: await time("list 24h, full-text search", list(DAY, { search: "trace 4242" })),
+    list24hTagAndEnvironment: await time(
+      "list 24h, tag + environment (filters on the rollup)",
+      list(DAY, { tags: ["domain:hr"], environment: "prod" }),
+    ),
+  };
+  await client.close();
+  await rm(dir, { recursive: true, force: true });
+  return {
+    inserts,
+    partsPerPartition: parts.map((p) => ({ partition: p.partition, parts: Number(p.parts), rows: Number(p.rows) })),
+    loadAverage: {
+      before: loadBefore.map((value) => round(value, 2)),
+      after: loadavg().map((value) => round(value, 2)),
+    },
+    queriesMs,
+  };
+}
+
+const child = process.argv.indexOf("--variant");
+if (child >= 0) {
+  process.stdout.write(`${JSON.stringify(await variant(Number(process.argv[child + 1])))}\n`);
+  process.exit(0);
+}
+
+const partCounts = (process.env.BENCH_PARTS ?? "1,4,8,16,32").split(",").map(Number);
+const rounds = envNumber("BENCH_PARTS_ROUNDS", 2);
+const results = [];
+for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
+  // Alternate the order so a machine that slows over the run does not favour one end.
+  const order = roundIndex % 2 === 0 ? partCounts : [...partCounts].reverse();
+  for (const inserts of order) {
+    log(`round ${roundIndex + 1}/${rounds}: ${SPANS} spans in ${inserts} insert(s)…`);
+    const output = execFileSync(
+      process.execPath,
+      [...process.execArgv, import.meta.filename, "--variant", String(inserts)],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, LOG_LEVEL: "warn" },
+      },
+    );
+    results.push({ round: roundIndex + 1, ...JSON.parse(output.trim().split("\n").at(-1) ?? "{}") });
+  }
+}
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGiB: round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      spans: SPANS,
+      iterations: ITERATIONS,
+      results,
+    },
+    null,
+    2,
+  )}\n`,
+);
