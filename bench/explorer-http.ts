@@ -19,16 +19,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { cpus, loadavg, totalmem } from "node:os";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { closeClickHouse, initClickHouse } from "../packages/clickhouse/src/index.js";
 import { generateBigTrace, generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
+import { describeMachine, envNumber, loadAverageSince } from "./query-timing.js";
 import { percentile, round } from "./stats.js";
-
-const envNumber = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
 
 const SPANS = envNumber("BENCH_SPANS", 1_000_000);
 const ITERATIONS = envNumber("BENCH_ITERATIONS", 40);
@@ -235,19 +231,11 @@ async function main() {
       `${JSON.stringify(
         {
           date: new Date().toISOString(),
-          machine: {
-            cpus: cpus().length,
-            cpuModel: cpus()[0]?.model,
-            memoryGiB: round(totalmem() / 2 ** 30),
-            node: process.version,
-          },
+          machine: describeMachine(),
           spans: SPANS + BIG_TRACE_SPANS,
           seedSeconds,
           iterations: ITERATIONS,
-          loadAverage: {
-            before: loadBefore.map((value) => round(value, 2)),
-            after: loadavg().map((value) => round(value, 2)),
-          },
+          loadAverage: loadAverageSince(loadBefore),
           apiMs: api,
           tracePage: page,
         },

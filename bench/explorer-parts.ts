@@ -19,7 +19,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import {
   createClickHouse,
@@ -30,13 +30,7 @@ import {
   type TTraceListFilter,
 } from "../packages/clickhouse/src/index.js";
 import { generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
-import { timeQuery } from "./query-timing.js";
-import { round } from "./stats.js";
-
-const envNumber = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
+import { describeMachine, envNumber, loadAverageSince, timeQuery } from "./query-timing.js";
 
 const SPANS = envNumber("BENCH_PARTS_SPANS", 1_000_000);
 const ITERATIONS = envNumber("BENCH_ITERATIONS", 60);
@@ -108,10 +102,7 @@ async function variant(inserts: number) {
   return {
     inserts,
     partsPerPartition: parts.map((p) => ({ partition: p.partition, parts: Number(p.parts), rows: Number(p.rows) })),
-    loadAverage: {
-      before: loadBefore.map((value) => round(value, 2)),
-      after: loadavg().map((value) => round(value, 2)),
-    },
+    loadAverage: loadAverageSince(loadBefore),
     queriesMs,
   };
 }
@@ -146,12 +137,7 @@ process.stdout.write(
   `${JSON.stringify(
     {
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model,
-        memoryGiB: round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: describeMachine(),
       spans: SPANS,
       iterations: ITERATIONS,
       results,

@@ -8,7 +8,7 @@
  * JSON summary on stdout, progress on stderr.
  */
 import { mkdir, rm } from "node:fs/promises";
-import { cpus, loadavg, totalmem } from "node:os";
+import { loadavg } from "node:os";
 import path from "node:path";
 import {
   closeClickHouse,
@@ -21,13 +21,8 @@ import {
   type TTraceListFilter,
 } from "../packages/clickhouse/src/index.js";
 import { generateBigTrace, generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
-import { timeQuery } from "./query-timing.js";
+import { describeMachine, envNumber, loadAverageSince, timeQuery } from "./query-timing.js";
 import { round } from "./stats.js";
-
-const envNumber = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-};
 
 const STAGES = [1_000_000, 10_000_000].filter((spans) => spans <= envNumber("BENCH_MAX_SPANS", 10_000_000));
 const ITERATIONS = envNumber("BENCH_ITERATIONS", 40);
@@ -127,10 +122,7 @@ async function main() {
       traces: counts?.traces,
       scores: counts?.scores,
       seedSeconds: round(seedSeconds),
-      loadAverage: {
-        before: loadBefore.map((value) => round(value, 2)),
-        after: loadavg().map((value) => round(value, 2)),
-      },
+      loadAverage: loadAverageSince(loadBefore),
       queriesMs: queries,
     });
   }
@@ -140,12 +132,7 @@ async function main() {
     `${JSON.stringify(
       {
         date: new Date().toISOString(),
-        machine: {
-          cpus: cpus().length,
-          cpuModel: cpus()[0]?.model,
-          memoryGiB: round(totalmem() / 2 ** 30),
-          node: process.version,
-        },
+        machine: describeMachine(),
         iterations: ITERATIONS,
         stages: results,
       },

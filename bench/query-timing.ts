@@ -1,3 +1,5 @@
+/** What the explorer benchmarks share: timing a query, the machine and load they ran on, numeric knobs. */
+import { cpus, loadavg, totalmem } from "node:os";
 import { percentile, round } from "./stats.js";
 
 /**
@@ -33,3 +35,23 @@ export async function timeQuery(
   log(`  ${label}: p50 ${summary.p50} ms, p95 ${summary.p95} ms (${rows} rows)`);
   return summary;
 }
+
+/** The machine a run measured, as the explorer benchmarks record it. */
+export const describeMachine = () => ({
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  memoryGiB: round(totalmem() / 2 ** 30),
+  node: process.version,
+});
+
+/** The load averages before a stage (taken with `loadavg()`) and now, to two decimals. */
+export const loadAverageSince = (before: number[]) => ({
+  before: before.map((value) => round(value, 2)),
+  after: loadavg().map((value) => round(value, 2)),
+});
+
+/** A positive number from the environment, or `fallback` when unset or not one. */
+export const envNumber = (name: string, fallback: number): number => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
