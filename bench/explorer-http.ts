@@ -23,7 +23,7 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import { closeClickHouse, initClickHouse } from "../packages/clickhouse/src/index.js";
 import { generateBigTrace, generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
-import { describeMachine, envNumber, loadAverageSince } from "./query-timing.js";
+import { describeMachine, envNumber, loadAverageSince } from "./explorer-shared.js";
 import { percentile, round } from "./stats.js";
 
 const SPANS = envNumber("BENCH_SPANS", 1_000_000);

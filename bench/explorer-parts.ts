@@ -10,13 +10,12 @@
  * as the parts it asks for, so each monthly partition holds that many parts; the rollup and
  * scores are merged to one part each so only `spans` differs. Then it times the trace view,
  * the trace tree, three trace lists whose filters read `spans`, and one whose filters read
- * only the rollup (every list still reads its page's rows from `spans`, see `summarizeTraces`). Variants run in fresh child processes on fresh
- * data directories (chdb opens one directory per process), in rounds that alternate the
- * order.
+ * only the rollup (every list still reads its page's rows from `spans`, see
+ * `summarizeTraces`). Variants run in fresh child processes on fresh data directories
+ * (`child-variant.ts`), in rounds that alternate the order.
  *
  *   pnpm bench:explorer-parts   (BENCH_PARTS=1,4,8,16,32 BENCH_PARTS_SPANS=1000000 BENCH_ITERATIONS=60 BENCH_PARTS_ROUNDS=2)
  */
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -29,8 +28,9 @@ import {
   runClickHouseMigrations,
   type TTraceListFilter,
 } from "../packages/clickhouse/src/index.js";
+import { runVariant, variantArguments } from "./child-variant.js";
 import { generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
-import { describeMachine, envNumber, loadAverageSince, timeQuery } from "./query-timing.js";
+import { describeMachine, envNumber, loadAverageSince, timeQuery } from "./explorer-shared.js";
 
 const SPANS = envNumber("BENCH_PARTS_SPANS", 1_000_000);
 const ITERATIONS = envNumber("BENCH_ITERATIONS", 60);
@@ -107,9 +107,9 @@ async function variant(inserts: number) {
   };
 }
 
-const child = process.argv.indexOf("--variant");
-if (child >= 0) {
-  process.stdout.write(`${JSON.stringify(await variant(Number(process.argv[child + 1])))}\n`);
+const child = variantArguments();
+if (child) {
+  process.stdout.write(`${JSON.stringify(await variant(Number(child[0])))}\n`);
   process.exit(0);
 }
 
@@ -121,16 +121,7 @@ for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
   const order = roundIndex % 2 === 0 ? partCounts : [...partCounts].reverse();
   for (const inserts of order) {
     log(`round ${roundIndex + 1}/${rounds}: ${SPANS} spans in ${inserts} insert(s)…`);
-    const output = execFileSync(
-      process.execPath,
-      [...process.execArgv, import.meta.filename, "--variant", String(inserts)],
-      {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-        env: { ...process.env, LOG_LEVEL: "warn" },
-      },
-    );
-    results.push({ round: roundIndex + 1, ...JSON.parse(output.trim().split("\n").at(-1) ?? "{}") });
+    results.push({ round: roundIndex + 1, ...runVariant(import.meta.filename, [String(inserts)]) });
   }
 }
 process.stdout.write(

@@ -21,7 +21,7 @@ import {
   type TTraceListFilter,
 } from "../packages/clickhouse/src/index.js";
 import { generateBigTrace, generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
-import { describeMachine, envNumber, loadAverageSince, timeQuery } from "./query-timing.js";
+import { describeMachine, envNumber, loadAverageSince, timeQuery } from "./explorer-shared.js";
 import { round } from "./stats.js";
 
 const STAGES = [1_000_000, 10_000_000].filter((spans) => spans <= envNumber("BENCH_MAX_SPANS", 10_000_000));

@@ -22,7 +22,6 @@
  *   BENCH_MERGES_BATCH_ROWS=5000 BENCH_MERGES_CODECS='ZSTD(3),ZSTD(1),LZ4' pnpm bench:merges
  *   BENCH_MERGES_BATCH_ROWS=5000 BENCH_MERGES_SETTINGS='|merge_selector_base = 5' pnpm bench:merges
  */
-import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -36,6 +35,7 @@ import {
   runClickHouseMigrations,
   type TSpanRow,
 } from "../packages/clickhouse/src/index.js";
+import { runVariant, variantArguments } from "./child-variant.js";
 import { engineCounters } from "./engine-counters.js";
 import { SPANS_PER_REQUEST, uniqueBodies } from "./ingest-bodies.js";
 import { spanRowsOf } from "./span-rows.js";
@@ -132,11 +132,9 @@ async function variant(batchRows: number, codec: string, settings: string) {
   };
 }
 
-const child = process.argv.indexOf("--variant");
-if (child >= 0) {
-  process.stdout.write(
-    `${JSON.stringify(await variant(Number(process.argv[child + 1]), process.argv[child + 2] ?? "", process.argv[child + 3] ?? ""))}\n`,
-  );
+const child = variantArguments();
+if (child) {
+  process.stdout.write(`${JSON.stringify(await variant(Number(child[0]), child[1] ?? "", child[2] ?? ""))}\n`);
   process.exit(0);
 }
 
@@ -153,12 +151,7 @@ for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
           `round ${roundIndex + 1}/${rounds}: batches of ${batchRows} rows, codec ${codec || "as migrated"}, ` +
             `settings ${settings || "as migrated"}…`,
         );
-        const output = execFileSync(
-          process.execPath,
-          [...process.execArgv, import.meta.filename, "--variant", String(batchRows), codec, settings],
-          { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "warn" } },
-        );
-        const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}");
+        const result = runVariant(import.meta.filename, [String(batchRows), codec, settings]);
         console.error(JSON.stringify(result));
         results.push({ round: roundIndex + 1, ...result });
       }
