@@ -14,18 +14,24 @@
  * `summarizeTraces`). Variants run in fresh child processes on fresh data directories
  * (`child-variant.ts`), in rounds that alternate the order.
  *
- *   pnpm bench:explorer-parts   (BENCH_PARTS=1,4,8,16,32 BENCH_PARTS_SPANS=1000000 BENCH_ITERATIONS=60 BENCH_PARTS_ROUNDS=2)
+ * `BENCH_PARTS_LAYOUT=recent` lays the parts out as live ingest does instead (`seedRecent`):
+ * everything older than a day in one part, the last day in time order over the others.
+ *
+ *   pnpm bench:explorer-parts   (BENCH_PARTS=1,4,8,16,32 BENCH_PARTS_SPANS=1000000 BENCH_ITERATIONS=60
+ *                                BENCH_PARTS_ROUNDS=2 BENCH_PARTS_LAYOUT=spread)
  */
 import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import {
+  type ClickHouseClient,
   createClickHouse,
   getTrace,
   getTraceTree,
   listTraces,
   runClickHouseMigrations,
+  summarizeTraces,
   type TTraceListFilter,
 } from "../packages/clickhouse/src/index.js";
 import { runVariant, variantArguments } from "./child-variant.js";
@@ -33,6 +39,10 @@ import { generateTraces, SPANS_PER_TRACE } from "./explorer-generator.js";
 import { describeMachine, envNumber, loadAverageSince, timeQuery } from "./explorer-shared.js";
 
 const SPANS = envNumber("BENCH_PARTS_SPANS", 1_000_000);
+/** `spread`: every insert holds spans of all 30 days; `recent`: see `seedRecent`. */
+const LAYOUT = process.env.BENCH_PARTS_LAYOUT ?? "spread";
+if (LAYOUT !== "spread" && LAYOUT !== "recent")
+  throw new Error(`BENCH_PARTS_LAYOUT must be spread or recent, not ${LAYOUT}`);
 const ITERATIONS = envNumber("BENCH_ITERATIONS", 60);
 const PROJECT = "bench-parts";
 const DAY = 24 * 3600_000;
@@ -41,6 +51,40 @@ const log = (message: string) => process.stderr.write(`[bench:explorer-parts] ${
 
 /** The id `explorer-generator.ts` gives trace number `t`. */
 const traceIdOf = (t: number) => createHash("md5").update(`trace-${t}`).digest("hex");
+
+/**
+ * The `recent` layout: the traces that started more than a day before `now` in one insert,
+ * the last day's in `inserts` inserts in the order they started, as a live project's ingest
+ * leaves them (merges fold old parts first, so the parts standing are mostly the newest).
+ * The spans are generated once into a staging table and copied back slice by slice.
+ */
+async function seedRecent(client: ClickHouseClient, traces: number, inserts: number, now: number) {
+  await generateTraces(client, PROJECT, 0, traces, now);
+  await client.command({ query: "CREATE TABLE spans_staged AS spans" });
+  await client.command({ query: "INSERT INTO spans_staged SELECT * FROM spans" });
+  await client.command({ query: "TRUNCATE TABLE spans" });
+  await client.command({ query: "TRUNCATE TABLE traces" });
+  const copyTracesStarting = (fromMs: number, toMs: number) =>
+    client.command({
+      query: `INSERT INTO spans SELECT * FROM spans_staged WHERE trace_id IN (
+                SELECT trace_id FROM spans_staged GROUP BY trace_id
+                HAVING toUnixTimestamp64Milli(min(start_time)) >= {fromMs:Int64}
+                   AND toUnixTimestamp64Milli(min(start_time)) < {toMs:Int64})`,
+      query_params: { fromMs, toMs },
+    });
+  const dayAgo = now - DAY;
+  await copyTracesStarting(0, dayAgo);
+  // One part per partition for the older spans, however many blocks the copy wrote.
+  await client.command({ query: "SYSTEM START MERGES spans" });
+  await client.command({ query: "OPTIMIZE TABLE spans FINAL" });
+  await client.command({ query: "SYSTEM STOP MERGES spans" });
+  // The generator starts every trace at or before `now`.
+  const step = (DAY + 1) / inserts;
+  for (let slice = 0; slice < inserts; slice++) {
+    await copyTracesStarting(Math.round(dayAgo + slice * step), Math.round(dayAgo + (slice + 1) * step));
+  }
+  await client.command({ query: "DROP TABLE spans_staged" });
+}
 
 async function variant(inserts: number) {
   const dir = await mkdtemp(path.join(tmpdir(), "spanlens-parts-"));
@@ -53,8 +97,11 @@ async function variant(inserts: number) {
   const traces = Math.ceil(SPANS / SPANS_PER_TRACE);
   const chunk = Math.ceil(traces / inserts);
   await client.command({ query: "SYSTEM STOP MERGES spans" });
-  for (let first = 0; first < traces; first += chunk) {
-    await generateTraces(client, PROJECT, first, Math.min(chunk, traces - first), now);
+  if (LAYOUT === "recent") await seedRecent(client, traces, inserts, now);
+  else {
+    for (let first = 0; first < traces; first += chunk) {
+      await generateTraces(client, PROJECT, first, Math.min(chunk, traces - first), now);
+    }
   }
   // Only `spans` should differ between variants: the rollup and the scores become one part
   // per partition, and a single insert that the engine split into several blocks is merged
@@ -97,6 +144,22 @@ async function variant(inserts: number) {
       list(DAY, { tags: ["domain:hr"], environment: "prod" }),
     ),
   };
+  // The page's rows from `spans` alone, for the newest page of the last list: bounded by
+  // the page's earliest start, as `listTraces` asks for them, and by that start's day only,
+  // as it did up to the eighteenth session (the same query otherwise).
+  const newest = await list(DAY, { tags: ["domain:hr"], environment: "prod" })(0);
+  const pageStarts = newest.data.map((trace) => Date.parse(trace.startTime));
+  const pageIds = newest.data.map((trace) => trace.traceId);
+  const earliest = Math.min(...pageStarts);
+  const summarize = (fromMs: number) => () =>
+    summarizeTraces(client, PROJECT, new Date(fromMs), new Date(Math.max(...pageStarts)), pageIds);
+  const pageRowsMs = {
+    pageRowsFromEarliestStart: await time("page rows from spans, from the page's earliest start", summarize(earliest)),
+    pageRowsFromStartOfDay: await time(
+      "page rows from spans, from that day's start",
+      summarize(earliest - (earliest % DAY)),
+    ),
+  };
   await client.close();
   await rm(dir, { recursive: true, force: true });
   return {
@@ -104,6 +167,7 @@ async function variant(inserts: number) {
     partsPerPartition: parts.map((p) => ({ partition: p.partition, parts: Number(p.parts), rows: Number(p.rows) })),
     loadAverage: loadAverageSince(loadBefore),
     queriesMs,
+    pageRowsMs,
   };
 }
 
@@ -130,6 +194,7 @@ process.stdout.write(
       date: new Date().toISOString(),
       machine: describeMachine(),
       spans: SPANS,
+      layout: LAYOUT,
       iterations: ITERATIONS,
       results,
     },

@@ -223,6 +223,52 @@ describe("a trace crossing midnight", () => {
   });
 });
 
+describe("a page summarized from its spans", () => {
+  it("counts a span that started before its root and arrived in a later insert", async () => {
+    const project = "proj-skew";
+    const start = NOW - 2 * HOUR;
+    const insert = (values: ReturnType<typeof toRows>) =>
+      client.insert({ table: "spans", values, format: "JSONEachRow" });
+    await insert(
+      toRows({
+        project,
+        trace: 8,
+        startMs: start - HOUR,
+        name: "earlier",
+        spans: [{ n: 1, name: "root", kind: "chain", offsetMs: 0, durationMs: 100 }],
+      }),
+    );
+    await insert(
+      toRows({
+        project,
+        trace: 9,
+        startMs: start,
+        name: "skewed",
+        spans: [{ n: 1, name: "root", kind: "chain", offsetMs: 0, durationMs: 1_000 }],
+      }),
+    );
+    // The child's clock runs two seconds behind its root's, and its exporter sends it later.
+    await insert(
+      toRows({
+        project,
+        trace: 9,
+        startMs: start,
+        name: "skewed",
+        spans: [{ n: 2, parent: 1, name: "llm", kind: "generation", offsetMs: -2_000, durationMs: 500, tokens: 7 }],
+      }),
+    );
+    const { data } = await listTraces(client, {
+      projectId: project,
+      from: new Date(start - 2 * HOUR),
+      to: new Date(NOW),
+      limit: 1,
+    });
+    expect(
+      data.map((trace) => [trace.traceId, trace.spanCount, trace.totalTokens, trace.startTime, trace.durationMs]),
+    ).toEqual([[traceId(9), 2, 7, new Date(start - 2_000).toISOString(), 3_000]]);
+  });
+});
+
 describe("trace detail", () => {
   it("returns the tree without payloads and one span with its payload on demand", async () => {
     const tree = await getTraceTree(client, PROJECT, T.t2);

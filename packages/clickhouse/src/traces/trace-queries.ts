@@ -237,6 +237,12 @@ async function findPageRows(
  * cost states (measured 18 ms against 65 ms for 50 traces at 10M spans). The aggregates
  * are the rollup's own: distinct span ids, and per-span maxima so a redelivered span is
  * counted once. Spans up to a day after `to` belong to traces that ran past midnight.
+ *
+ * No span of these traces starts before `from`, the earliest trace start, so the bound on
+ * `start_time` itself (not only its day) is exact. It lets the partition's min-max index
+ * skip every part that holds only earlier spans: the parts that merges leave standing are
+ * mostly today's, and a page of recent traces then reads the newest of them instead of
+ * all (docs/benchmarks.md, eighteenth session).
  */
 export async function summarizeTraces(
   client: ClickHouseClient,
@@ -266,6 +272,7 @@ export async function summarizeTraces(
       FROM spans
       WHERE project_id = {projectId:String}
         AND toDate(start_time) >= toDate({from:DateTime64(3)}) AND toDate(start_time) <= toDate({to:DateTime64(3)}) + 1
+        AND start_time >= {from:DateTime64(3)}
         AND trace_id IN {traceIds:Array(String)}
       GROUP BY trace_id`,
     query_params: {
