@@ -30,6 +30,9 @@ applyEmbeddedMallocConf();
 const { createChdbConnection } = createRequire(path.join(import.meta.dirname, "../packages/clickhouse/package.json"))(
   "chdb/connection",
 ) as typeof import("../packages/clickhouse/node_modules/chdb/dist/connection/index.js");
+const { Session } = createRequire(path.join(import.meta.dirname, "../packages/clickhouse/package.json"))(
+  "chdb",
+) as typeof import("../packages/clickhouse/node_modules/chdb/index.js");
 
 // Parameters of the HTTP protocol itself, never forwarded as settings.
 const PROTOCOL_PARAMETERS = new Set([
@@ -70,9 +73,27 @@ async function main() {
   const [dataDir, portText, database] = process.argv.slice(2);
   if (!dataDir || !portText || !database) throw new Error("usage: clickhouse-http.ts <data dir> <port> <database>");
   await mkdir(dataDir, { recursive: true });
+  // `BENCH_CLICKHOUSE_ARGS`: start-up arguments for the engine, space-separated, as a
+  // server's command line takes them (for example `--background_pool_size=1`), for server
+  // settings no statement can change; unset or empty, the engine's defaults. The connection
+  // API takes none, so a session opened first on the data directory starts the engine with
+  // them; the connection joins that engine, which keeps them once the session is closed.
+  const engineArgs = process.env.BENCH_CLICKHOUSE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const engineSession = engineArgs.length > 0 ? new Session(dataDir, { connectionArgs: engineArgs }) : undefined;
   const connection = createChdbConnection({ path: dataDir });
+  engineSession?.close();
   await connection.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
   await connection.command({ query: `USE ${database}` });
+  if (engineArgs.length > 0) {
+    const names = engineArgs.map((arg) => arg.replace(/^--/, "").split("=")[0]);
+    const result = await connection.query({
+      query: "SELECT name, value FROM system.server_settings WHERE has({names:Array(String)}, name) FORMAT JSONEachRow",
+      query_params: { names },
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Uint8Array));
+    process.stderr.write(`engine settings: ${Buffer.concat(chunks).toString().trim().replaceAll("\n", " ")}\n`);
+  }
 
   // Bound parameters travel in the URL; ClickHouse accepts URIs up to 1 MiB (http_max_uri_size).
   const server = createServer({ maxHeaderSize: 1024 * 1024 }, async (request, response) => {

@@ -342,6 +342,8 @@ async function main() {
         // The receiver process's Node flags (the in-process receiver runs with this process's).
         receiverNodeFlags: RECEIVER === "process" ? RECEIVER_NODE_FLAGS : null,
         clickhouse: CLICKHOUSE,
+        // The ClickHouse process's start-up arguments (`bench/clickhouse-http.ts`); empty: the engine's defaults.
+        clickhouseArgs: CLICKHOUSE === "process" ? (process.env.BENCH_CLICKHOUSE_ARGS ?? "") : null,
         workerIngestGatherMs: Number(process.env.WORKER_INGEST_GATHER_MS ?? INGEST_DEFAULTS.gatherMs),
         engineMallocConf: process.env.JE_MALLOC_CONF,
         worker: WORKER,
