@@ -15,6 +15,7 @@ import {
   seedExplorerData,
   spanId,
   T,
+  type TSpanSpec,
   toRows,
   traceId,
 } from "./trace-explorer.test-support.js";
@@ -227,36 +228,25 @@ describe("a page summarized from its spans", () => {
   it("counts a span that started before its root and arrived in a later insert", async () => {
     const project = "proj-skew";
     const start = NOW - 2 * HOUR;
-    const insert = (values: ReturnType<typeof toRows>) =>
-      client.insert({ table: "spans", values, format: "JSONEachRow" });
-    await insert(
-      toRows({
-        project,
-        trace: 8,
-        startMs: start - HOUR,
-        name: "earlier",
-        spans: [{ n: 1, name: "root", kind: "chain", offsetMs: 0, durationMs: 100 }],
-      }),
-    );
-    await insert(
-      toRows({
-        project,
-        trace: 9,
-        startMs: start,
-        name: "skewed",
-        spans: [{ n: 1, name: "root", kind: "chain", offsetMs: 0, durationMs: 1_000 }],
-      }),
-    );
+    // Each call is an insert of its own, so each writes a part of its own.
+    const send = (trace: number, startMs: number, span: TSpanSpec) =>
+      client.insert({
+        table: "spans",
+        values: toRows({ project, trace, startMs, name: `trace ${trace}`, spans: [span] }),
+        format: "JSONEachRow",
+      });
+    await send(8, start - HOUR, { n: 1, name: "root", kind: "chain", offsetMs: 0, durationMs: 100 });
+    await send(9, start, { n: 1, name: "root", kind: "chain", offsetMs: 0, durationMs: 1_000 });
     // The child's clock runs two seconds behind its root's, and its exporter sends it later.
-    await insert(
-      toRows({
-        project,
-        trace: 9,
-        startMs: start,
-        name: "skewed",
-        spans: [{ n: 2, parent: 1, name: "llm", kind: "generation", offsetMs: -2_000, durationMs: 500, tokens: 7 }],
-      }),
-    );
+    await send(9, start, {
+      n: 2,
+      parent: 1,
+      name: "llm",
+      kind: "generation",
+      offsetMs: -2_000,
+      durationMs: 500,
+      tokens: 7,
+    });
     const { data } = await listTraces(client, {
       projectId: project,
       from: new Date(start - 2 * HOUR),
