@@ -27,12 +27,11 @@ import { applyEmbeddedMallocConf } from "../packages/clickhouse/src/index.js";
 // The engine's allocator options as the embedded mode sets them, before chdb loads.
 applyEmbeddedMallocConf();
 // chdb is the clickhouse package's (optional) dependency, resolved from there.
-const { createChdbConnection } = createRequire(path.join(import.meta.dirname, "../packages/clickhouse/package.json"))(
+const requireChdb = createRequire(path.join(import.meta.dirname, "../packages/clickhouse/package.json"));
+const { createChdbConnection } = requireChdb(
   "chdb/connection",
 ) as typeof import("../packages/clickhouse/node_modules/chdb/dist/connection/index.js");
-const { Session } = createRequire(path.join(import.meta.dirname, "../packages/clickhouse/package.json"))(
-  "chdb",
-) as typeof import("../packages/clickhouse/node_modules/chdb/index.js");
+const { Session } = requireChdb("chdb") as typeof import("../packages/clickhouse/node_modules/chdb/index.js");
 
 // Parameters of the HTTP protocol itself, never forwarded as settings.
 const PROTOCOL_PARAMETERS = new Set([

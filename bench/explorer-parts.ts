@@ -47,10 +47,20 @@ const ITERATIONS = envNumber("BENCH_ITERATIONS", 60);
 const PROJECT = "bench-parts";
 const DAY = 24 * 3600_000;
 
+/** The filters of the list that reads only the rollup. */
+const TAG_AND_ENVIRONMENT: Partial<TTraceListFilter> = { tags: ["domain:hr"], environment: "prod" };
+
 const log = (message: string) => process.stderr.write(`[bench:explorer-parts] ${message}\n`);
 
 /** The id `explorer-generator.ts` gives trace number `t`. */
 const traceIdOf = (t: number) => createHash("md5").update(`trace-${t}`).digest("hex");
+
+/** Merges `spans` down to one part per partition, with its background merges stopped again after. */
+async function mergeSpansToOnePart(client: ClickHouseClient) {
+  await client.command({ query: "SYSTEM START MERGES spans" });
+  await client.command({ query: "OPTIMIZE TABLE spans FINAL" });
+  await client.command({ query: "SYSTEM STOP MERGES spans" });
+}
 
 /**
  * The `recent` layout: the traces that started more than a day before `now` in one insert,
@@ -75,9 +85,7 @@ async function seedRecent(client: ClickHouseClient, traces: number, inserts: num
   const dayAgo = now - DAY;
   await copyTracesStarting(0, dayAgo);
   // One part per partition for the older spans, however many blocks the copy wrote.
-  await client.command({ query: "SYSTEM START MERGES spans" });
-  await client.command({ query: "OPTIMIZE TABLE spans FINAL" });
-  await client.command({ query: "SYSTEM STOP MERGES spans" });
+  await mergeSpansToOnePart(client);
   // The generator starts every trace at or before `now`.
   const step = (DAY + 1) / inserts;
   for (let slice = 0; slice < inserts; slice++) {
@@ -95,10 +103,10 @@ async function variant(inserts: number) {
 
   const now = Date.now();
   const traces = Math.ceil(SPANS / SPANS_PER_TRACE);
-  const chunk = Math.ceil(traces / inserts);
   await client.command({ query: "SYSTEM STOP MERGES spans" });
   if (LAYOUT === "recent") await seedRecent(client, traces, inserts, now);
   else {
+    const chunk = Math.ceil(traces / inserts);
     for (let first = 0; first < traces; first += chunk) {
       await generateTraces(client, PROJECT, first, Math.min(chunk, traces - first), now);
     }
@@ -108,11 +116,7 @@ async function variant(inserts: number) {
   // back so the one-part variant has one.
   await client.command({ query: "OPTIMIZE TABLE traces FINAL" });
   await client.command({ query: "OPTIMIZE TABLE scores FINAL" });
-  if (inserts === 1) {
-    await client.command({ query: "SYSTEM START MERGES spans" });
-    await client.command({ query: "OPTIMIZE TABLE spans FINAL" });
-    await client.command({ query: "SYSTEM STOP MERGES spans" });
-  }
+  if (inserts === 1) await mergeSpansToOnePart(client);
   const parts = await query<{ partition: string; parts: string; rows: string }>(
     `SELECT partition, count() AS parts, sum(rows) AS rows FROM system.parts
      WHERE active AND database = currentDatabase() AND table = 'spans' GROUP BY partition ORDER BY partition`,
@@ -141,13 +145,13 @@ async function variant(inserts: number) {
     list24hSearch: await time("list 24h, full-text search", list(DAY, { search: "trace 4242" })),
     list24hTagAndEnvironment: await time(
       "list 24h, tag + environment (filters on the rollup)",
-      list(DAY, { tags: ["domain:hr"], environment: "prod" }),
+      list(DAY, TAG_AND_ENVIRONMENT),
     ),
   };
   // The page's rows from `spans` alone, for the newest page of the last list: bounded by
   // the page's earliest start, as `listTraces` asks for them, and by that start's day only,
   // as it did up to the eighteenth session (the same query otherwise).
-  const newest = await list(DAY, { tags: ["domain:hr"], environment: "prod" })(0);
+  const newest = await list(DAY, TAG_AND_ENVIRONMENT)(0);
   const pageStarts = newest.data.map((trace) => Date.parse(trace.startTime));
   const pageIds = newest.data.map((trace) => trace.traceId);
   const earliest = Math.min(...pageStarts);
