@@ -1,8 +1,9 @@
 /**
  * Ingest benchmark, all measured in one run on this machine:
  *  (a) the ClickHouse insert ceiling: the worker's own rows (real payloads → decode →
- *      normalize → map), inserted with the same client, batch size and inserts in flight
- *      for as long as (b) sends;
+ *      normalize → map), inserted with the same client and inserts in flight, in batches of
+ *      the worker's row cap and of the size its batches are due at with (b)'s requests
+ *      (bench/ingest-ceiling.ts);
  *  (b) end-to-end OTLP → BullMQ → worker → ClickHouse throughput, closed loop;
  *  (c) ingest latency and time-to-queryable at 5,000 spans/s, half the 10,000 spans/s
  *      sustained target, open loop (BENCH_HALF_LOAD_SPANS_PER_SECOND=0: half of (b)'s rate);
@@ -17,23 +18,18 @@
  * Run from the repository root: `pnpm bench:ingest` (needs DATABASE_URL and REDIS_URL).
  */
 import type { ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
 import { INGEST_NODE_FLAGS } from "../apps/ingest/src/node-flags.js";
 import { INGEST_DEFAULTS, workerNodeFlags } from "../apps/worker/src/index.js";
-import {
-  applyEmbeddedMallocConf,
-  createBatchWriter,
-  encodeRows,
-  type TSpanRow,
-} from "../packages/clickhouse/src/index.js";
+import { applyEmbeddedMallocConf } from "../packages/clickhouse/src/index.js";
 import { type TEngineCounts, withEngineCounters } from "./engine-counters.js";
-import { PAYLOAD, SPANS_PER_REQUEST, uniqueBodies } from "./ingest-bodies.js";
+import { PAYLOAD, SPANS_PER_REQUEST } from "./ingest-bodies.js";
+import { measureCeilings } from "./ingest-ceiling.js";
 import type { TLoadCommand } from "./ingest-load.js";
-import { processCpuMicros, startCpuProfile } from "./ingest-measure.js";
+import { startCpuProfile } from "./ingest-measure.js";
 import { runPhase, type TPipelineTarget, type TSidecars } from "./ingest-phase.js";
 import {
   BACKGROUND_NICE,
@@ -43,7 +39,6 @@ import {
   startWorkerProcess,
 } from "./ingest-processes.js";
 import { forkLoadGenerator, prepareLoad } from "./load-generator.js";
-import { spanRowsOf } from "./span-rows.js";
 import { round } from "./stats.js";
 
 const envNumber = (name: string, fallback: number): number => {
@@ -67,9 +62,19 @@ const HALF_LOAD_SPANS_PER_SECOND = envNumber("BENCH_HALF_LOAD_SPANS_PER_SECOND",
 const SUSTAINED_WINDOW_S = 30;
 const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 32);
 const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
-/** The ceiling inserts for this long, as long as (b) sends by default, so background merges weigh on both alike. */
+/** Each ceiling pass inserts for this long, as long as (b) sends by default, so background merges weigh on both alike. */
 const CEILING_S = envNumber("BENCH_CEILING_S", 30);
+/** Unmeasured inserts before the ceiling's passes (bench/ingest-ceiling.ts). */
+const CEILING_WARMUP_S = envNumber("BENCH_CEILING_WARMUP_S", 10);
 const BATCH_ROWS = envNumber("WORKER_BATCH_MAX_ROWS", 20_000);
+const INGEST_CONCURRENCY = envNumber("WORKER_INGEST_CONCURRENCY", INGEST_DEFAULTS.concurrency);
+/**
+ * The rows of the batches the worker forms from (b)'s requests: a batch is due once this many
+ * jobs wait on it (`WORKER_BATCH_MAX_WAITERS`, by default half the jobs in flight), and each
+ * job holds one request's spans. The worker's row cap is reached only by larger requests.
+ */
+const WORKER_BATCH_ROWS =
+  envNumber("WORKER_BATCH_MAX_WAITERS", Math.max(1, Math.floor(INGEST_CONCURRENCY / 2))) * SPANS_PER_REQUEST;
 /**
  * For diagnosis only: the engine merges no parts all run, which shows what merging costs
  * in each phase. No deployment can run this way (parts pile up until inserts are refused).
@@ -117,66 +122,6 @@ const RECEIVER_NODE_FLAGS = process.env.BENCH_RECEIVER_NODE_FLAGS?.split(" ").fi
 const RECEIVER_CPU_PROFILE_DIR = process.env.BENCH_RECEIVER_CPU_PROFILE_DIR;
 /** When set, the pipeline process's main thread is CPU-profiled during phase (b) into this file. */
 const CPU_PROFILE_PATH = process.env.BENCH_CPU_PROFILE;
-
-/** (a) Rows straight into ClickHouse, same mapping, client and batch size as the worker. */
-async function measureCeiling(clickhousePid?: number) {
-  const bodies = uniqueBodies(CEILING_REQUESTS);
-  const mapStart = performance.now();
-  const template = spanRowsOf(bodies, "ceiling");
-  const mapMs = performance.now() - mapStart;
-  let rows = 0;
-  let batches = 0;
-  const cpuAtStart = process.cpuUsage();
-  const engineCpuAtStart = clickhousePid ? processCpuMicros(clickhousePid) : 0;
-  const start = performance.now();
-  const deadline = start + CEILING_S * 1000;
-  // Each lane encodes and inserts one batch after another until the deadline, so while one
-  // insert is in the engine the next batch is being encoded, as in the worker. Every batch
-  // takes the next BATCH_ROWS template rows under a project id of its own, so no row
-  // collapses into another. The rows go through the worker's own batch writer, encoded one
-  // request's spans at a time as its jobs encode them, so each insert streams the same
-  // pieces as the worker's (up to run 23 each batch was encoded and sent as one string,
-  // which cost the client ~20% more per row).
-  const writer = createBatchWriter(getClickHouse, {
-    table: "spans",
-    maxRows: BATCH_ROWS,
-    maxWaitMs: 1000,
-    maxInFlight: INSERTS_IN_FLIGHT,
-  });
-  const lane = async () => {
-    while (performance.now() < deadline) {
-      const first = (batches * BATCH_ROWS) % template.length;
-      batches += 1;
-      const projectId = `ceiling-${randomUUID()}`;
-      const batch = Array.from({ length: BATCH_ROWS }, (_, index) => ({
-        ...(template[(first + index) % template.length] as TSpanRow),
-        project_id: projectId,
-      }));
-      const written: Promise<void>[] = [];
-      for (let offset = 0; offset < batch.length; offset += SPANS_PER_REQUEST) {
-        written.push(writer.write(encodeRows(batch.slice(offset, offset + SPANS_PER_REQUEST))));
-      }
-      await Promise.all(written);
-      rows += batch.length;
-    }
-  };
-  await Promise.all(Array.from({ length: INSERTS_IN_FLIGHT }, lane));
-  const insertMs = performance.now() - start;
-  const clientCpu = (({ user, system }) => user + system)(process.cpuUsage(cpuAtStart));
-  const engineCpu = clickhousePid ? processCpuMicros(clickhousePid) - engineCpuAtStart : 0;
-  return {
-    rows,
-    batchRows: BATCH_ROWS,
-    insertsInFlight: INSERTS_IN_FLIGHT,
-    insertSeconds: round(insertMs / 1000, 2),
-    insertRowsPerSecond: Math.round(rows / (insertMs / 1000)),
-    // The client's JSON encoding, ClickHouse's parsing, compression and any merges meanwhile.
-    insertCpuMicrosPerRow: round((clientCpu + engineCpu) / rows),
-    clientCpuMicrosPerRow: round(clientCpu / rows),
-    engineCpuMicrosPerRow: round(engineCpu / rows),
-    decodeNormalizeMapRowsPerSecond: Math.round(template.length / (mapMs / 1000)),
-  };
-}
 
 /** Has the generator build `requests` unique requests ahead of the next phase. */
 async function prepareRequests(generator: ChildProcess, requests: number) {
@@ -244,14 +189,19 @@ async function main() {
     worker: worker?.child ?? null,
   };
   try {
-    const ceiling = await withEngineCounters(getClickHouse(), () => measureCeiling(clickhouse?.child.pid));
+    const ceilings = await measureCeilings({
+      seconds: CEILING_S,
+      warmupSeconds: CEILING_WARMUP_S,
+      capRows: BATCH_ROWS,
+      workerBatchRows: WORKER_BATCH_ROWS,
+      insertsInFlight: INSERTS_IN_FLIGHT,
+      requests: CEILING_REQUESTS,
+      keepRows: KEEP_CEILING_ROWS,
+      clickhousePid: clickhouse?.child.pid,
+    });
+    const { cap: ceiling, workerBatch: ceilingAtWorkerBatch } = ceilings;
     console.error(`ceiling: ${JSON.stringify(ceiling)}`);
-    // The ceiling's rows share the `spans` partition that (b) writes: left in place, (b)'s
-    // merges would rewrite them too, work the ceiling never paid (it starts on an empty
-    // table). Dropping them starts (b) on an empty table as well.
-    if (!KEEP_CEILING_ROWS) {
-      for (const table of ["spans", "traces"]) await getClickHouse().command({ query: `TRUNCATE TABLE ${table}` });
-    }
+    console.error(`ceiling at the worker's batch: ${JSON.stringify(ceilingAtWorkerBatch)}`);
     // The ceiling's rows are garbage now; collect them so the phases below measure the
     // worker's memory, not the benchmark's leftovers.
     globalThis.gc?.();
@@ -330,6 +280,7 @@ async function main() {
       config: {
         durationS: DURATION_S,
         ceilingS: CEILING_S,
+        ceilingWarmupS: CEILING_WARMUP_S,
         halfLoadDurationS: HALF_LOAD_DURATION_S,
         sustainedS: SUSTAINED_S,
         concurrency: CONCURRENCY,
@@ -337,7 +288,7 @@ async function main() {
         backgroundNice: BACKGROUND_NICE,
         scheduling: SCHEDULING,
         schedstat: process.env.BENCH_SCHEDSTAT === "1",
-        workerIngestConcurrency: Number(process.env.WORKER_INGEST_CONCURRENCY ?? INGEST_DEFAULTS.concurrency),
+        workerIngestConcurrency: INGEST_CONCURRENCY,
         receiver: RECEIVER,
         // The receiver process's Node flags (the in-process receiver runs with this process's).
         receiverNodeFlags: RECEIVER === "process" ? RECEIVER_NODE_FLAGS : null,
@@ -357,10 +308,15 @@ async function main() {
       },
       requests: { ...ready, spansPerRequest: SPANS_PER_REQUEST },
       ceiling,
+      ceilingAtWorkerBatch,
       endToEnd: full,
       halfLoad: { targetSpansPerSecond: Math.round(halfRate * SPANS_PER_REQUEST), ...half },
       sustained: sustained && { offeredSpansPerSecond: Math.round(sustainedRate), ...sustained },
       ratioEndToEndToCeiling: round(full.endToEndSpansPerSecond / ceiling.insertRowsPerSecond, 3),
+      ratioEndToEndToCeilingAtWorkerBatch: round(
+        full.endToEndSpansPerSecond / ceilingAtWorkerBatch.insertRowsPerSecond,
+        3,
+      ),
     };
     const text = JSON.stringify(summary, null, 2);
     // Logs share stdout; BENCH_OUTPUT keeps the summary in a file of its own.
