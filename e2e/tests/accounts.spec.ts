@@ -70,6 +70,7 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   const projectId = new URL(page.url()).pathname.split("/")[2] ?? "";
   await expect(page.getByTestId("settings-project-name")).toHaveText("Support bot settings");
   await expect(page.getByTestId("api-keys-empty")).toBeVisible();
+  await expect(page.getByTestId("ingest-usage-empty")).toBeVisible();
 
   await page.getByTestId("api-key-name").fill("production");
   await page.getByTestId("create-api-key").click();
@@ -106,6 +107,19 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
 
   await page.reload();
   await expect(page.getByTestId("api-key-last-used")).not.toHaveText("never");
+  // The worker stores the request after its 200: reload until the project's usage counts it.
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await page.getByTestId("ingest-usage-table").or(page.getByTestId("ingest-usage-empty")).waitFor();
+        return page.getByTestId("ingest-usage-row").count();
+      },
+      { timeout: 20_000, intervals: [500] },
+    )
+    .toBe(1);
+  await expect(page.getByTestId("ingest-usage-totals")).toContainText("1 span in 1 request");
+  await page.getByTestId("ingest-usage").screenshot({ path: testInfo.outputPath("ingest-usage.png") });
   await testInfo.attach("api-keys", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 
   page.once("dialog", (dialog) => dialog.accept());

@@ -35,3 +35,4 @@ export { checkClickHouse, closeClickHouse, getClickHouse, initClickHouse } from 
 export * from "./scores/index.js";
 export * from "./spans/index.js";
 export * from "./traces/index.js";
+export * from "./usage/index.js";

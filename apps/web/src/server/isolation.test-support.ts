@@ -125,6 +125,7 @@ export const procedureCases: Record<string, TProcedureCase> = {
   "session.list": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
   "session.turns": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, sessionId: "matrix" }) },
   "user.list": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "usage.ingest": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
   "score.configs": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
   "score.createConfig": {
     scope: { kind: "tenant" },

@@ -8,6 +8,7 @@ import { projectRouter } from "../../features/projects/server";
 import { scoreRouter } from "../../features/scores/server";
 import { sessionRouter } from "../../features/sessions/server";
 import { savedViewRouter, traceRouter } from "../../features/traces/server";
+import { usageRouter } from "../../features/usage/server";
 import { userRouter } from "../../features/users/server";
 import { createCallerFactory, createTRPCRouter } from "./init";
 
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   savedView: savedViewRouter,
   session: sessionRouter,
   trace: traceRouter,
+  usage: usageRouter,
   user: userRouter,
 });
 

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { LoadErrorBox, LoadingBox, TableHead } from "../../../components/list-parts";
 import { useTRPC } from "../../../lib/trpc";
 import { formatCost, formatTime, formatTokens } from "../../traces";
 import type { TTimeRangePreset } from "../../traces/lib/trace-filter-query";
@@ -20,13 +21,9 @@ export function SessionsList({ projectId }: { projectId: string }) {
         <RangePicker value={range} onChange={setRange} />
       </div>
       {sessions.isPending ? (
-        <div className="rounded-lg border border-neutral-200 bg-white p-6 text-sm text-neutral-500">
-          Loading sessions…
-        </div>
+        <LoadingBox>Loading sessions…</LoadingBox>
       ) : sessions.isError ? (
-        <div className="rounded-lg border border-red-200 bg-red-50 p-6 text-sm text-red-700" role="alert">
-          Sessions could not be loaded: {sessions.error.message}. Reload the page.
-        </div>
+        <LoadErrorBox what="Sessions" message={sessions.error.message} />
       ) : sessions.data.length === 0 ? (
         <div
           className="rounded-lg border border-neutral-200 bg-white p-6 text-sm text-neutral-600"
@@ -38,17 +35,9 @@ export function SessionsList({ projectId }: { projectId: string }) {
       ) : (
         <div className="overflow-x-auto rounded-lg border border-neutral-200 bg-white">
           <table className="w-full text-left text-sm" data-testid="sessions-table">
-            <thead className="border-b border-neutral-200 bg-neutral-50 text-xs uppercase tracking-wide text-neutral-500">
-              <tr>
-                {["Session", "Last activity", "Traces", "Users", "Tokens", "Cost", "Errors", "Feedback"].map(
-                  (label) => (
-                    <th key={label} className="px-3 py-2 font-medium">
-                      {label}
-                    </th>
-                  ),
-                )}
-              </tr>
-            </thead>
+            <TableHead
+              labels={["Session", "Last activity", "Traces", "Users", "Tokens", "Cost", "Errors", "Feedback"]}
+            />
             <tbody className="divide-y divide-neutral-100">
               {sessions.data.map((session) => (
                 <tr key={session.sessionId} data-testid="session-row">

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { LoadErrorBox, LoadingBox, TableHead } from "../../../components/list-parts";
 import { useTRPC } from "../../../lib/trpc";
 import { RangePicker } from "../../sessions/components/range-picker";
 import { formatCost, formatTime, formatTokens } from "../../traces";
@@ -20,11 +21,9 @@ export function UsersList({ projectId }: { projectId: string }) {
         <RangePicker value={range} onChange={setRange} />
       </div>
       {users.isPending ? (
-        <div className="rounded-lg border border-neutral-200 bg-white p-6 text-sm text-neutral-500">Loading users…</div>
+        <LoadingBox>Loading users…</LoadingBox>
       ) : users.isError ? (
-        <div className="rounded-lg border border-red-200 bg-red-50 p-6 text-sm text-red-700" role="alert">
-          Users could not be loaded: {users.error.message}. Reload the page.
-        </div>
+        <LoadErrorBox what="Users" message={users.error.message} />
       ) : users.data.length === 0 ? (
         <div
           className="rounded-lg border border-neutral-200 bg-white p-6 text-sm text-neutral-600"
@@ -36,15 +35,7 @@ export function UsersList({ projectId }: { projectId: string }) {
       ) : (
         <div className="overflow-x-auto rounded-lg border border-neutral-200 bg-white">
           <table className="w-full text-left text-sm" data-testid="users-table">
-            <thead className="border-b border-neutral-200 bg-neutral-50 text-xs uppercase tracking-wide text-neutral-500">
-              <tr>
-                {["User", "Traces", "Sessions", "Tokens", "Cost", "Errors", "Feedback", "Last seen"].map((label) => (
-                  <th key={label} className="px-3 py-2 font-medium">
-                    {label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead labels={["User", "Traces", "Sessions", "Tokens", "Cost", "Errors", "Feedback", "Last seen"]} />
             <tbody className="divide-y divide-neutral-100">
               {users.data.map((user) => (
                 <tr key={user.userId} data-testid="user-row">

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ApiKeysPanel } from "../../../../../features/api-keys";
 import { ProjectGeneralSettings } from "../../../../../features/projects";
 import { findProjectOrNotFound, getAppBaseUrl, getOtlpTracesEndpoint } from "../../../../../features/projects/server";
+import { IngestUsagePanel } from "../../../../../features/usage";
 
 export const metadata: Metadata = { title: "Project settings" };
 
@@ -35,6 +36,12 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
           otlpTracesEndpoint={otlpTracesEndpoint}
           appBaseUrl={appBaseUrl}
         />
+      </section>
+      <section className="flex flex-col gap-3" aria-labelledby="usage-heading">
+        <h2 id="usage-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
+          Usage
+        </h2>
+        <IngestUsagePanel projectId={project.id} otlpTracesEndpoint={otlpTracesEndpoint} />
       </section>
       <section className="flex flex-col gap-3" aria-labelledby="members-heading">
         <h2 id="members-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">

@@ -1,0 +1,1 @@
+export { IngestUsagePanel } from "./components/ingest-usage-panel";

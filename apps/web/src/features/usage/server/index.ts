@@ -1,0 +1,1 @@
+export { usageRouter } from "./usage-router";

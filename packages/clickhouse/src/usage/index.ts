@@ -1,0 +1,1 @@
+export { getIngestUsage, type TIngestUsage, type TIngestUsageDay } from "./ingest-usage.js";
