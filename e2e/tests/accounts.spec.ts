@@ -119,6 +119,9 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
     )
     .toBe(1);
   await expect(page.getByTestId("ingest-usage-totals")).toContainText("1 span in 1 request");
+  const usage = await request.get("/api/public/v1/usage", { headers: auth });
+  expect(usage.status()).toBe(200);
+  expect((await usage.json()).totals).toMatchObject({ requests: 1, spans: 1 });
   await page.getByTestId("ingest-usage").screenshot({ path: testInfo.outputPath("ingest-usage.png") });
   await testInfo.attach("api-keys", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 

@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { closeClickHouse, initClickHouse, runClickHouseMigrations, toSpanRow } from "@spanlens/clickhouse";
+import {
+  closeClickHouse,
+  initClickHouse,
+  runClickHouseMigrations,
+  toClickHouseTime,
+  toSpanRow,
+} from "@spanlens/clickhouse";
 import { normalizeSpan } from "@spanlens/core";
 import {
   clearApiKeyCache,
@@ -69,6 +75,20 @@ async function insertTrace(projectId: string): Promise<string> {
   });
   const client = await initClickHouse();
   await client.insert({ table: "spans", values: [toSpanRow(projectId, span)], format: "JSONEachRow" });
+  // The request that carried it, as the worker records it for the project's usage.
+  await client.insert({
+    table: "ingest_requests",
+    values: [
+      {
+        project_id: projectId,
+        request_id: traceId,
+        received_at: toClickHouseTime(Date.now()),
+        span_count: 1,
+        bytes: 512,
+      },
+    ],
+    format: "JSONEachRow",
+  });
   return traceId;
 }
 

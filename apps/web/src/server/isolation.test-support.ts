@@ -233,6 +233,13 @@ export const routeCases: Record<string, TRouteCase> = {
       },
     },
   },
+  "GET /usage": {
+    crossTenant: {
+      kind: "scoped",
+      // Each tenant's one request: tenant B's would make it two.
+      check: (body) => expect((body as { totals: { requests: number } }).totals.requests).toBe(1),
+    },
+  },
   "GET /traces/{traceId}": {
     params: (t) => ({ traceId: t.traceId }),
     crossTenant: { kind: "not-found" },

@@ -7,6 +7,7 @@ import {
   listScoresRoute,
 } from "../../features/scores/server";
 import { getSpanRoute, getTraceRoute, getTraceTreeRoute, listTracesRoute } from "../../features/traces/server";
+import { getUsageRoute } from "../../features/usage/server";
 import type { TPublicApiRoute } from "./with-public-api";
 
 /**
@@ -26,4 +27,5 @@ export const publicApiRoutes: readonly TPublicApiRoute[] = [
   createKpiRoute,
   createKpisBatchRoute,
   listKpisRoute,
+  getUsageRoute,
 ];

@@ -1,1 +1,2 @@
 export { usageRouter } from "./usage-router";
+export { getUsageRoute } from "./usage-routes";

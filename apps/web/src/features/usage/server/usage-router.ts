@@ -1,21 +1,13 @@
 import { getClickHouse, getIngestUsage } from "@spanlens/clickhouse";
 import { z } from "zod";
 import { createTRPCRouter, projectProcedure } from "../../../server/trpc/init";
-
-const DAY_MS = 24 * 3600_000;
-
-export const ZIngestUsageDay = z.object({
-  day: z.string(),
-  requests: z.number().int(),
-  spans: z.number().int(),
-  bytes: z.number().int(),
-});
+import { DAY_MS, MAX_USAGE_DAYS, ZIngestUsage } from "./usage-schemas";
 
 export const usageRouter = createTRPCRouter({
   /** What the project sent per UTC day: the last `days` days, today included. */
   ingest: projectProcedure
-    .input(z.object({ days: z.number().int().min(1).max(366).default(30) }))
-    .output(z.object({ days: z.array(ZIngestUsageDay), totals: ZIngestUsageDay.omit({ day: true }) }))
+    .input(z.object({ days: z.number().int().min(1).max(MAX_USAGE_DAYS).default(30) }))
+    .output(ZIngestUsage)
     .query(({ ctx, input }) => {
       const now = Date.now();
       const today = Math.floor(now / DAY_MS) * DAY_MS;

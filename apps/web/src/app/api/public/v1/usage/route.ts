@@ -1,0 +1,5 @@
+import { getUsageRoute } from "../../../../../features/usage/server/usage-routes";
+
+export const dynamic = "force-dynamic";
+
+export const GET = getUsageRoute;

@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+export const DAY_MS = 24 * 3600_000;
+/** The longest window one request may ask for. */
+export const MAX_USAGE_DAYS = 366;
+
+export const ZIngestUsageDay = z
+  .object({
+    day: z.string().meta({ description: "UTC day, YYYY-MM-DD" }),
+    requests: z.number().int().meta({ description: "OTLP requests stored (a redelivered request counts once)" }),
+    spans: z.number().int().meta({ description: "Spans in those requests" }),
+    bytes: z.number().int().meta({ description: "Their decompressed size in bytes" }),
+  })
+  .meta({ id: "IngestUsageDay" });
+
+export const ZIngestUsage = z
+  .object({
+    days: z.array(ZIngestUsageDay).meta({ description: "Days with traffic, oldest first" }),
+    totals: ZIngestUsageDay.omit({ day: true }),
+  })
+  .meta({ id: "IngestUsage" });
+
+export const ZUsageQuery = z
+  .object({
+    from: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .meta({ description: "ISO 8601 start of the window (default: 30 days before `to`)" }),
+    to: z.iso.datetime({ offset: true }).optional().meta({ description: "ISO 8601 end, exclusive (default: now)" }),
+  })
+  .superRefine((query, ctx) => {
+    const { from, to } = usageWindow(query);
+    if (from >= to) ctx.addIssue({ code: "custom", path: ["from"], message: "must be before to" });
+    else if (to.getTime() - from.getTime() > MAX_USAGE_DAYS * DAY_MS) {
+      ctx.addIssue({ code: "custom", path: ["from"], message: `must be at most ${MAX_USAGE_DAYS} days before to` });
+    }
+  });
+
+/** The window a usage query names, with its defaults filled in. */
+export function usageWindow(query: { from?: string | undefined; to?: string | undefined }): { from: Date; to: Date } {
+  const to = query.to ? new Date(query.to) : new Date();
+  const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
+  return { from, to };
+}
