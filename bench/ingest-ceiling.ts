@@ -40,6 +40,8 @@ type TPass = Awaited<ReturnType<typeof insertFor>> & { engine: TEngineCounts };
 
 /** Inserts batches of `batchRows` rows for `seconds` and counts the rows, time and CPU. */
 async function insertFor(batchRows: number, seconds: number, options: TCeilingOptions) {
+  // Built again for every pass, outside the timed window: how fast this process decodes the
+  // same bodies is a probe of the machine's speed during that pass (docs/benchmarks.md, run 45).
   const bodies = uniqueBodies(options.requests);
   const mapStart = performance.now();
   const template = spanRowsOf(bodies, "ceiling");
@@ -99,12 +101,13 @@ function summarize(batchRows: number, passes: TPass[], insertsInFlight: number) 
   const insertedRows = sum((pass) => pass.engine.insertedRows);
   const mergedRows = sum((pass) => pass.engine.mergedRows);
   const mergeExecuteMicros = sum((pass) => pass.engine.mergeExecuteMicrosPerInsertedRow * pass.engine.insertedRows);
+  const insertSeconds = sum((pass) => pass.insertMs) / 1000;
   return {
     rows,
     batchRows,
     insertsInFlight,
-    insertSeconds: round(sum((pass) => pass.insertMs) / 1000, 2),
-    insertRowsPerSecond: Math.round(rows / (sum((pass) => pass.insertMs) / 1000)),
+    insertSeconds: round(insertSeconds, 2),
+    insertRowsPerSecond: Math.round(rows / insertSeconds),
     // The client's JSON encoding, ClickHouse's parsing, compression and any merges meanwhile.
     insertCpuMicrosPerRow: round(sum((pass) => pass.clientCpuMicros + pass.engineCpuMicros) / rows),
     clientCpuMicrosPerRow: round(sum((pass) => pass.clientCpuMicros) / rows),
@@ -153,7 +156,6 @@ export async function measureCeilings(options: TCeilingOptions) {
     if (index < order.length - 1 || !options.keepRows) await dropRows();
   }
   return {
-    warmupSeconds: options.warmupSeconds,
     cap: summarize(options.capRows, passes.cap, options.insertsInFlight),
     workerBatch: summarize(options.workerBatchRows, passes.worker, options.insertsInFlight),
   };

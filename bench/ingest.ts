@@ -23,7 +23,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
 import { INGEST_NODE_FLAGS } from "../apps/ingest/src/node-flags.js";
-import { INGEST_DEFAULTS, workerNodeFlags } from "../apps/worker/src/index.js";
+import { defaultBatchMaxWaiters, INGEST_DEFAULTS, workerNodeFlags } from "../apps/worker/src/index.js";
 import { applyEmbeddedMallocConf } from "../packages/clickhouse/src/index.js";
 import { type TEngineCounts, withEngineCounters } from "./engine-counters.js";
 import { PAYLOAD, SPANS_PER_REQUEST } from "./ingest-bodies.js";
@@ -74,7 +74,7 @@ const INGEST_CONCURRENCY = envNumber("WORKER_INGEST_CONCURRENCY", INGEST_DEFAULT
  * job holds one request's spans. The worker's row cap is reached only by larger requests.
  */
 const WORKER_BATCH_ROWS =
-  envNumber("WORKER_BATCH_MAX_WAITERS", Math.max(1, Math.floor(INGEST_CONCURRENCY / 2))) * SPANS_PER_REQUEST;
+  envNumber("WORKER_BATCH_MAX_WAITERS", defaultBatchMaxWaiters(INGEST_CONCURRENCY)) * SPANS_PER_REQUEST;
 /**
  * For diagnosis only: the engine merges no parts all run, which shows what merging costs
  * in each phase. No deployment can run this way (parts pile up until inserts are refused).
@@ -189,7 +189,7 @@ async function main() {
     worker: worker?.child ?? null,
   };
   try {
-    const ceilings = await measureCeilings({
+    const { cap: ceiling, workerBatch: ceilingAtWorkerBatch } = await measureCeilings({
       seconds: CEILING_S,
       warmupSeconds: CEILING_WARMUP_S,
       capRows: BATCH_ROWS,
@@ -199,7 +199,6 @@ async function main() {
       keepRows: KEEP_CEILING_ROWS,
       clickhousePid: clickhouse?.child.pid,
     });
-    const { cap: ceiling, workerBatch: ceilingAtWorkerBatch } = ceilings;
     console.error(`ceiling: ${JSON.stringify(ceiling)}`);
     console.error(`ceiling at the worker's batch: ${JSON.stringify(ceilingAtWorkerBatch)}`);
     // The ceiling's rows are garbage now; collect them so the phases below measure the

@@ -75,6 +75,12 @@ export interface TConsumerOptions {
   encodeThreads?: number;
 }
 
+/**
+ * Jobs waiting on one batch that make it due when `WORKER_BATCH_MAX_WAITERS` is unset: half
+ * the jobs in flight, so the other half fills the next batch while one is inserted.
+ */
+export const defaultBatchMaxWaiters = (concurrency: number): number => Math.max(1, Math.floor(concurrency / 2));
+
 /** One encoding thread on two or more cores, for processes whose event loop also serves requests. */
 export const sharedLoopEncodeThreads = (): number => (availableParallelism() >= 2 ? 1 : 0);
 
@@ -84,7 +90,7 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
   const batch = {
     maxRows: env.WORKER_BATCH_MAX_ROWS,
     maxWaitMs: env.WORKER_BATCH_MAX_WAIT_MS,
-    maxWaiters: env.WORKER_BATCH_MAX_WAITERS ?? Math.max(1, Math.floor(env.WORKER_INGEST_CONCURRENCY / 2)),
+    maxWaiters: env.WORKER_BATCH_MAX_WAITERS ?? defaultBatchMaxWaiters(env.WORKER_INGEST_CONCURRENCY),
     maxInFlight: env.WORKER_BATCH_MAX_IN_FLIGHT,
   };
   const writers = {

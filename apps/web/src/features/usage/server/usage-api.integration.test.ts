@@ -2,9 +2,9 @@ import { getClickHouse, insertRows, toClickHouseTime } from "@spanlens/clickhous
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiRequest, startTestProject } from "../../scores/server/test-project";
 import { getUsageRoute } from "./usage-routes";
+import { DAY_MS } from "./usage-schemas";
 
 let project: Awaited<ReturnType<typeof startTestProject>>;
-const DAY_MS = 24 * 3600_000;
 
 beforeAll(async () => {
   project = await startTestProject();
