@@ -40,6 +40,8 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       PORT: String(port),
+      // Next to the web port rather than 4317, so a Spanlens already running here does not collide.
+      INGEST_GRPC_PORT: String(port + 1),
       HOST: "127.0.0.1",
       PUBLIC_URL: baseURL,
       NEXTAUTH_URL: baseURL,

@@ -13,7 +13,9 @@ import {
   configureIngestServer,
   createIngestHandler,
   isIngestPath,
+  readGrpcPort,
   readIngestConfig,
+  startGrpcIngest,
 } from "@spanlens/ingest";
 import { assertRedisReachable, closeRedis } from "@spanlens/queue";
 import { createWebHandler } from "@spanlens/web";
@@ -38,6 +40,8 @@ const ZAllInOneEnv = z.object({
  */
 async function main(): Promise<void> {
   const env = parseEnv(ZAllInOneEnv);
+  const ingestConfig = readIngestConfig();
+  const grpcPort = readGrpcPort();
   const dataDir = path.resolve(env.SPANLENS_DATA_DIR);
   const baseUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
 
@@ -55,7 +59,6 @@ async function main(): Promise<void> {
   // The event loop also serves the web app and the receiver: decoding gets a thread.
   const worker = await startWorker(defaultConsumers({ encodeThreads: sharedLoopEncodeThreads() }));
   const web = await createWebHandler({ port: env.PORT, hostname: env.HOST });
-  const ingestConfig = readIngestConfig();
   const ingest = createIngestHandler(ingestConfig);
 
   const server = createServer((req, res) => {
@@ -65,6 +68,9 @@ async function main(): Promise<void> {
   // Exporters post to this same port, so it keeps their idle connections as the receiver does.
   configureIngestServer(server, ingestConfig);
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
+  // OTLP/gRPC exporters cannot share the HTTP/1.1 port: they get the conventional one.
+  const grpc =
+    grpcPort === null ? null : await startGrpcIngest({ port: grpcPort, hostname: env.HOST, config: ingestConfig });
 
   const seeded = env.SPANLENS_SEED_DEMO === "1" ? await ensureDemoAccount(dataDir, baseUrl) : null;
   const demo = seeded?.credentials;
@@ -74,6 +80,7 @@ async function main(): Promise<void> {
     ).catch((error: unknown) => log.warn({ err: error }, "could not send the demo traces"));
   }
   const lines = [`Spanlens is running at ${baseUrl}`];
+  if (grpc) lines.push(`OTLP/gRPC on port ${grpc.port}`);
   if (demo)
     lines.push(
       `Demo login: ${demo.email} / ${demo.password}  (saved in ${path.join(dataDir, "demo-credentials.json")})`,
@@ -85,7 +92,7 @@ async function main(): Promise<void> {
     if (isStopping) return;
     isStopping = true;
     log.info({ signal }, "shutting down");
-    await closeGracefully(server);
+    await Promise.all([closeGracefully(server), grpc?.close()]);
     await worker.close();
     await web.close();
     await Promise.all([closeClickHouse(), closePrisma(), closeRedis()]);

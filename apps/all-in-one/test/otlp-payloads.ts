@@ -1,8 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { context, ROOT_CONTEXT, SeverityNumber, SpanKind, trace } from "@opentelemetry/api";
-import { JsonLogsSerializer, JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import {
+  JsonLogsSerializer,
+  JsonTraceSerializer,
+  ProtobufLogsSerializer,
+  ProtobufTraceSerializer,
+} from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  type LogRecordExporter,
+  SimpleLogRecordProcessor,
+} from "@opentelemetry/sdk-logs";
 import {
   type IdGenerator,
   InMemorySpanExporter,
@@ -83,9 +93,14 @@ export function toProtobufBody(spans: ReadableSpan[]): Uint8Array {
   return body;
 }
 
-/** A `gen_ai.evaluation.result` log record parented to `target`, as the official SDK serializes it. */
-export function createEvaluationLogBody(target: { traceId: string; spanId: string }): Uint8Array {
-  const exporter = new InMemoryLogRecordExporter();
+/**
+ * Emits one `gen_ai.evaluation.result` log record parented to `target` through the official
+ * logs SDK into `exporter`; flush the returned provider to wait for the export.
+ */
+export function emitEvaluationResult(
+  exporter: LogRecordExporter,
+  target: { traceId: string; spanId: string },
+): LoggerProvider {
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ "service.name": "evaluator" }),
     processors: [new SimpleLogRecordProcessor({ exporter })],
@@ -101,7 +116,18 @@ export function createEvaluationLogBody(target: { traceId: string; spanId: strin
     },
     context: trace.setSpanContext(ROOT_CONTEXT, { ...target, traceFlags: 1 }),
   });
-  const body = JsonLogsSerializer.serializeRequest(exporter.getFinishedLogRecords());
+  return provider;
+}
+
+/** The record of {@link emitEvaluationResult} as the official SDK serializes it. */
+export function createEvaluationLogBody(
+  target: { traceId: string; spanId: string },
+  encoding: "json" | "protobuf" = "json",
+): Uint8Array {
+  const exporter = new InMemoryLogRecordExporter();
+  emitEvaluationResult(exporter, target);
+  const serializer = encoding === "json" ? JsonLogsSerializer : ProtobufLogsSerializer;
+  const body = serializer.serializeRequest(exporter.getFinishedLogRecords());
   if (!body) throw new Error("logs serializer returned nothing");
   return body;
 }

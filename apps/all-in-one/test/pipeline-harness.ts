@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { closeClickHouse, getClickHouse, initClickHouse, runClickHouseMigrations } from "@spanlens/clickhouse";
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
-import { startIngest } from "@spanlens/ingest";
+import { readIngestConfig, startGrpcIngest, startIngest } from "@spanlens/ingest";
 import { closeQueues, closeRedis, deleteQueuePrefix, getRedis, queuePrefix } from "@spanlens/queue";
 import {
   defaultConsumers,
@@ -18,6 +18,8 @@ import {
 export interface TPipeline {
   /** Base URL of the OTLP receiver (`${baseUrl}/v1/traces`). */
   baseUrl: string;
+  /** host:port of the OTLP/gRPC receiver. */
+  grpcAddress: string;
   projectId: string;
   publicKey: string;
   secretKey: string;
@@ -58,14 +60,16 @@ export async function startPipeline(
   const server: Server = await startIngest({ port: 0, hostname: "127.0.0.1" });
   const address = server.address();
   if (!address || typeof address === "string") throw new Error("ingest did not bind a port");
+  const grpc = await startGrpcIngest({ port: 0, hostname: "127.0.0.1", config: readIngestConfig() });
 
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
+    grpcAddress: `127.0.0.1:${grpc.port}`,
     ...main,
     worker,
     createProject,
     async stop() {
-      await new Promise((resolve) => server.close(resolve));
+      await Promise.all([new Promise((resolve) => server.close(resolve)), grpc.close()]);
       await worker.close();
       await closeQueues();
       // This run's prefix is used by nothing else: its keys go with it.

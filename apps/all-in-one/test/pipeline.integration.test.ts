@@ -1,8 +1,10 @@
+import { Metadata } from "@grpc/grpc-js";
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { OTLPTraceExporter as OTLPGrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
 import { OTLPTraceExporter as OTLPHttpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as OTLPProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { BatchSpanProcessor, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
 import { getTrace, listTraces } from "@spanlens/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
@@ -18,7 +20,7 @@ afterAll(async () => {
 });
 
 /** A RAG-shaped trace emitted through the official SDK and exporter: retrieve, then generate. */
-async function emitRagTrace(exporter: OTLPProtoExporter | OTLPHttpJsonExporter, question: string): Promise<string> {
+async function emitRagTrace(exporter: SpanExporter, question: string): Promise<string> {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": "rag-bot", "deployment.environment.name": "staging" }),
     spanProcessors: [new BatchSpanProcessor({ exporter })],
@@ -71,8 +73,16 @@ describe("OTLP from the official exporters to queryable rows", () => {
       "json",
       (url: string, key: string) => new OTLPHttpJsonExporter({ url, headers: { Authorization: `Bearer ${key}` } }),
     ],
+    [
+      "gzip-compressed protobuf over gRPC",
+      (_url: string, key: string) => {
+        const metadata = new Metadata();
+        metadata.set("authorization", `Bearer ${key}`);
+        return new OTLPGrpcExporter({ url: `http://${pipeline.grpcAddress}`, metadata, compression: "gzip" });
+      },
+    ],
   ] as const)("stores a RAG trace sent as %s with its meaning intact", async (_encoding, createExporter) => {
-    const exporter = createExporter(`${pipeline.baseUrl}/v1/traces`, pipeline.secretKey);
+    const exporter: SpanExporter = createExporter(`${pipeline.baseUrl}/v1/traces`, pipeline.secretKey);
     const traceId = await emitRagTrace(exporter, "How many vacation days do I get?");
 
     const trace = await waitFor(

@@ -1,4 +1,4 @@
-import { parseEnv } from "@spanlens/core";
+import { parseEnv, ZPort } from "@spanlens/core";
 import { z } from "zod";
 
 const ZIngestEnv = z.object({
@@ -44,4 +44,15 @@ export function readIngestConfig(source: Record<string, string | undefined> = pr
     enqueueTimeoutMs: env.INGEST_ENQUEUE_TIMEOUT_MS,
     keepAliveTimeoutMs: env.INGEST_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
   };
+}
+
+const ZGrpcEnv = z.object({
+  /** Where OTLP/gRPC exporters connect (4317 by convention); `off` serves OTLP/HTTP only. */
+  INGEST_GRPC_PORT: z.union([z.literal("off"), ZPort]).default(4317),
+});
+
+/** The OTLP/gRPC port, or null when it is turned off. */
+export function readGrpcPort(source: Record<string, string | undefined> = process.env): number | null {
+  const port = parseEnv(ZGrpcEnv, source).INGEST_GRPC_PORT;
+  return port === "off" ? null : port;
 }

@@ -1,5 +1,6 @@
 export { bodyTooLarge, decompressBody, parseContentEncoding } from "./compression.js";
 export { OTLP_CONTENT_TYPE_HEADERS, parseOtlpContentType } from "./content-type.js";
 export { decodeLogs, decodeTraces } from "./decode.js";
+export { encodeRetryStatus } from "./grpc-status.js";
 export { encodeLogsResponse, encodeTraceResponse } from "./response.js";
 export type { TDecodedLogs, TDecodedTraces, TOtlpContentType, TOtlpRejections } from "./types.js";

@@ -1,0 +1,263 @@
+import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-grpc";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { getTrace } from "@spanlens/clickhouse";
+import { readIngestConfig, startGrpcIngest } from "@spanlens/ingest";
+import { defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
+import protobuf from "protobufjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createEvaluationLogBody,
+  createSpansWithOneBadTraceId,
+  createTraceSpans,
+  emitEvaluationResult,
+  toProtobufBody,
+} from "./otlp-payloads.js";
+import { getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
+
+const MAX_BODY_BYTES = 256 * 1024;
+const TRACE_EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+const LOGS_EXPORT = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+/** gzip in grpc-js's `grpc.default_compression_algorithm` numbering. */
+const GZIP = 2;
+
+let pipeline: TPipeline;
+let worker: TRunningWorker;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  process.env.INGEST_MAX_BODY_BYTES = String(MAX_BODY_BYTES);
+  pipeline = await startPipeline();
+  worker = pipeline.worker;
+});
+
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await worker.close();
+  await pipeline.stop();
+  delete process.env.INGEST_MAX_BODY_BYTES;
+});
+
+/** A plain grpc-js client sending bytes, as any OTLP/gRPC exporter puts them on the wire. */
+function connect(address = pipeline.grpcAddress, options: { gzip?: boolean } = {}): Client {
+  const client = new Client(
+    address,
+    credentials.createInsecure(),
+    options.gzip ? { "grpc.default_compression_algorithm": GZIP } : {},
+  );
+  clients.push(client);
+  return client;
+}
+
+interface TExportResult {
+  response?: Buffer;
+  error?: ServiceError;
+}
+
+function callExport(
+  client: Client,
+  path: string,
+  body: Uint8Array,
+  authorization: string | null = `Bearer ${pipeline.secretKey}`,
+): Promise<TExportResult> {
+  const metadata = new Metadata();
+  if (authorization !== null) metadata.set("authorization", authorization);
+  const asBytes = (value: Buffer) => value;
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(path, asBytes, asBytes, Buffer.from(body), metadata, {}, (error, response) =>
+      resolve(error ? { error } : { response: response ?? Buffer.alloc(0) }),
+    );
+  });
+}
+
+const traceIdOf = (spans: ReadableSpan[]) => spans[0]?.spanContext().traceId ?? "";
+
+function storedSpanNames(traceId: string): Promise<string[]> {
+  return waitFor(
+    async () => (await getTrace(getClickHouse(), pipeline.projectId, traceId))?.spans.map((span) => span.name) ?? [],
+    (names) => names.length > 0,
+  );
+}
+
+/** google.rpc.Status and RetryInfo from their published schemas, read by protobufjs. */
+const rpcTypes = protobuf.Root.fromJSON({
+  nested: {
+    google: {
+      nested: {
+        protobuf: {
+          nested: {
+            Any: { fields: { type_url: { type: "string", id: 1 }, value: { type: "bytes", id: 2 } } },
+            Duration: { fields: { seconds: { type: "int64", id: 1 }, nanos: { type: "int32", id: 2 } } },
+          },
+        },
+        rpc: {
+          nested: {
+            Status: {
+              fields: {
+                code: { type: "int32", id: 1 },
+                message: { type: "string", id: 2 },
+                details: { rule: "repeated", type: "google.protobuf.Any", id: 3 },
+              },
+            },
+            RetryInfo: { fields: { retry_delay: { type: "google.protobuf.Duration", id: 1 } } },
+          },
+        },
+      },
+    },
+  },
+});
+
+describe("OTLP/gRPC receiver", () => {
+  it("stores the spans of a plain and of a gzip-compressed export with an empty response", async () => {
+    for (const gzip of [false, true]) {
+      const spans = createTraceSpans(3);
+      const { response, error } = await callExport(
+        connect(pipeline.grpcAddress, { gzip }),
+        TRACE_EXPORT,
+        toProtobufBody(spans),
+      );
+      expect(error).toBeUndefined();
+      expect(response?.length).toBe(0);
+      const stored = await waitFor(
+        () => getTrace(getClickHouse(), pipeline.projectId, traceIdOf(spans)),
+        (value) => value?.spans.length === 3,
+      );
+      expect(stored?.spans.map((span) => span.spanId).sort()).toEqual(
+        spans.map((span) => span.spanContext().spanId).sort(),
+      );
+    }
+  });
+
+  it("answers UNAUTHENTICATED without a key and with an unknown key", async () => {
+    const body = toProtobufBody(createTraceSpans(1));
+    for (const authorization of [null, "Bearer sk-sl-nope"]) {
+      const { error } = await callExport(connect(), TRACE_EXPORT, body, authorization);
+      expect(error?.code).toBe(status.UNAUTHENTICATED);
+      expect(error?.details).toMatch(/key/i);
+    }
+  });
+
+  it("answers INVALID_ARGUMENT naming the problem for a body that is not an ExportTraceServiceRequest", async () => {
+    // A resource_spans field whose length runs past the end of the message.
+    const truncated = await callExport(connect(), TRACE_EXPORT, Uint8Array.of(0x0a, 0x7f, 0x0a, 0x02));
+    expect(truncated.error?.code).toBe(status.INVALID_ARGUMENT);
+    expect(truncated.error?.details).toMatch(/truncated|malformed/i);
+  });
+
+  it("reports rejected spans as partial_success and keeps the rest", async () => {
+    const spans = createSpansWithOneBadTraceId();
+    const { response, error } = await callExport(connect(), TRACE_EXPORT, toProtobufBody(spans));
+    expect(error).toBeUndefined();
+    const decoded = ProtobufTraceSerializer.deserializeResponse(new Uint8Array(response ?? []));
+    expect(Number(decoded.partialSuccess?.rejectedSpans)).toBe(1);
+    expect(decoded.partialSuccess?.errorMessage).toMatch(/trace.?id/i);
+    expect(await storedSpanNames(traceIdOf(spans))).toEqual(["valid"]);
+  });
+
+  it("answers RESOURCE_EXHAUSTED for a message over INGEST_MAX_BODY_BYTES, however small gzip made it", async () => {
+    const body = toProtobufBody(createTraceSpans(2, 2 * MAX_BODY_BYTES));
+    for (const gzip of [false, true]) {
+      const { error } = await callExport(connect(pipeline.grpcAddress, { gzip }), TRACE_EXPORT, body);
+      expect(error?.code).toBe(status.RESOURCE_EXHAUSTED);
+    }
+  });
+
+  it("answers UNIMPLEMENTED for metrics, which Spanlens does not store", async () => {
+    const { error } = await callExport(
+      connect(),
+      "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+      Uint8Array.of(),
+    );
+    expect(error?.code).toBe(status.UNIMPLEMENTED);
+  });
+
+  it("turns an evaluation result from the official logs exporter into a score on its span", async () => {
+    const spans = createTraceSpans(2);
+    expect((await callExport(connect(), TRACE_EXPORT, toProtobufBody(spans))).error).toBeUndefined();
+    const generation = spans.find((span) => span.parentSpanContext !== undefined);
+    const target = { traceId: traceIdOf(spans), spanId: generation?.spanContext().spanId ?? "" };
+    const metadata = new Metadata();
+    metadata.set("authorization", `Bearer ${pipeline.secretKey}`);
+    const provider = emitEvaluationResult(
+      new OTLPLogExporter({ url: `http://${pipeline.grpcAddress}`, metadata, compression: "gzip" }),
+      target,
+    );
+    await provider.forceFlush();
+    await provider.shutdown();
+
+    const stored = await waitFor(
+      () => getTrace(getClickHouse(), pipeline.projectId, target.traceId),
+      (value) => (value?.scores.length ?? 0) > 0,
+    );
+    expect(stored?.scores).toEqual([
+      expect.objectContaining({
+        spanId: target.spanId,
+        name: "faithfulness",
+        value: 0.75,
+        label: "mostly_faithful",
+        source: "otlp",
+      }),
+    ]);
+  });
+
+  it("answers a logs export sent to the trace service with INVALID_ARGUMENT naming logs", async () => {
+    const body = createEvaluationLogBody({ traceId: "a".repeat(32), spanId: "b".repeat(16) }, "protobuf");
+    const { error } = await callExport(connect(), TRACE_EXPORT, body);
+    expect(error?.code).toBe(status.INVALID_ARGUMENT);
+    expect(error?.details).toMatch(/logs export/);
+    // The same body is welcome at the logs service.
+    expect((await callExport(connect(), LOGS_EXPORT, body)).error).toBeUndefined();
+  });
+
+  it("answers UNAVAILABLE with RetryInfo once the queue is deeper than the limit, and stores what it accepted", async () => {
+    await worker.close();
+    const grpc = await startGrpcIngest({
+      port: 0,
+      hostname: "127.0.0.1",
+      config: { ...readIngestConfig(), maxQueueDepth: 1, retryAfterSeconds: 3 },
+    });
+    try {
+      const client = connect(`127.0.0.1:${grpc.port}`);
+      const accepted: ReadableSpan[][] = [];
+      let refused: ServiceError | undefined;
+      // The depth is sampled every 250 ms, so a few exports pass before the limit bites.
+      for (let attempt = 0; attempt < 40 && !refused; attempt += 1) {
+        const spans = createTraceSpans(2);
+        const { error } = await callExport(client, TRACE_EXPORT, toProtobufBody(spans));
+        if (error) refused = error;
+        else accepted.push(spans);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      if (!refused) throw new Error("the gRPC receiver never pushed back");
+      expect(refused.code).toBe(status.UNAVAILABLE);
+      expect(refused.details).toMatch(/queue is full/i);
+      const [detailsBin] = refused.metadata.get("grpc-status-details-bin");
+      expect(Buffer.isBuffer(detailsBin)).toBe(true);
+      const rpcStatus = rpcTypes.lookupType("google.rpc.Status").decode(detailsBin as Buffer) as unknown as {
+        code: number;
+        details: Array<{ type_url: string; value: Uint8Array }>;
+      };
+      expect(rpcStatus.code).toBe(status.UNAVAILABLE);
+      expect(rpcStatus.details[0]?.type_url).toBe("type.googleapis.com/google.rpc.RetryInfo");
+      const retryInfo = rpcTypes
+        .lookupType("google.rpc.RetryInfo")
+        .toObject(rpcTypes.lookupType("google.rpc.RetryInfo").decode(rpcStatus.details[0]?.value ?? new Uint8Array()), {
+          longs: Number,
+        }) as { retry_delay?: { seconds?: number } };
+      expect(retryInfo.retry_delay?.seconds).toBe(3);
+      expect(accepted.length).toBeGreaterThan(0);
+
+      worker = await startWorker(defaultConsumers());
+      for (const spans of accepted) {
+        await waitFor(
+          () => getTrace(getClickHouse(), pipeline.projectId, traceIdOf(spans)),
+          (value) => value?.spans.length === 2,
+          30_000,
+        );
+      }
+    } finally {
+      await grpc.close();
+    }
+  });
+});

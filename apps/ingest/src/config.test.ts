@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { readGrpcPort } from "./config.js";
+
+describe("readGrpcPort", () => {
+  it("serves OTLP/gRPC on 4317 unless told otherwise", () => {
+    expect(readGrpcPort({})).toBe(4317);
+    expect(readGrpcPort({ INGEST_GRPC_PORT: "14317" })).toBe(14317);
+  });
+
+  it("turns OTLP/gRPC off with `off`", () => {
+    expect(readGrpcPort({ INGEST_GRPC_PORT: "off" })).toBeNull();
+  });
+
+  it("names the variable when the port is not one", () => {
+    expect(() => readGrpcPort({ INGEST_GRPC_PORT: "grpc" })).toThrow(/INGEST_GRPC_PORT is invalid/);
+    expect(() => readGrpcPort({ INGEST_GRPC_PORT: "70000" })).toThrow(/INGEST_GRPC_PORT is invalid/);
+  });
+});

@@ -1,0 +1,149 @@
+import {
+  type handleUnaryCall,
+  Metadata,
+  type MethodDefinition,
+  Server,
+  ServerCredentials,
+  type ServerErrorResponse,
+  setLogger,
+  status,
+} from "@grpc/grpc-js";
+import { childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
+import { bodyTooLarge, encodeRetryStatus } from "@spanlens/otlp";
+import { createExportIntake, type TExportIntake, type TIntakeConfig } from "./intake.js";
+
+const log = childLogger("ingest");
+
+// The request and response stay bytes: the receiver's own decoder reads the request, as it
+// does for OTLP/HTTP, so both transports validate and count exactly alike.
+const asBytes = (value: Buffer): Buffer => value;
+
+function exportMethod(path: string): MethodDefinition<Buffer, Buffer> {
+  return {
+    path,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: asBytes,
+    requestDeserialize: asBytes,
+    responseSerialize: asBytes,
+    responseDeserialize: asBytes,
+  };
+}
+
+/** The OTLP/gRPC services this receiver implements; an export of metrics gets UNIMPLEMENTED. */
+const SERVICES: ReadonlyArray<{ signal: TOtlpIngestJob["signal"]; path: string }> = [
+  { signal: "traces", path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export" },
+  { signal: "logs", path: "/opentelemetry.proto.collector.logs.v1.LogsService/Export" },
+];
+
+// The OTLP spec's failure codes: bad data and auth are final, throttling is retried after
+// the RetryInfo delay. A body over the limit is RESOURCE_EXHAUSTED without RetryInfo, which
+// exporters do not retry, as grpc-js itself answers for messages over its receive limit.
+const CODE_BY_HTTP_STATUS: Record<number, status> = {
+  400: status.INVALID_ARGUMENT,
+  401: status.UNAUTHENTICATED,
+  403: status.PERMISSION_DENIED,
+  404: status.NOT_FOUND,
+  413: status.RESOURCE_EXHAUSTED,
+  415: status.INVALID_ARGUMENT,
+  429: status.RESOURCE_EXHAUSTED,
+  503: status.UNAVAILABLE,
+};
+
+export function toGrpcError(error: unknown, retryAfterSeconds: number): ServerErrorResponse {
+  const { status: httpStatus, body } = toErrorResponse(error);
+  const code = CODE_BY_HTTP_STATUS[httpStatus] ?? status.INTERNAL;
+  const metadata = new Metadata();
+  if (httpStatus === 429 || httpStatus === 503) {
+    metadata.set("grpc-status-details-bin", encodeRetryStatus(code, body.error.message, retryAfterSeconds));
+  }
+  return Object.assign(new Error(body.error.message), { code, details: body.error.message, metadata });
+}
+
+function exportHandler(
+  intake: TExportIntake,
+  signal: TOtlpIngestJob["signal"],
+  config: TIntakeConfig,
+): handleUnaryCall<Buffer, Buffer> {
+  return (call, callback) => {
+    const run = async () => {
+      // Metadata keys arrive lowercased; exporters send the same header as over HTTP.
+      const [authorization] = call.metadata.get("authorization");
+      const principal = await intake.admit(typeof authorization === "string" ? authorization : null);
+      // grpc-js decompresses a gzip message before the handler sees it.
+      const message = call.request;
+      if (message.length > config.maxBodyBytes) throw bodyTooLarge(config.maxBodyBytes);
+      const response = await intake.accept(principal, signal, "protobuf", {
+        sent: message,
+        compression: "identity",
+        decoded: message,
+      });
+      return Buffer.from(response.buffer, response.byteOffset, response.byteLength);
+    };
+    run().then(
+      (response) => callback(null, response),
+      (error: unknown) => {
+        const grpcError = toGrpcError(error, config.retryAfterSeconds);
+        if (grpcError.code === status.INTERNAL) log.error({ err: error, path: call.getPath() }, "ingest export failed");
+        callback(grpcError);
+      },
+    );
+  };
+}
+
+export interface TRunningGrpcIngest {
+  port: number;
+  /** Lets calls in flight finish, then stops; calls still running after `timeoutMs` are cut. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * The OTLP/gRPC receiver (TraceService and LogsService `Export`) on its own port, 4317 by
+ * convention, in plaintext as the HTTP receiver is: TLS belongs to the proxy in front.
+ */
+export async function startGrpcIngest(options: {
+  port: number;
+  hostname?: string;
+  config: TIntakeConfig;
+}): Promise<TRunningGrpcIngest> {
+  const { config } = options;
+  // grpc-js writes its own lines to stderr; whatever of it matters to a caller comes back
+  // as a call's status or as the bind error below, so its chatter goes to the debug log.
+  setLogger({ error: (...args: unknown[]) => log.debug({ source: "grpc-js" }, args.map(String).join(" ")) });
+  const intake = createExportIntake(config);
+  const server = new Server({
+    "grpc.max_receive_message_length": config.maxBodyBytes,
+    "grpc.max_send_message_length": 1024 * 1024,
+  });
+  for (const service of SERVICES) {
+    server.addService(
+      { Export: exportMethod(service.path) },
+      { Export: exportHandler(intake, service.signal, config) },
+    );
+  }
+  const address = `${options.hostname ?? "0.0.0.0"}:${options.port}`;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) => {
+      if (error) {
+        const hint = "set INGEST_GRPC_PORT to a free port, or to off";
+        reject(new Error(`OTLP/gRPC could not listen on ${address} (${error.message}): ${hint}`));
+      } else resolve(bound);
+    });
+  });
+  log.info({ port }, "ingest listening for OTLP/gRPC");
+  return {
+    port,
+    async close(timeoutMs = 10_000) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, timeoutMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from "node:crypto";
+import { AppError, childLogger, QueueName, type TOtlpIngestJob } from "@spanlens/core";
+import { authenticateApiKey, type TApiKeyPrincipal } from "@spanlens/db";
+import {
+  decodeLogs,
+  decodeTraces,
+  encodeLogsResponse,
+  encodeTraceResponse,
+  type TOtlpContentType,
+} from "@spanlens/otlp";
+import { getQueue, OTLP_BODY_TTL_SECONDS, otlpBodyKey, queueConnection } from "@spanlens/queue";
+import type { TIngestConfig } from "./config.js";
+import type { TRequestBody } from "./read-body.js";
+
+const log = childLogger("ingest");
+
+/** What an export needs besides its body: the handler's settings without the connection ones. */
+export type TIntakeConfig = Pick<
+  TIngestConfig,
+  "maxBodyBytes" | "maxQueueDepth" | "retryAfterSeconds" | "enqueueTimeoutMs"
+>;
+
+/**
+ * What OTLP/HTTP and OTLP/gRPC share: an export is admitted (API key, queue depth) before
+ * its body is read, then decoded to validate and count, and handed to the worker as one
+ * queue job. The answer is the encoded Export*ServiceResponse, with partial_success when
+ * records were dropped; once `accept` resolves the job is in Redis.
+ */
+export interface TExportIntake {
+  admit(authorization: string | null): Promise<TApiKeyPrincipal>;
+  accept(
+    principal: TApiKeyPrincipal,
+    signal: TOtlpIngestJob["signal"],
+    encoding: TOtlpContentType,
+    body: TRequestBody,
+  ): Promise<Uint8Array>;
+}
+
+export function createExportIntake(config: TIntakeConfig): TExportIntake {
+  const backpressure = createBackpressure(config);
+  return {
+    async admit(authorization) {
+      const principal = await authenticateApiKey(authorization);
+      await backpressure.check();
+      return principal;
+    },
+    async accept(principal, signal, encoding, body) {
+      const decoded = signal === "traces" ? decodeTraces(body.decoded, encoding) : decodeLogs(body.decoded, encoding);
+      const accepted = "spans" in decoded ? decoded.spans.length : decoded.logRecords.length;
+      const requestId = randomUUID();
+      if (accepted > 0) {
+        const queue = getQueue(QueueName.OtlpIngest);
+        const bodyKey = otlpBodyKey(requestId);
+        const job: TOtlpIngestJob = {
+          projectId: principal.projectId,
+          requestId,
+          signal,
+          encoding,
+          bodyKey,
+          compression: body.compression,
+          receivedAt: Date.now(),
+          bytes: body.decoded.length,
+        };
+        const enqueue = async () => {
+          const client = await queueConnection(queue);
+          // One connection, so Redis runs the SET before the job exists: a worker that
+          // sees the job always finds its body.
+          await Promise.all([
+            client.set(bodyKey, body.sent, "EX", OTLP_BODY_TTL_SECONDS),
+            queue.add(signal, job, {
+              jobId: requestId,
+              attempts: 20,
+              backoff: { type: "exponential", delay: 500 },
+              removeOnComplete: true,
+              removeOnFail: { age: OTLP_BODY_TTL_SECONDS },
+            }),
+          ]);
+        };
+        await withinQueueTimeout(enqueue(), config.enqueueTimeoutMs);
+      }
+      const partial =
+        decoded.rejected.count > 0
+          ? { rejected: decoded.rejected.count, errorMessage: decoded.rejected.reasons.slice(0, 5).join("; ") }
+          : undefined;
+      log.debug(
+        { projectId: principal.projectId, requestId, signal, accepted, rejected: decoded.rejected.count },
+        "accepted",
+      );
+      return encodeResponse(signal, encoding, partial);
+    },
+  };
+}
+
+function encodeResponse(
+  signal: TOtlpIngestJob["signal"],
+  contentType: TOtlpContentType,
+  partial: { rejected: number; errorMessage: string } | undefined,
+): Uint8Array {
+  if (signal === "logs") {
+    return encodeLogsResponse(
+      contentType,
+      partial && { rejectedLogRecords: partial.rejected, errorMessage: partial.errorMessage },
+    );
+  }
+  return encodeTraceResponse(
+    contentType,
+    partial && { rejectedSpans: partial.rejected, errorMessage: partial.errorMessage },
+  );
+}
+
+/**
+ * Bounds a Redis call: a request must not hang while Redis is away. A job that Redis
+ * takes after the 503 is harmless: the exporter's retry writes the same span ids, and
+ * rows collapse by key in ClickHouse.
+ */
+async function withinQueueTimeout<T>(operation: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new AppError("UNAVAILABLE", "The ingest queue (Redis) is not answering: retry after the delay")),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([operation, timeout]);
+  } finally {
+    clearTimeout(timer);
+    // The losing operation still settles later; keep its rejection from going unhandled.
+    operation.catch(() => undefined);
+  }
+}
+
+const DEPTH_REFRESH_MS = 250;
+const DEPTH_MAX_AGE_MS = 1_000;
+
+/**
+ * Sheds load when the worker falls behind, so ingest never blocks on ClickHouse. Under
+ * load the depth is read in the background at most every 250 ms: one Redis round trip per
+ * request would cost more than the check is worth. A depth older than 1 s (after a quiet
+ * spell) is never used: requests wait for a fresh one, so a burst after a drain is not
+ * refused on the full queue last seen.
+ */
+function createBackpressure(config: TIntakeConfig) {
+  let depth = 0;
+  let checkedAt = 0;
+  let refreshing: Promise<void> | null = null;
+  const refresh = (): Promise<void> => {
+    refreshing ??= withinQueueTimeout(getQueue(QueueName.OtlpIngest).getWaitingCount(), config.enqueueTimeoutMs)
+      .then((count) => {
+        depth = count;
+        checkedAt = Date.now();
+      })
+      .finally(() => {
+        refreshing = null;
+      });
+    return refreshing;
+  };
+  return {
+    async check(): Promise<void> {
+      const age = Date.now() - checkedAt;
+      if (age > DEPTH_MAX_AGE_MS) await refresh();
+      // In the background; if Redis does not answer, requests past the maximum age get its error.
+      else if (age > DEPTH_REFRESH_MS) refresh().catch(() => undefined);
+      if (depth >= config.maxQueueDepth) {
+        throw new AppError("UNAVAILABLE", `Ingest queue is full (${depth} requests waiting): retry after the delay`);
+      }
+    },
+  };
+}
