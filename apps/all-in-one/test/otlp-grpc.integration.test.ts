@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-grpc";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
@@ -161,6 +162,26 @@ describe("OTLP/gRPC receiver", () => {
       const { error } = await callExport(connect(pipeline.grpcAddress, { gzip }), TRACE_EXPORT, body);
       expect(error?.code).toBe(status.RESOURCE_EXHAUSTED);
     }
+  });
+
+  it("answers truncated and random messages with OK or INVALID_ARGUMENT, never an internal error", async () => {
+    const client = connect();
+    const source = toProtobufBody(createTraceSpans(4, 200));
+    const bodies: Uint8Array[] = [];
+    for (let length = 1; length < source.length; length += 7) bodies.push(source.subarray(0, length));
+    for (let i = 0; i < 100; i += 1) bodies.push(randomBytes(1 + (i % 64) * 16));
+    const unexpected: string[] = [];
+    for (const body of bodies) {
+      for (const path of [TRACE_EXPORT, LOGS_EXPORT]) {
+        const { error } = await callExport(client, path, body);
+        if (error && error.code !== status.INVALID_ARGUMENT) {
+          unexpected.push(`${path} ${Buffer.from(body).toString("hex")}: ${error.code} ${error.details}`);
+        }
+      }
+    }
+    expect(unexpected).toEqual([]);
+    // And the receiver still takes a whole export afterwards.
+    expect((await callExport(client, TRACE_EXPORT, source)).error).toBeUndefined();
   });
 
   it("answers UNIMPLEMENTED for metrics, which Spanlens does not store", async () => {
