@@ -14,8 +14,15 @@
  * CPU per request (node:http's was a third of fetch's).
  */
 import { gzipSync } from "node:zlib";
+import { GrpcPool } from "./grpc-pool.js";
 import { buildTemplate, LAG_SAMPLE_EVERY, SPANS_PER_REQUEST, type TTemplate, withFreshIds } from "./ingest-bodies.js";
-import { NodeHttpPool, RawHttpError, RawHttpPool } from "./raw-http.js";
+import { NodeHttpPool, RawHttpError, RawHttpPool, type THttpPool } from "./raw-http.js";
+
+/**
+ * `http` (default): gzip bodies POSTed to /v1/traces. `grpc`: the same exports as
+ * TraceService/Export calls (bench/grpc-pool.ts), uncompressed, to a `grpc://host:port` URL.
+ */
+const PROTOCOL = process.env.BENCH_PROTOCOL === "grpc" ? "grpc" : "http";
 
 export type TLoadCommand =
   | {
@@ -58,15 +65,16 @@ const templates = Array.from({ length: Number(process.env.BENCH_TEMPLATES ?? 400
 );
 let nextTemplate = 0;
 
-function buildBody(): { gz: Buffer; traceId: string } {
+/** One request as sent: gzipped for OTLP/HTTP, as is for gRPC. */
+function buildBody(): { bytes: Buffer; traceId: string } {
   const { raw, traceId } = withFreshIds(templates[nextTemplate++ % templates.length] as TTemplate);
-  return { gz: gzipSync(raw, { level: 1 }), traceId };
+  return { bytes: PROTOCOL === "grpc" ? raw : gzipSync(raw, { level: 1 }), traceId };
 }
 
-let prepared: { gz: Buffer; traceId: string }[] = [];
+let prepared: { bytes: Buffer; traceId: string }[] = [];
 let builtWhileSending = 0;
 
-function nextBody(): { gz: Buffer; traceId: string } {
+function nextBody(): { bytes: Buffer; traceId: string } {
   const body = prepared.pop();
   if (body) return body;
   builtWhileSending += 1;
@@ -76,7 +84,7 @@ function nextBody(): { gz: Buffer; traceId: string } {
 function prepare(requests: number): void {
   const start = performance.now();
   prepared = Array.from({ length: requests }, buildBody);
-  const gzipBytes = prepared.reduce((sum, body) => sum + body.gz.byteLength, 0);
+  const gzipBytes = prepared.reduce((sum, body) => sum + body.bytes.byteLength, 0);
   send({
     type: "prepared",
     requests,
@@ -91,15 +99,19 @@ const RECORD_STARTS = process.env.BENCH_SCHEDSTAT === "1";
 
 async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise<void> {
   const url = new URL(`${command.baseUrl}/v1/traces`);
-  const pool = new (process.env.BENCH_LOAD_CLIENT === "node-http" ? NodeHttpPool : RawHttpPool)(
-    url,
-    {
-      "content-type": "application/x-protobuf",
-      "content-encoding": "gzip",
-      authorization: `Bearer ${command.secretKey}`,
-    },
-    command.type === "closed" ? command.concurrency : 256,
-  );
+  const connections = command.type === "closed" ? command.concurrency : 256;
+  const pool: THttpPool =
+    PROTOCOL === "grpc"
+      ? new GrpcPool(url.host, `Bearer ${command.secretKey}`, Math.min(connections, 32))
+      : new (process.env.BENCH_LOAD_CLIENT === "node-http" ? NodeHttpPool : RawHttpPool)(
+          url,
+          {
+            "content-type": "application/x-protobuf",
+            "content-encoding": "gzip",
+            authorization: `Bearer ${command.secretKey}`,
+          },
+          connections,
+        );
   const failedByStatus: Record<string, number> = {};
   const latenciesMs: number[] = [];
   const startsMs: number[] = [];
@@ -118,7 +130,7 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
     const start = performance.now();
     let status = "network-error";
     try {
-      status = String(await pool.post(body.gz));
+      status = String(await pool.post(body.bytes));
     } catch (error) {
       // Counted below under the error's code (ECONNRESET, …) and whether the connection was
       // a kept-alive one, so a failure can be told apart.

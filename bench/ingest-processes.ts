@@ -13,11 +13,12 @@ export async function startReceiverProcess(
   port: number,
   nodeFlags: readonly string[],
   cpuProfileDir?: string,
+  grpcPort: number | null = null,
 ): Promise<{ child: ChildProcess; baseUrl: string }> {
   const child = spawnEntryPoint(
     "apps/ingest/src/main.ts",
     [...nodeFlags, ...(cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : [])],
-    { INGEST_PORT: String(port), HOST: "127.0.0.1" },
+    { INGEST_PORT: String(port), INGEST_GRPC_PORT: grpcPort === null ? "off" : String(grpcPort), HOST: "127.0.0.1" },
   );
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilHealthy(child, `${baseUrl}/health`, "receiver");

@@ -100,6 +100,12 @@ const RECEIVER = process.env.BENCH_RECEIVER === "in-process" ? "in-process" : "p
 // can be held by one of the run's own outgoing connections, and listening on it fails.
 const RECEIVER_PORT = envNumber("BENCH_RECEIVER_PORT", 24318);
 /**
+ * How the generator sends: "http" (default), gzip OTLP/HTTP; "grpc", uncompressed OTLP/gRPC
+ * to the receiver's gRPC port (BENCH_RECEIVER_GRPC_PORT, 24317; in-process, an ephemeral one).
+ */
+const PROTOCOL = process.env.BENCH_PROTOCOL === "grpc" ? "grpc" : "http";
+const RECEIVER_GRPC_PORT = envNumber("BENCH_RECEIVER_GRPC_PORT", 24317);
+/**
  * Where ClickHouse runs: "in-process" (default) embeds it in the worker's process, as the
  * all-in-one layout does; "process" serves the same engine from its own process over the
  * HTTP interface (bench/clickhouse-http.ts), so the worker runs its server-mode client and
@@ -177,11 +183,19 @@ async function main() {
   if (worker) started.push(worker.child);
   const receiver =
     RECEIVER === "process"
-      ? await startReceiverProcess(RECEIVER_PORT, RECEIVER_NODE_FLAGS, RECEIVER_CPU_PROFILE_DIR)
+      ? await startReceiverProcess(
+          RECEIVER_PORT,
+          RECEIVER_NODE_FLAGS,
+          RECEIVER_CPU_PROFILE_DIR,
+          PROTOCOL === "grpc" ? RECEIVER_GRPC_PORT : null,
+        )
       : null;
   if (receiver) {
     started.push(receiver.child);
     pipeline.baseUrl = receiver.baseUrl;
+  }
+  if (PROTOCOL === "grpc") {
+    pipeline.baseUrl = `grpc://${receiver ? `127.0.0.1:${RECEIVER_GRPC_PORT}` : pipeline.grpcAddress}`;
   }
   const sidecars: TSidecars = {
     receiver: receiver?.child ?? null,
@@ -289,6 +303,7 @@ async function main() {
         schedstat: process.env.BENCH_SCHEDSTAT === "1",
         workerIngestConcurrency: INGEST_CONCURRENCY,
         receiver: RECEIVER,
+        protocol: PROTOCOL,
         // The receiver process's Node flags (the in-process receiver runs with this process's).
         receiverNodeFlags: RECEIVER === "process" ? RECEIVER_NODE_FLAGS : null,
         clickhouse: CLICKHOUSE,
