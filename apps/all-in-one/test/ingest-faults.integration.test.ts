@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { gzipSync } from "node:zlib";
+import { gzipSync, zstdCompressSync } from "node:zlib";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { createBatchWriter, getTrace, listTraces } from "@spanlens/clickhouse";
@@ -204,10 +204,14 @@ describe("delivery guarantees", () => {
 });
 
 describe("OTLP/HTTP transport errors", () => {
-  it("accepts a gzip body and stores its spans", async () => {
+  it.each([
+    ["gzip", gzipSync],
+    ["zstd", zstdCompressSync],
+  ] as const)("accepts a %s body and stores its spans", async (encoding, compress) => {
     const spans = createTraceSpans(3);
-    const response = await post("/v1/traces", gzipSync(toJsonBody(spans)), {
-      headers: { "Content-Encoding": "gzip" },
+    const response = await post("/v1/traces", compress(toProtobufBody(spans)), {
+      encoding: "protobuf",
+      headers: { "Content-Encoding": encoding },
     });
     expect(response.status).toBe(200);
     await expectStoredExactlyOnce([spans]);

@@ -18,7 +18,7 @@ export const QueueName = {
 export type TQueueName = (typeof QueueName)[keyof typeof QueueName];
 
 /** How a queued OTLP body is compressed: as the client sent it (its Content-Encoding). */
-export const ZOtlpBodyCompression = z.enum(["identity", "gzip", "deflate"]);
+export const ZOtlpBodyCompression = z.enum(["identity", "gzip", "deflate", "zstd"]);
 export type TOtlpBodyCompression = z.infer<typeof ZOtlpBodyCompression>;
 
 export const ZOtlpIngestJob = z

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { deflateSync, gzipSync } from "node:zlib";
+import { deflateSync, gzipSync, zstdCompressSync } from "node:zlib";
 import { AppError } from "@spanlens/core";
 import { describe, expect, it } from "vitest";
 import { decompressBody, parseContentEncoding } from "./compression.js";
@@ -10,7 +10,22 @@ describe("decompressBody", () => {
   it("inflates gzip and deflate bodies and passes identity through", async () => {
     expect(await decompressBody(gzipSync(text), "gzip")).toEqual(text);
     expect(await decompressBody(deflateSync(text), "deflate")).toEqual(text);
+    expect(await decompressBody(zstdCompressSync(text), "zstd")).toEqual(text);
     expect(await decompressBody(text, "identity")).toBe(text);
+  });
+
+  it("holds zstd bodies to the limit after decompression too, on and off the event loop", async () => {
+    const bomb = zstdCompressSync(Buffer.alloc(64 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(256 * 1024);
+    await expect(decompressBody(bomb, "zstd", 1024 * 1024)).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    const large = randomBytes(400 * 1024);
+    const compressed = zstdCompressSync(large);
+    expect(compressed.length).toBeGreaterThan(256 * 1024);
+    expect(await decompressBody(compressed, "zstd", 1024 * 1024)).toEqual(large);
+    await expect(decompressBody(compressed, "zstd", 100 * 1024)).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    const error = await decompressBody(gzipSync(text), "zstd", 1024 * 1024).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "BAD_REQUEST" });
+    expect((error as Error).message).toMatch(/could not be read as zstd/);
   });
 
   it("inflates bodies above the synchronous limit on the thread pool, limit included", async () => {
@@ -65,11 +80,12 @@ describe("decompressBody", () => {
 });
 
 describe("parseContentEncoding", () => {
-  it("accepts gzip, x-gzip, deflate and identity, and names the supported ones otherwise", () => {
+  it("accepts gzip, x-gzip, deflate, zstd and identity, and names the supported ones otherwise", () => {
     expect(parseContentEncoding(undefined)).toBe("identity");
     expect(parseContentEncoding(" GZIP ")).toBe("gzip");
     expect(parseContentEncoding("x-gzip")).toBe("gzip");
     expect(parseContentEncoding("deflate")).toBe("deflate");
-    expect(() => parseContentEncoding("br")).toThrow(/Unsupported Content-Encoding "br": send gzip/);
+    expect(parseContentEncoding("zstd")).toBe("zstd");
+    expect(() => parseContentEncoding("br")).toThrow(/Unsupported Content-Encoding "br": send gzip, zstd, deflate/);
   });
 });

@@ -1,17 +1,32 @@
 import { promisify } from "node:util";
-import { gunzip, gunzipSync, inflate, inflateSync, type ZlibOptions, constants as zlibConstants } from "node:zlib";
+import {
+  gunzip,
+  gunzipSync,
+  inflate,
+  inflateSync,
+  type ZlibOptions,
+  constants as zlibConstants,
+  zstdDecompress,
+  zstdDecompressSync,
+} from "node:zlib";
 import { AppError, type TOtlpBodyCompression } from "@spanlens/core";
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
+const zstdDecompressAsync = promisify(zstdDecompress);
 
 /** Maps a Content-Encoding header to a body compression, or a 415 naming what is accepted. */
 export function parseContentEncoding(header: string | undefined): TOtlpBodyCompression {
   const encoding = (header ?? "identity").toLowerCase().trim();
   if (encoding === "gzip" || encoding === "x-gzip") return "gzip";
   if (encoding === "deflate") return "deflate";
+  // The OpenTelemetry Collector's otlphttp exporter offers zstd besides gzip.
+  if (encoding === "zstd") return "zstd";
   if (encoding === "identity" || encoding === "") return "identity";
-  throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Unsupported Content-Encoding "${encoding}": send gzip or no encoding`);
+  throw new AppError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `Unsupported Content-Encoding "${encoding}": send gzip, zstd, deflate or no encoding`,
+  );
 }
 
 /** Compressed bodies up to this size are inflated synchronously (see `decompressBody`). */
@@ -42,8 +57,10 @@ export async function decompressBody(
     const options: ZlibOptions = maxBytes === undefined ? {} : { maxOutputLength: maxBytes };
     if (body.length <= SYNC_LIMIT_BYTES) {
       if (compression === "gzip") return gunzipSync(body, { ...options, chunkSize: gzipChunkSize(body, maxBytes) });
+      if (compression === "zstd") return zstdDecompressSync(body, options);
       return inflateSync(body, { ...options, chunkSize: DEFAULT_CHUNK_BYTES });
     }
+    if (compression === "zstd") return await zstdDecompressAsync(body, options);
     return compression === "gzip" ? await gunzipAsync(body, options) : await inflateAsync(body, options);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" && maxBytes !== undefined) {
