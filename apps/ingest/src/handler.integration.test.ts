@@ -34,6 +34,18 @@ afterAll(async () => {
 });
 
 describe("OTLP receiver transport checks", () => {
+  it("answers a metrics export with a 404 that says how to turn it off", async () => {
+    const response = await fetch(`${baseUrl}/v1/metrics`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-protobuf", Authorization: `Bearer ${secretKey}` },
+      body: new Uint8Array(0),
+    });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+      "OTEL_METRICS_EXPORTER=none",
+    );
+  });
+
   it("answers 415 naming the supported content types", async () => {
     const response = await fetch(`${baseUrl}/v1/traces`, {
       method: "POST",
@@ -64,7 +76,7 @@ describe("OTLP receiver transport checks", () => {
   });
 
   it("answers 404 for unknown paths and 200 on /health", async () => {
-    expect((await fetch(`${baseUrl}/v1/metrics`, { method: "POST" })).status).toBe(404);
+    expect((await fetch(`${baseUrl}/v1/nope`, { method: "POST" })).status).toBe(404);
     expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
   });
 });

@@ -14,8 +14,16 @@ const SIGNAL_BY_PATH: Record<string, TOtlpIngestJob["signal"]> = {
   "/api/public/otel/v1/traces": "traces",
 };
 
+/**
+ * An exporter given one base URL for every signal also posts metrics. They are answered
+ * here rather than by the dashboard's HTML 404, so the exporter's log says what to change.
+ */
+const METRICS_PATH = "/v1/metrics";
+const METRICS_NOT_STORED =
+  "Spanlens stores traces and logs, not metrics: turn the metrics exporter off (OTEL_METRICS_EXPORTER=none) or point it elsewhere";
+
 export function isIngestPath(pathname: string): boolean {
-  return pathname in SIGNAL_BY_PATH;
+  return pathname in SIGNAL_BY_PATH || pathname === METRICS_PATH;
 }
 
 export type TIngestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -41,6 +49,7 @@ export function createIngestHandler(config: TIngestHandlerConfig = readIngestCon
     const signal = SIGNAL_BY_PATH[pathname] ?? "traces";
     let contentType: TOtlpContentType = "json";
     try {
+      if (pathname === METRICS_PATH) throw new AppError("NOT_FOUND", METRICS_NOT_STORED);
       if (req.method !== "POST") {
         res.setHeader("Allow", "POST");
         throw new AppError("BAD_REQUEST", `Method ${req.method} not allowed: OTLP/HTTP uses POST`);
