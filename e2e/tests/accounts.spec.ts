@@ -85,6 +85,11 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   await expect(page.getByTestId("env-otel")).toHaveText(
     `OTEL_EXPORTER_OTLP_ENDPOINT=${baseURL}\nOTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20${secretKey}`,
   );
+  // All-in-one serves OTLP/gRPC on the web app's host, on the port next to it (playwright.config.ts).
+  const grpcEndpoint = `http://127.0.0.1:${Number(new URL(baseURL ?? "").port) + 1}`;
+  await expect(page.getByTestId("env-otel-grpc")).toHaveText(
+    `OTEL_EXPORTER_OTLP_PROTOCOL=grpc\nOTEL_EXPORTER_OTLP_ENDPOINT=${grpcEndpoint}\nOTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer%20${secretKey}`,
+  );
   await expect(page.getByTestId("env-sdk")).toHaveText(
     `SPANLENS_BASE_URL=${baseURL}\nSPANLENS_PUBLIC_KEY=${publicKey}\nSPANLENS_SECRET_KEY=${secretKey}`,
   );

@@ -6,7 +6,7 @@ import {
   resolveClickHouseOptions,
   runClickHouseMigrations,
 } from "@spanlens/clickhouse";
-import { childLogger, parseEnv, ZPort } from "@spanlens/core";
+import { childLogger, parseEnv, setColocatedIngest, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import {
   closeGracefully,
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   const env = parseEnv(ZAllInOneEnv);
   const ingestConfig = readIngestConfig();
   const grpcPort = readGrpcPort();
+  // The settings page shows exporters this process's gRPC port on the host they browse to.
+  setColocatedIngest({ otlpGrpcPort: grpcPort });
   const dataDir = path.resolve(env.SPANLENS_DATA_DIR);
   const baseUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
 

@@ -1,3 +1,4 @@
+export * from "./colocated-ingest.js";
 export * from "./env.js";
 export * from "./errors.js";
 export * from "./logger.js";

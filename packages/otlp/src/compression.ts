@@ -54,7 +54,7 @@ export async function decompressBody(
 ): Promise<Buffer> {
   if (compression === "identity") return body;
   try {
-    const options: ZlibOptions = maxBytes === undefined ? {} : { maxOutputLength: maxBytes };
+    const options: Pick<ZlibOptions, "maxOutputLength"> = maxBytes === undefined ? {} : { maxOutputLength: maxBytes };
     if (body.length <= SYNC_LIMIT_BYTES) {
       if (compression === "gzip") return gunzipSync(body, { ...options, chunkSize: gzipChunkSize(body, maxBytes) });
       if (compression === "zstd") return zstdDecompressSync(body, options);

@@ -8,6 +8,9 @@ const ZWebEnv = z
     NEXTAUTH_URL: zUrl(["http:", "https:"]).optional(),
     // Where exporters reach the ingest service when it is not served on the web app's origin.
     INGEST_PUBLIC_URL: zUrl(["http:", "https:"]).optional(),
+    // Where OTLP/gRPC exporters reach the ingest service; unset, the web app's host on the
+    // gRPC port when ingest shares its process (all-in-one), else no gRPC endpoint is shown.
+    INGEST_GRPC_PUBLIC_URL: zUrl(["http:", "https:"]).optional(),
   })
   .refine((env) => env.NODE_ENV !== "production" || env.NEXTAUTH_SECRET !== undefined, {
     path: ["NEXTAUTH_SECRET"],

@@ -11,6 +11,7 @@ interface TApiKeysPanelProps {
   projectId: string;
   canWrite: boolean;
   otlpTracesEndpoint: string;
+  otlpGrpcEndpoint: string | null;
   appBaseUrl: string;
 }
 
@@ -43,7 +44,13 @@ function EnvBlock({ title, text, testId }: { title: string; text: string; testId
 }
 
 /** Create, list and revoke a project's API keys; a new secret is shown once, with the lines to paste. */
-export function ApiKeysPanel({ projectId, canWrite, otlpTracesEndpoint, appBaseUrl }: TApiKeysPanelProps) {
+export function ApiKeysPanel({
+  projectId,
+  canWrite,
+  otlpTracesEndpoint,
+  otlpGrpcEndpoint,
+  appBaseUrl,
+}: TApiKeysPanelProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.apiKey.list.queryOptions({ projectId }));
@@ -69,7 +76,9 @@ export function ApiKeysPanel({ projectId, canWrite, otlpTracesEndpoint, appBaseU
     createKey.mutate({ projectId, ...(name ? { name } : {}) }, { onSuccess: () => form.reset() });
   }
 
-  const envLines = createdKey ? buildEnvLines({ otlpTracesEndpoint, appBaseUrl, ...createdKey }) : null;
+  const envLines = createdKey
+    ? buildEnvLines({ otlpTracesEndpoint, otlpGrpcEndpoint, appBaseUrl, ...createdKey })
+    : null;
 
   return (
     <div className="flex flex-col gap-4">
@@ -103,6 +112,9 @@ export function ApiKeysPanel({ projectId, canWrite, otlpTracesEndpoint, appBaseU
             <CopyButton text={createdKey.publicKey} testId="copy-public-key" />
           </div>
           <EnvBlock title="Any OpenTelemetry exporter" text={envLines.otel} testId="env-otel" />
+          {envLines.otelGrpc ? (
+            <EnvBlock title="An OpenTelemetry exporter over gRPC" text={envLines.otelGrpc} testId="env-otel-grpc" />
+          ) : null}
           <EnvBlock title="Spanlens SDK" text={envLines.sdk} testId="env-sdk" />
           <button
             type="button"

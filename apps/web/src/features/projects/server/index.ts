@@ -1,3 +1,3 @@
 export { findProjectOrNotFound } from "./find-project";
-export { getAppBaseUrl, getOtlpTracesEndpoint } from "./otlp-endpoint";
+export { getAppBaseUrl, getOtlpGrpcEndpoint, getOtlpTracesEndpoint, resolveOtlpGrpcEndpoint } from "./otlp-endpoint";
 export { projectRouter } from "./project-router";

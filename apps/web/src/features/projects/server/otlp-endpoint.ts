@@ -1,3 +1,4 @@
+import { getColocatedIngest } from "@spanlens/core";
 import { headers } from "next/headers";
 import { getWebEnv } from "../../../server/env";
 
@@ -12,6 +13,33 @@ export async function getOtlpTracesEndpoint(): Promise<string> {
   const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost:3000";
   const protocol = requestHeaders.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "http";
   return `${protocol}://${host}/v1/traces`;
+}
+
+/**
+ * The OTLP/gRPC endpoint to show users, or null when there is none to show. An explicit
+ * INGEST_GRPC_PUBLIC_URL wins. Without it, all-in-one serves gRPC on the web app's host at
+ * its gRPC port, in plaintext whatever the web app's own scheme; a web app without a
+ * receiver beside it does not know where gRPC is published.
+ */
+export function resolveOtlpGrpcEndpoint(input: {
+  grpcPublicUrl: string | undefined;
+  /** The all-in-one process's gRPC port; null when off, undefined when ingest runs elsewhere. */
+  colocatedGrpcPort: number | null | undefined;
+  requestHost: string;
+}): string | null {
+  if (input.grpcPublicUrl) return input.grpcPublicUrl.replace(/\/+$/, "");
+  if (input.colocatedGrpcPort === null || input.colocatedGrpcPort === undefined) return null;
+  const hostname = new URL(`http://${input.requestHost}`).hostname;
+  return `http://${hostname}:${input.colocatedGrpcPort}`;
+}
+
+export async function getOtlpGrpcEndpoint(): Promise<string | null> {
+  const requestHeaders = await headers();
+  return resolveOtlpGrpcEndpoint({
+    grpcPublicUrl: getWebEnv().INGEST_GRPC_PUBLIC_URL,
+    colocatedGrpcPort: getColocatedIngest()?.otlpGrpcPort,
+    requestHost: requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost",
+  });
 }
 
 /** The origin users reach this app on (the SDK's SPANLENS_BASE_URL), from the request's host. */

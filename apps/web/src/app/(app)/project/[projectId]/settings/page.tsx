@@ -2,16 +2,22 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiKeysPanel } from "../../../../../features/api-keys";
 import { ProjectGeneralSettings } from "../../../../../features/projects";
-import { findProjectOrNotFound, getAppBaseUrl, getOtlpTracesEndpoint } from "../../../../../features/projects/server";
+import {
+  findProjectOrNotFound,
+  getAppBaseUrl,
+  getOtlpGrpcEndpoint,
+  getOtlpTracesEndpoint,
+} from "../../../../../features/projects/server";
 import { IngestUsagePanel } from "../../../../../features/usage";
 
 export const metadata: Metadata = { title: "Project settings" };
 
 export default async function ProjectSettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const { projectId } = await params;
-  const [project, otlpTracesEndpoint, appBaseUrl] = await Promise.all([
+  const [project, otlpTracesEndpoint, otlpGrpcEndpoint, appBaseUrl] = await Promise.all([
     findProjectOrNotFound(projectId),
     getOtlpTracesEndpoint(),
+    getOtlpGrpcEndpoint(),
     getAppBaseUrl(),
   ]);
   return (
@@ -34,6 +40,7 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
           projectId={project.id}
           canWrite={project.role !== "VIEWER"}
           otlpTracesEndpoint={otlpTracesEndpoint}
+          otlpGrpcEndpoint={otlpGrpcEndpoint}
           appBaseUrl={appBaseUrl}
         />
       </section>
