@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-grpc";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { type ReadableSpan, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { getTrace } from "@spanlens/clickhouse";
 import { readIngestConfig, startGrpcIngest } from "@spanlens/ingest";
 import { defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
@@ -128,6 +129,27 @@ describe("OTLP/gRPC receiver", () => {
         spans.map((span) => span.spanContext().spanId).sort(),
       );
     }
+  });
+
+  it("takes an official exporter configured only by the environment lines the settings page shows", async () => {
+    const lines = {
+      OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://${pipeline.grpcAddress}`,
+      OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${pipeline.secretKey}`,
+    };
+    Object.assign(process.env, lines);
+    let exporter: OTLPTraceExporter;
+    try {
+      exporter = new OTLPTraceExporter();
+    } finally {
+      for (const name of Object.keys(lines)) delete process.env[name];
+    }
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    const span = provider.getTracer("env-configured").startSpan("configured from the environment");
+    span.end();
+    await provider.forceFlush();
+    await provider.shutdown();
+    expect(await storedSpanNames(span.spanContext().traceId)).toEqual(["configured from the environment"]);
   });
 
   it("answers UNAUTHENTICATED without a key and with an unknown key", async () => {
