@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-grpc";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
+import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { type ReadableSpan, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { getTrace } from "@spanlens/clickhouse";
@@ -223,7 +224,7 @@ describe("OTLP/gRPC receiver", () => {
     const metadata = new Metadata();
     metadata.set("authorization", `Bearer ${pipeline.secretKey}`);
     const provider = emitEvaluationResult(
-      new OTLPLogExporter({ url: `http://${pipeline.grpcAddress}`, metadata, compression: "gzip" }),
+      new OTLPLogExporter({ url: `http://${pipeline.grpcAddress}`, metadata, compression: CompressionAlgorithm.GZIP }),
       target,
     );
     await provider.forceFlush();

@@ -3,6 +3,7 @@ import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { OTLPTraceExporter as OTLPGrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
 import { OTLPTraceExporter as OTLPHttpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as OTLPProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, type SpanExporter, TracerProvider } from "@opentelemetry/sdk-trace";
 import { getTrace, listTraces } from "@spanlens/clickhouse";
@@ -78,7 +79,11 @@ describe("OTLP from the official exporters to queryable rows", () => {
       (_url: string, key: string) => {
         const metadata = new Metadata();
         metadata.set("authorization", `Bearer ${key}`);
-        return new OTLPGrpcExporter({ url: `http://${pipeline.grpcAddress}`, metadata, compression: "gzip" });
+        return new OTLPGrpcExporter({
+          url: `http://${pipeline.grpcAddress}`,
+          metadata,
+          compression: CompressionAlgorithm.GZIP,
+        });
       },
     ],
   ] as const)("stores a RAG trace sent as %s with its meaning intact", async (_encoding, createExporter) => {
