@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { gzipSync, zstdCompressSync } from "node:zlib";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
-import { createBatchWriter, getTrace, listTraces } from "@spanlens/clickhouse";
+import { createBatchWriter, getIngestUsage, getTrace, listTraces } from "@spanlens/clickhouse";
 import { QueueName } from "@spanlens/core";
 import { createIngestHandler } from "@spanlens/ingest";
 import { createConsumer, getQueue, getRedis, otlpBodyKey } from "@spanlens/queue";
@@ -120,24 +120,20 @@ describe("delivery guarantees", () => {
       bodies.slice(0, 5).map((body) => post("/v1/traces", body, { encoding: "protobuf" })),
     );
     expect(retried.map((response) => response.status)).toEqual(Array(5).fill(200));
-    // Wait until the 25 requests are written (one ingest_requests row each), then count.
+    // Every body waits in Redis only until its rows are stored: once none is left and the
+    // queue is empty, all 25 requests are written.
     await waitFor(
-      async () => {
-        const result = await getClickHouse().query({
-          query: "SELECT count() AS n FROM ingest_requests FINAL WHERE project_id = {projectId:String}",
-          query_params: { projectId: pipeline.projectId },
-          format: "JSONEachRow",
-        });
-        return Number((await result.json<{ n: string }>())[0]?.n);
-      },
-      (requests) => requests === 25,
+      async () => ({ bodies: await getRedis().keys(`${otlpBodyKey("")}*`), backlog: await queueBacklog() }),
+      ({ bodies: left, backlog }) => left.length === 0 && backlog.waiting === 0 && backlog.active === 0,
     );
     await expectStoredExactlyOnce(traces);
-    // Every body waited in Redis only until its rows were stored.
-    await waitFor(
-      () => getRedis().keys(`${otlpBodyKey("")}*`),
-      (keys) => keys.length === 0,
-    );
+    // The retries are counted once, as their spans are stored once.
+    const usage = await getIngestUsage(getClickHouse(), {
+      projectId: pipeline.projectId,
+      from: new Date(Date.now() - 3600_000),
+      to: new Date(Date.now() + 60_000),
+    });
+    expect(usage.totals).toMatchObject({ requests: 20, spans: 200 });
   });
 
   it("keeps every acknowledged span through a worker crash and a period with no worker", async () => {

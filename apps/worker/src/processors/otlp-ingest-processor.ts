@@ -75,7 +75,8 @@ export function createOtlpIngestProcessor(
     const scores = encoded.scores?.rows ?? 0;
     const requestRow: TIngestRequestRow = {
       project_id: job.projectId,
-      request_id: job.requestId,
+      // A retried export (same bytes) lands on the same row; older jobs only have their own id.
+      request_id: job.contentId ?? job.requestId,
       received_at: toClickHouseTime(job.receivedAt),
       span_count: spans,
       bytes: encoded.bytes,

@@ -18,7 +18,8 @@ export interface TIngestUsage {
 /**
  * A project's ingest volume per UTC day in [from, to), from the `ingest_requests` rows the
  * worker writes for every stored request. FINAL counts a job run again after a worker crash
- * once (same request id); a client's retry is a request of its own. Only days with traffic
+ * once, and an exporter's retry of the same bytes too (both keep the body's hash as their
+ * request id). Only days with traffic
  * are returned, oldest first. The table is keyed by (project, request id) for that
  * deduplication, not by time, so a window reads all of the project's rows.
  */
