@@ -15,7 +15,7 @@ import {
   isIngestPath,
   readGrpcPort,
   readIngestConfig,
-  startGrpcIngest,
+  startConfiguredGrpcIngest,
 } from "@spanlens/ingest";
 import { assertRedisReachable, closeRedis } from "@spanlens/queue";
 import { createWebHandler } from "@spanlens/web";
@@ -41,9 +41,7 @@ const ZAllInOneEnv = z.object({
 async function main(): Promise<void> {
   const env = parseEnv(ZAllInOneEnv);
   const ingestConfig = readIngestConfig();
-  const grpcPort = readGrpcPort();
-  // The settings page shows exporters this process's gRPC port on the host they browse to.
-  setColocatedIngest({ otlpGrpcPort: grpcPort });
+  const grpcSetting = readGrpcPort();
   const dataDir = path.resolve(env.SPANLENS_DATA_DIR);
   const baseUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
 
@@ -71,8 +69,9 @@ async function main(): Promise<void> {
   configureIngestServer(server, ingestConfig);
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   // OTLP/gRPC exporters cannot share the HTTP/1.1 port: they get the conventional one.
-  const grpc =
-    grpcPort === null ? null : await startGrpcIngest({ port: grpcPort, hostname: env.HOST, config: ingestConfig });
+  const grpc = await startConfiguredGrpcIngest({ setting: grpcSetting, hostname: env.HOST, config: ingestConfig });
+  // The settings page shows exporters this process's gRPC port on the host they browse to.
+  setColocatedIngest({ otlpGrpcPort: grpc?.port ?? null });
 
   const seeded = env.SPANLENS_SEED_DEMO === "1" ? await ensureDemoAccount(dataDir, baseUrl) : null;
   const demo = seeded?.credentials;
@@ -83,6 +82,8 @@ async function main(): Promise<void> {
   }
   const lines = [`Spanlens is running at ${baseUrl}`];
   if (grpc) lines.push(`OTLP/gRPC on port ${grpc.port}`);
+  else if (grpcSetting.port !== null)
+    lines.push(`OTLP/gRPC is off: port ${grpcSetting.port} is taken (INGEST_GRPC_PORT)`);
   if (demo)
     lines.push(
       `Demo login: ${demo.email} / ${demo.password}  (saved in ${path.join(dataDir, "demo-credentials.json")})`,

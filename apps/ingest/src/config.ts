@@ -51,8 +51,14 @@ const ZGrpcEnv = z.object({
   INGEST_GRPC_PORT: ZGrpcPort.default(4317),
 });
 
-/** The OTLP/gRPC port, or null when it is turned off. */
-export function readGrpcPort(source: Record<string, string | undefined> = process.env): number | null {
+export interface TGrpcPortSetting {
+  /** Null when gRPC is turned off. */
+  port: number | null;
+  /** Whether INGEST_GRPC_PORT was set, rather than left at its default. */
+  isExplicit: boolean;
+}
+
+export function readGrpcPort(source: Record<string, string | undefined> = process.env): TGrpcPortSetting {
   const port = parseEnv(ZGrpcEnv, source).INGEST_GRPC_PORT;
-  return port === "off" ? null : port;
+  return { port: port === "off" ? null : port, isExplicit: (source.INGEST_GRPC_PORT ?? "") !== "" };
 }

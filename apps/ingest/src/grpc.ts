@@ -10,6 +10,7 @@ import {
 } from "@grpc/grpc-js";
 import { childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
 import { bodyTooLarge, encodeRetryStatus } from "@spanlens/otlp";
+import type { TGrpcPortSetting } from "./config.js";
 import { createExportIntake, type TExportIntake, type TIntakeConfig } from "./intake.js";
 
 const log = childLogger("ingest");
@@ -146,4 +147,25 @@ export async function startGrpcIngest(options: {
       });
     },
   };
+}
+
+/**
+ * Starts OTLP/gRPC as INGEST_GRPC_PORT says. Left at its default, a port already taken (a
+ * local OpenTelemetry Collector often holds 4317) turns gRPC off with a warning instead of
+ * stopping Spanlens; a port set explicitly must be free.
+ */
+export async function startConfiguredGrpcIngest(options: {
+  setting: TGrpcPortSetting;
+  hostname: string;
+  config: TIntakeConfig;
+}): Promise<TRunningGrpcIngest | null> {
+  const { port, isExplicit } = options.setting;
+  if (port === null) return null;
+  try {
+    return await startGrpcIngest({ port, hostname: options.hostname, config: options.config });
+  } catch (error) {
+    if (isExplicit) throw error;
+    log.warn(`${(error as Error).message}; serving OTLP/HTTP only`);
+    return null;
+  }
 }

@@ -3,17 +3,17 @@ import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import { assertRedisReachable } from "@spanlens/queue";
 import { z } from "zod";
 import { readGrpcPort, readIngestConfig } from "./config.js";
-import { startGrpcIngest } from "./grpc.js";
+import { startConfiguredGrpcIngest } from "./grpc.js";
 import { closeGracefully, startIngest } from "./server.js";
 
 const env = parseEnv(z.object({ INGEST_PORT: ZPort.default(4318), HOST: z.string().default("0.0.0.0") }));
 
 try {
   const config = readIngestConfig();
-  const grpcPort = readGrpcPort();
+  const grpcSetting = readGrpcPort();
   await Promise.all([assertPostgresReachable(), assertRedisReachable()]);
   const server = await startIngest({ port: env.INGEST_PORT, hostname: env.HOST, config });
-  const grpc = grpcPort === null ? null : await startGrpcIngest({ port: grpcPort, hostname: env.HOST, config });
+  const grpc = await startConfiguredGrpcIngest({ setting: grpcSetting, hostname: env.HOST, config });
   const stop = () =>
     void Promise.all([closeGracefully(server), grpc?.close()])
       .then(() => closePrisma())
