@@ -9,7 +9,7 @@ import {
   status,
 } from "@grpc/grpc-js";
 import { childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
-import { bodyTooLarge, encodeRetryStatus } from "@spanlens/otlp";
+import { bodyTooLarge, encodeRetryStatus, LOGS_SENT_TO_TRACES_MESSAGE } from "@spanlens/otlp";
 import type { TGrpcPortSetting } from "./config.js";
 import { createExportIntake, type TExportIntake, type TIntakeConfig } from "./intake.js";
 
@@ -51,8 +51,13 @@ const CODE_BY_HTTP_STATUS: Record<number, status> = {
   503: status.UNAVAILABLE,
 };
 
+/** The decoder names OTLP/HTTP paths; over gRPC the same mistake is named by its services. */
+const LOGS_SENT_TO_TRACE_SERVICE =
+  "request looks like an OTLP logs export sent to TraceService/Export; send logs to LogsService/Export";
+
 export function toGrpcError(error: unknown, retryAfterSeconds: number): ServerErrorResponse {
   const { status: httpStatus, body } = toErrorResponse(error);
+  if (body.error.message === LOGS_SENT_TO_TRACES_MESSAGE) body.error.message = LOGS_SENT_TO_TRACE_SERVICE;
   const code = CODE_BY_HTTP_STATUS[httpStatus] ?? status.INTERNAL;
   const metadata = new Metadata();
   if (httpStatus === 429 || httpStatus === 503) {
