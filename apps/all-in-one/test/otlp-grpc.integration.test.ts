@@ -83,9 +83,24 @@ function storedSpanNames(traceId: string): Promise<string[]> {
   );
 }
 
-/** google.rpc.Status and RetryInfo from their published schemas, read by protobufjs. */
+/** google.rpc.Status, RetryInfo and grpc.health.v1 from their published schemas, read by protobufjs. */
 const rpcTypes = protobuf.Root.fromJSON({
   nested: {
+    grpc: {
+      nested: {
+        health: {
+          nested: {
+            v1: {
+              nested: {
+                HealthCheckRequest: { fields: { service: { type: "string", id: 1 } } },
+                HealthCheckResponse: { fields: { status: { type: "ServingStatus", id: 1 } } },
+                ServingStatus: { values: { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } },
+              },
+            },
+          },
+        },
+      },
+    },
     google: {
       nested: {
         protobuf: {
@@ -205,6 +220,21 @@ describe("OTLP/gRPC receiver", () => {
     expect(unexpected).toEqual([]);
     // And the receiver still takes a whole export afterwards.
     expect((await callExport(client, TRACE_EXPORT, source)).error).toBeUndefined();
+  });
+
+  it("answers grpc.health.v1 checks for the server and its services, NOT_FOUND for others", async () => {
+    const request = rpcTypes.lookupType("grpc.health.v1.HealthCheckRequest");
+    const response = rpcTypes.lookupType("grpc.health.v1.HealthCheckResponse");
+    const check = (service: string) =>
+      callExport(connect(), "/grpc.health.v1.Health/Check", request.encode(request.create({ service })).finish(), null);
+    for (const service of ["", "opentelemetry.proto.collector.trace.v1.TraceService"]) {
+      const { response: bytes, error } = await check(service);
+      expect(error).toBeUndefined();
+      expect(response.toObject(response.decode(bytes ?? Buffer.alloc(0)), { enums: String })).toEqual({
+        status: "SERVING",
+      });
+    }
+    expect((await check("opentelemetry.proto.collector.metrics.v1.MetricsService")).error?.code).toBe(status.NOT_FOUND);
   });
 
   it("answers UNIMPLEMENTED for metrics, which Spanlens does not store", async () => {

@@ -9,7 +9,14 @@ import {
   status,
 } from "@grpc/grpc-js";
 import { childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
-import { bodyTooLarge, encodeRetryStatus, LOGS_SENT_TO_TRACES_MESSAGE } from "@spanlens/otlp";
+import {
+  bodyTooLarge,
+  decodeHealthCheckService,
+  encodeHealthCheckResponse,
+  encodeRetryStatus,
+  HEALTH_SERVING,
+  LOGS_SENT_TO_TRACES_MESSAGE,
+} from "@spanlens/otlp";
 import type { TGrpcPortSetting } from "./config.js";
 import { createExportIntake, type TExportIntake, type TIntakeConfig } from "./intake.js";
 
@@ -19,7 +26,7 @@ const log = childLogger("ingest");
 // does for OTLP/HTTP, so both transports validate and count exactly alike.
 const asBytes = (value: Buffer): Buffer => value;
 
-function exportMethod(path: string): MethodDefinition<Buffer, Buffer> {
+function bytesMethod(path: string): MethodDefinition<Buffer, Buffer> {
   return {
     path,
     requestStream: false,
@@ -54,6 +61,30 @@ const CODE_BY_HTTP_STATUS: Record<number, status> = {
 /** The decoder names OTLP/HTTP paths; over gRPC the same mistake is named by its services. */
 const LOGS_SENT_TO_TRACE_SERVICE =
   "request looks like an OTLP logs export sent to TraceService/Export; send logs to LogsService/Export";
+
+const HEALTH_CHECK_PATH = "/grpc.health.v1.Health/Check";
+/** What a health check may ask about: the server as a whole ("") or one of its services. */
+const HEALTH_SERVICES = new Set(["", ...SERVICES.map((service) => service.path.split("/")[1] ?? "")]);
+
+/**
+ * grpc.health.v1 `Check`, which gRPC load balancers and Kubernetes' gRPC probes call: the
+ * receiver is serving while it answers at all (a call that reaches Redis or Postgres is
+ * what exports are for); an unknown service is NOT_FOUND, as the protocol says.
+ */
+const healthCheck: handleUnaryCall<Buffer, Buffer> = (call, callback) => {
+  let service: string;
+  try {
+    service = decodeHealthCheckService(call.request);
+  } catch {
+    callback(Object.assign(new Error("malformed HealthCheckRequest"), { code: status.INVALID_ARGUMENT }));
+    return;
+  }
+  if (!HEALTH_SERVICES.has(service)) {
+    callback(Object.assign(new Error(`unknown service ${service}`), { code: status.NOT_FOUND }));
+    return;
+  }
+  callback(null, encodeHealthCheckResponse(HEALTH_SERVING));
+};
 
 export function toGrpcError(error: unknown, retryAfterSeconds: number): ServerErrorResponse {
   const { status: httpStatus, body } = toErrorResponse(error);
@@ -121,11 +152,9 @@ export async function startGrpcIngest(options: {
     "grpc.max_receive_message_length": config.maxBodyBytes,
     "grpc.max_send_message_length": 1024 * 1024,
   });
+  server.addService({ Check: bytesMethod(HEALTH_CHECK_PATH) }, { Check: healthCheck });
   for (const service of SERVICES) {
-    server.addService(
-      { Export: exportMethod(service.path) },
-      { Export: exportHandler(intake, service.signal, config) },
-    );
+    server.addService({ Export: bytesMethod(service.path) }, { Export: exportHandler(intake, service.signal, config) });
   }
   const address = `${options.hostname ?? "0.0.0.0"}:${options.port}`;
   const port = await new Promise<number>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { Writer } from "protobufjs/minimal.js";
+import { Reader, Writer } from "protobufjs/minimal.js";
 
 // google.rpc.Status { code = 1; message = 2; repeated google.protobuf.Any details = 3 },
 // Any { type_url = 1; value = 2 }, google.rpc.RetryInfo { Duration retry_delay = 1 },
@@ -28,4 +28,25 @@ export function encodeRetryStatus(code: number, message: string, retryDelaySecon
   writer.uint32(ANY_VALUE).bytes(retryInfo.finish());
   writer.ldelim();
   return Buffer.from(writer.finish());
+}
+
+// grpc.health.v1: HealthCheckRequest { string service = 1 }, HealthCheckResponse { ServingStatus status = 1 }.
+const HEALTH_REQUEST_SERVICE = (1 << 3) | 2;
+const HEALTH_RESPONSE_STATUS = (1 << 3) | 0;
+export const HEALTH_SERVING = 1;
+
+/** The service a grpc.health.v1 `Check` asks about ("" for the server as a whole). */
+export function decodeHealthCheckService(request: Uint8Array): string {
+  const reader = Reader.create(request);
+  let service = "";
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    if (tag === HEALTH_REQUEST_SERVICE) service = reader.string();
+    else reader.skipType(tag & 7);
+  }
+  return service;
+}
+
+export function encodeHealthCheckResponse(servingStatus: number): Buffer {
+  return Buffer.from(Writer.create().uint32(HEALTH_RESPONSE_STATUS).int32(servingStatus).finish());
 }

@@ -1,7 +1,12 @@
 export { bodyTooLarge, decompressBody, parseContentEncoding } from "./compression.js";
 export { OTLP_CONTENT_TYPE_HEADERS, parseOtlpContentType } from "./content-type.js";
 export { decodeLogs, decodeTraces } from "./decode.js";
-export { encodeRetryStatus } from "./grpc-status.js";
+export {
+  decodeHealthCheckService,
+  encodeHealthCheckResponse,
+  encodeRetryStatus,
+  HEALTH_SERVING,
+} from "./grpc-status.js";
 export { LOGS_SENT_TO_TRACES_MESSAGE } from "./rejections.js";
 export { encodeLogsResponse, encodeTraceResponse } from "./response.js";
 export type { TDecodedLogs, TDecodedTraces, TOtlpContentType, TOtlpRejections } from "./types.js";
