@@ -25,7 +25,7 @@ import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-h
 import { INGEST_NODE_FLAGS } from "../apps/ingest/src/node-flags.js";
 import { defaultBatchMaxWaiters, INGEST_DEFAULTS, workerNodeFlags } from "../apps/worker/src/index.js";
 import { applyEmbeddedMallocConf } from "../packages/clickhouse/src/index.js";
-import { type TEngineCounts, withEngineCounters } from "./engine-counters.js";
+import { withEngineCounters } from "./engine-counters.js";
 import { PAYLOAD, SPANS_PER_REQUEST } from "./ingest-bodies.js";
 import { measureCeilings } from "./ingest-ceiling.js";
 import type { TLoadCommand } from "./ingest-load.js";
@@ -39,6 +39,7 @@ import {
   startWorkerProcess,
 } from "./ingest-processes.js";
 import { forkLoadGenerator, prepareLoad } from "./load-generator.js";
+import { withMachineProbe } from "./machine-probe.js";
 import { round } from "./stats.js";
 
 const envNumber = (name: string, fallback: number): number => {
@@ -230,8 +231,10 @@ async function main() {
 
     await prepareRequests(generator, Math.ceil((PREPARE_SPANS_PER_SECOND * DURATION_S) / SPANS_PER_REQUEST));
     const profiler = CPU_PROFILE_PATH ? await startCpuProfile() : null;
-    const full = await withEngineCounters(getClickHouse(), () =>
-      runPhase(generator, pipeline, closed(pipeline, DURATION_S), 0, sidecars),
+    const full = await withMachineProbe(() =>
+      withEngineCounters(getClickHouse(), () =>
+        runPhase(generator, pipeline, closed(pipeline, DURATION_S), 0, sidecars),
+      ),
     );
     if (profiler && CPU_PROFILE_PATH) await profiler.stop(CPU_PROFILE_PATH);
     console.error(`end-to-end: ${JSON.stringify(full)}`);
@@ -241,24 +244,26 @@ async function main() {
       (HALF_LOAD_SPANS_PER_SECOND > 0 ? HALF_LOAD_SPANS_PER_SECOND : full.endToEndSpansPerSecond / 2) /
       SPANS_PER_REQUEST;
     await prepareRequests(generator, Math.ceil(halfRate * HALF_LOAD_DURATION_S) + 100);
-    const half = await withEngineCounters(getClickHouse(), () =>
-      runPhase(
-        generator,
-        halfTarget,
-        {
-          type: "open",
-          baseUrl: halfTarget.baseUrl,
-          secretKey: halfTarget.secretKey,
-          requestsPerSecond: halfRate,
-          durationS: HALF_LOAD_DURATION_S,
-        },
-        0,
-        sidecars,
+    const half = await withMachineProbe(() =>
+      withEngineCounters(getClickHouse(), () =>
+        runPhase(
+          generator,
+          halfTarget,
+          {
+            type: "open",
+            baseUrl: halfTarget.baseUrl,
+            secretKey: halfTarget.secretKey,
+            requestsPerSecond: halfRate,
+            durationS: HALF_LOAD_DURATION_S,
+          },
+          0,
+          sidecars,
+        ),
       ),
     );
     console.error(`half load: ${JSON.stringify(half)}`);
 
-    let sustained: (Awaited<ReturnType<typeof runPhase>> & { engine: TEngineCounts }) | null = null;
+    let sustained: typeof full | null = null;
     let sustainedRate = 0;
     if (SUSTAINED_S > 0) {
       const sustainedTarget = { ...pipeline, ...(await pipeline.createProject()) };
@@ -270,19 +275,21 @@ async function main() {
         generator,
         Math.min(Math.ceil(requestsPerSecond * SUSTAINED_S) + 100, MAX_PREPARED_REQUESTS),
       );
-      sustained = await withEngineCounters(getClickHouse(), () =>
-        runPhase(
-          generator,
-          sustainedTarget,
-          {
-            type: "open",
-            baseUrl: sustainedTarget.baseUrl,
-            secretKey: sustainedTarget.secretKey,
-            requestsPerSecond,
-            durationS: SUSTAINED_S,
-          },
-          Math.min(SUSTAINED_WINDOW_S, SUSTAINED_S),
-          sidecars,
+      sustained = await withMachineProbe(() =>
+        withEngineCounters(getClickHouse(), () =>
+          runPhase(
+            generator,
+            sustainedTarget,
+            {
+              type: "open",
+              baseUrl: sustainedTarget.baseUrl,
+              secretKey: sustainedTarget.secretKey,
+              requestsPerSecond,
+              durationS: SUSTAINED_S,
+            },
+            Math.min(SUSTAINED_WINDOW_S, SUSTAINED_S),
+            sidecars,
+          ),
         ),
       );
       console.error(`sustained: ${JSON.stringify(sustained)}`);
