@@ -17,6 +17,7 @@ import { createBatchWriter, encodeRows, type TSpanRow } from "../packages/clickh
 import { type TEngineCounts, withEngineCounters } from "./engine-counters.js";
 import { SPANS_PER_REQUEST, uniqueBodies } from "./ingest-bodies.js";
 import { processCpuMicros } from "./ingest-measure.js";
+import { probeMachineSpeed } from "./machine-probe.js";
 import { spanRowsOf } from "./span-rows.js";
 import { round } from "./stats.js";
 
@@ -46,6 +47,9 @@ async function insertFor(batchRows: number, seconds: number, options: TCeilingOp
   const mapStart = performance.now();
   const template = spanRowsOf(bodies, "ceiling");
   const mapMs = performance.now() - mapStart;
+  // The same probe as around the load phases: the one above decodes each body once, so in
+  // the first pass it times code not yet optimized.
+  const machineProbeRowsPerSecond = probeMachineSpeed();
   let rows = 0;
   let batches = 0;
   const cpuAtStart = process.cpuUsage();
@@ -91,6 +95,7 @@ async function insertFor(batchRows: number, seconds: number, options: TCeilingOp
     engineCpuMicros: options.clickhousePid ? processCpuMicros(options.clickhousePid) - engineCpuAtStart : 0,
     insertRowsPerSecond: Math.round(rows / (insertMs / 1000)),
     decodeNormalizeMapRowsPerSecond: Math.round(template.length / (mapMs / 1000)),
+    machineProbeRowsPerSecond,
   };
 }
 
@@ -126,6 +131,7 @@ function summarize(batchRows: number, passes: TPass[], insertsInFlight: number) 
       clientCpuMicrosPerRow: round(pass.clientCpuMicros / pass.rows),
       engineCpuMicrosPerRow: round(pass.engineCpuMicros / pass.rows),
       decodeNormalizeMapRowsPerSecond: pass.decodeNormalizeMapRowsPerSecond,
+      machineProbeRowsPerSecond: pass.machineProbeRowsPerSecond,
       engine: pass.engine,
     })),
   };
