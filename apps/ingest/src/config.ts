@@ -1,4 +1,4 @@
-import { parseEnv, ZGrpcPort } from "@spanlens/core";
+import { parseEnv, ZPort } from "@spanlens/core";
 import { z } from "zod";
 
 const ZIngestEnv = z.object({
@@ -48,7 +48,7 @@ export function readIngestConfig(source: Record<string, string | undefined> = pr
 
 const ZGrpcEnv = z.object({
   /** Where OTLP/gRPC exporters connect (4317 by convention); `off` serves OTLP/HTTP only. */
-  INGEST_GRPC_PORT: ZGrpcPort.default(4317),
+  INGEST_GRPC_PORT: z.union([z.literal("off"), ZPort]).default(4317),
 });
 
 export interface TGrpcPortSetting {

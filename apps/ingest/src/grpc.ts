@@ -10,7 +10,6 @@ import {
 } from "@grpc/grpc-js";
 import { childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
 import {
-  bodyTooLarge,
   decodeHealthCheckService,
   encodeHealthCheckResponse,
   encodeRetryStatus,
@@ -107,9 +106,9 @@ function exportHandler(
       // Metadata keys arrive lowercased; exporters send the same header as over HTTP.
       const [authorization] = call.metadata.get("authorization");
       const principal = await intake.admit(typeof authorization === "string" ? authorization : null);
-      // grpc-js decompresses a gzip message before the handler sees it.
+      // grpc-js decompresses a gzip message before the handler sees it, and refuses one past
+      // `grpc.max_receive_message_length` (the body limit) after decompression itself.
       const message = call.request;
-      if (message.length > config.maxBodyBytes) throw bodyTooLarge(config.maxBodyBytes);
       const response = await intake.accept(principal, signal, "protobuf", {
         sent: message,
         compression: "identity",

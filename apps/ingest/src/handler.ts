@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
 import type { TOtlpContentType } from "@spanlens/otlp";
-import { readIngestConfig, type TIngestConfig } from "./config.js";
-import { createExportIntake } from "./intake.js";
+import { readIngestConfig } from "./config.js";
+import { createExportIntake, type TIntakeConfig } from "./intake.js";
 import { readBody } from "./read-body.js";
 
 const log = childLogger("ingest");
@@ -28,9 +28,6 @@ export function isIngestPath(pathname: string): boolean {
 
 export type TIngestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** What the handler uses; the connection settings belong to the server (`configureIngestServer`). */
-export type TIngestHandlerConfig = Omit<TIngestConfig, "keepAliveTimeoutMs">;
-
 const CONTENT_TYPES: Record<string, TOtlpContentType> = {
   "application/x-protobuf": "protobuf",
   "application/protobuf": "protobuf",
@@ -42,7 +39,7 @@ const CONTENT_TYPES: Record<string, TOtlpContentType> = {
  * all-in-one mode or served alone. It authenticates, decodes to validate and count,
  * then hands the request to the worker as one queue job; 200 means the job is in Redis.
  */
-export function createIngestHandler(config: TIngestHandlerConfig = readIngestConfig()): TIngestHandler {
+export function createIngestHandler(config: TIntakeConfig = readIngestConfig()): TIngestHandler {
   const intake = createExportIntake(config);
   return async (req, res) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;

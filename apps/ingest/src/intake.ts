@@ -14,11 +14,8 @@ import type { TRequestBody } from "./read-body.js";
 
 const log = childLogger("ingest");
 
-/** What an export needs besides its body: the handler's settings without the connection ones. */
-export type TIntakeConfig = Pick<
-  TIngestConfig,
-  "maxBodyBytes" | "maxQueueDepth" | "retryAfterSeconds" | "enqueueTimeoutMs"
->;
+/** What an export needs besides its body: the receiver's settings without the connection ones. */
+export type TIntakeConfig = Omit<TIngestConfig, "keepAliveTimeoutMs">;
 
 /**
  * What OTLP/HTTP and OTLP/gRPC share: an export is admitted (API key, queue depth) before

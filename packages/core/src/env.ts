@@ -45,6 +45,3 @@ export function zUrl(protocols: readonly string[]) {
 }
 
 export const ZPort = z.coerce.number().int().min(1).max(65535);
-
-/** `INGEST_GRPC_PORT`: where OTLP/gRPC exporters connect (4317 by convention), or `off`. */
-export const ZGrpcPort = z.union([z.literal("off"), ZPort]);

@@ -1,3 +1,4 @@
+import { PageSection } from "../../../components/page-section";
 import { RecentTraces } from "../../traces";
 import type { TProjectDto } from "../lib/project-dto";
 
@@ -17,12 +18,9 @@ export function ProjectOverview({ project, otlpEndpoint }: { project: TProjectDt
           </span>
         </div>
       </div>
-      <section className="flex flex-col gap-3" aria-labelledby="traces-heading">
-        <h2 id="traces-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
-          Traces
-        </h2>
+      <PageSection id="traces" title="Traces">
         <RecentTraces projectId={project.id} otlpEndpoint={otlpEndpoint} />
-      </section>
+      </PageSection>
     </div>
   );
 }

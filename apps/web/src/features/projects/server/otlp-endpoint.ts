@@ -9,10 +9,17 @@ import { getWebEnv } from "../../../server/env";
 export async function getOtlpTracesEndpoint(): Promise<string> {
   const configured = getWebEnv().INGEST_PUBLIC_URL;
   if (configured) return `${configured.replace(/\/+$/, "")}/v1/traces`;
-  const requestHeaders = await headers();
-  const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost:3000";
-  const protocol = requestHeaders.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "http";
+  const { protocol, host } = await requestOrigin();
   return `${protocol}://${host}/v1/traces`;
+}
+
+/** The scheme and host the request came in on, as a proxy in front reports them. */
+async function requestOrigin(): Promise<{ protocol: string; host: string }> {
+  const requestHeaders = await headers();
+  return {
+    protocol: requestHeaders.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "http",
+    host: requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost:3000",
+  };
 }
 
 /**
@@ -34,11 +41,10 @@ export function resolveOtlpGrpcEndpoint(input: {
 }
 
 export async function getOtlpGrpcEndpoint(): Promise<string | null> {
-  const requestHeaders = await headers();
   return resolveOtlpGrpcEndpoint({
     grpcPublicUrl: getWebEnv().INGEST_GRPC_PUBLIC_URL,
     colocatedGrpcPort: getColocatedIngest()?.otlpGrpcPort,
-    requestHost: requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost",
+    requestHost: (await requestOrigin()).host,
   });
 }
 
@@ -46,8 +52,6 @@ export async function getOtlpGrpcEndpoint(): Promise<string | null> {
 export async function getAppBaseUrl(): Promise<string> {
   const configured = getWebEnv().NEXTAUTH_URL;
   if (configured) return configured.replace(/\/+$/, "");
-  const requestHeaders = await headers();
-  const host = requestHeaders.get("x-forwarded-host") ?? requestHeaders.get("host") ?? "localhost:3000";
-  const protocol = requestHeaders.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "http";
+  const { protocol, host } = await requestOrigin();
   return `${protocol}://${host}`;
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { PageSection } from "../../../../../components/page-section";
 import { EvaluatorsPanel, LlmConnectionsPanel } from "../../../../../features/evaluators";
 import { findProjectOrNotFound } from "../../../../../features/projects/server";
 
@@ -17,18 +18,12 @@ export default async function EvaluatorsPage({ params }: { params: Promise<{ pro
           been quiet for a short while.
         </p>
       </div>
-      <section className="flex flex-col gap-3" aria-labelledby="evaluators-heading">
-        <h2 id="evaluators-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
-          Evaluators
-        </h2>
+      <PageSection id="evaluators" title="Evaluators">
         <EvaluatorsPanel projectId={project.id} canWrite={canWrite} />
-      </section>
-      <section className="flex flex-col gap-3" aria-labelledby="llm-connections-heading">
-        <h2 id="llm-connections-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
-          LLM connections
-        </h2>
+      </PageSection>
+      <PageSection id="llm-connections" title="LLM connections">
         <LlmConnectionsPanel projectId={project.id} canWrite={canWrite} />
-      </section>
+      </PageSection>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { PageSection } from "../../../../../components/page-section";
 import { findProjectOrNotFound } from "../../../../../features/projects/server";
 import { EvalSettingsPanel, ScoreConfigsPanel } from "../../../../../features/scores";
 
@@ -17,18 +18,12 @@ export default async function ScoresPage({ params }: { params: Promise<{ project
           options and shortcut keys.
         </p>
       </div>
-      <section className="flex flex-col gap-3" aria-labelledby="score-configs-heading">
-        <h2 id="score-configs-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
-          Score configs
-        </h2>
+      <PageSection id="score-configs" title="Score configs">
         <ScoreConfigsPanel projectId={project.id} canWrite={canWrite} />
-      </section>
-      <section className="flex flex-col gap-3" aria-labelledby="eval-settings-heading">
-        <h2 id="eval-settings-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
-          Evaluation settings
-        </h2>
+      </PageSection>
+      <PageSection id="eval-settings" title="Evaluation settings">
         <EvalSettingsPanel projectId={project.id} canWrite={canWrite} />
-      </section>
+      </PageSection>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PageSection } from "../../../../../components/page-section";
 import { ApiKeysPanel } from "../../../../../features/api-keys";
 import { ProjectGeneralSettings } from "../../../../../features/projects";
 import {
@@ -28,10 +29,7 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
           {project.name} settings
         </h1>
       </div>
-      <section className="flex flex-col gap-3" aria-labelledby="api-keys-heading">
-        <h2 id="api-keys-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
-          API keys
-        </h2>
+      <PageSection id="api-keys" title="API keys">
         <p className="text-sm text-neutral-600">
           Send traces with <code className="font-mono">Authorization: Bearer sk-sl-…</code> or HTTP Basic{" "}
           <code className="font-mono">pk-sl-…:sk-sl-…</code> to <code className="font-mono">{otlpTracesEndpoint}</code>.
@@ -43,17 +41,11 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
           otlpGrpcEndpoint={otlpGrpcEndpoint}
           appBaseUrl={appBaseUrl}
         />
-      </section>
-      <section className="flex flex-col gap-3" aria-labelledby="usage-heading">
-        <h2 id="usage-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
-          Usage
-        </h2>
+      </PageSection>
+      <PageSection id="usage" title="Usage">
         <IngestUsagePanel projectId={project.id} otlpTracesEndpoint={otlpTracesEndpoint} />
-      </section>
-      <section className="flex flex-col gap-3" aria-labelledby="members-heading">
-        <h2 id="members-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
-          Members
-        </h2>
+      </PageSection>
+      <PageSection id="members" title="Members">
         <p className="text-sm text-neutral-600">
           Everyone in {project.orgName} can open this project, with their organization role.{" "}
           <Link
@@ -64,13 +56,10 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
             Manage members and invites
           </Link>
         </p>
-      </section>
-      <section className="flex flex-col gap-3" aria-labelledby="general-heading">
-        <h2 id="general-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
-          General
-        </h2>
+      </PageSection>
+      <PageSection id="general" title="General">
         <ProjectGeneralSettings project={project} />
-      </section>
+      </PageSection>
     </div>
   );
 }
