@@ -37,7 +37,7 @@ export async function engineCounters(client: ClickHouseClient) {
 export interface TEngineCounts {
   /**
    * INSERT statements, all tables: the worker writes each batch of spans with a batch of
-   * `ingest_requests` rows, so its span batches are about half of these.
+   * `ingest_receipts` rows, so its span batches are about half of these.
    */
   insertStatements: number;
   insertedRows: number;

@@ -146,7 +146,7 @@ describe("delivery guarantees", () => {
       {
         spans: createBatchWriter(getClickHouse, { table: "spans", ...batch }),
         scores: createBatchWriter(getClickHouse, { table: "scores", ...batch }),
-        ingestRequests: createBatchWriter(getClickHouse, { table: "ingest_requests", ...batch }),
+        ingestRequests: createBatchWriter(getClickHouse, { table: "ingest_receipts", ...batch }),
       },
       createIngestEncoder({ threads: 0 }),
     );

@@ -96,7 +96,7 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
   const writers = {
     spans: createBatchWriter(getClickHouse, { table: "spans", ...batch }),
     scores: createBatchWriter(getClickHouse, { table: "scores", ...batch }),
-    ingestRequests: createBatchWriter(getClickHouse, { table: "ingest_requests", ...batch }),
+    ingestRequests: createBatchWriter(getClickHouse, { table: "ingest_receipts", ...batch }),
   };
   return [
     () => {

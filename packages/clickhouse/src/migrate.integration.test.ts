@@ -52,7 +52,7 @@ describe("runClickHouseMigrations against embedded ClickHouse", () => {
     const applied = await runClickHouseMigrations(client, { database: "mig_shipped" });
     expect(applied.map((migration) => migration.fileName)).toEqual(shipped.map((file) => file.fileName));
     expect(await tableNames(client, "mig_shipped")).toEqual(
-      expect.arrayContaining(["ingest_requests", "schema_migrations"]),
+      expect.arrayContaining(["ingest_receipts", "ingest_requests", "schema_migrations"]),
     );
 
     const recorded = await queryRows<{ version: number; name: string; checksum: string; applied_at: string }>(
@@ -83,32 +83,92 @@ describe("runClickHouseMigrations against embedded ClickHouse", () => {
     ]);
   });
 
-  it("dedups redelivered ingest requests by (project_id, request_id)", async () => {
+  it("folds a request stored again into one row that keeps its first receipt", async () => {
     const client = await openDatabase("mig_dedup");
     await runClickHouseMigrations(client, { database: "mig_dedup" });
     const request = {
       project_id: "p1",
       request_id: "r1",
-      received_at: "2026-11-24 10:00:00.000",
+      received_at: "2026-11-24 23:59:59.900",
       span_count: 3,
       bytes: 900,
     };
-    // Two separate inserts make two parts, as a redelivery would.
-    await client.insert({ table: "ingest_requests", values: [request], format: "JSONEachRow" });
-    await client.insert({ table: "ingest_requests", values: [{ ...request, span_count: 4 }], format: "JSONEachRow" });
+    // Separate inserts make separate parts, as a redelivery or an exporter's retry would.
     await client.insert({
-      table: "ingest_requests",
+      table: "ingest_receipts",
+      values: [{ ...request, received_at: "2026-11-25 00:00:00.200" }],
+      format: "JSONEachRow",
+    });
+    await client.insert({ table: "ingest_receipts", values: [request], format: "JSONEachRow" });
+    await client.insert({
+      table: "ingest_receipts",
       values: [{ ...request, project_id: "p2" }],
       format: "JSONEachRow",
     });
+    await client.command({ query: "OPTIMIZE TABLE ingest_receipts FINAL" });
 
-    const rows = await client.query({
-      query:
-        "SELECT request_id, span_count FROM ingest_requests FINAL WHERE project_id = {projectId:String} ORDER BY request_id",
-      query_params: { projectId: "p1" },
+    expect(
+      await queryRows(client, "SELECT project_id, received_at, span_count FROM ingest_receipts ORDER BY project_id"),
+    ).toEqual([
+      { project_id: "p1", received_at: "2026-11-24 23:59:59.900", span_count: 3 },
+      { project_id: "p2", received_at: "2026-11-24 23:59:59.900", span_count: 3 },
+    ]);
+  });
+
+  it("upgrades a database with ingest_requests rows: copies them and forwards a previous worker's writes", async () => {
+    const client = await openDatabase("mig_receipts");
+    const shipped = await readMigrationFiles();
+    const before = shipped.filter((file) => file.version < 12);
+    const dir = await migrationsDir(Object.fromEntries(before.map((file) => [file.fileName, file.sql])));
+    await runClickHouseMigrations(client, { database: "mig_receipts", migrationsDir: dir });
+    const row = (requestId: string, receivedAt: string) => ({
+      project_id: "p1",
+      request_id: requestId,
+      received_at: receivedAt,
+      span_count: 10,
+      bytes: 1_000,
+    });
+    await client.insert({
+      table: "ingest_requests",
+      values: [row("stored", "2026-10-31 12:00:00.000"), row("retried", "2026-11-30 23:59:59.950")],
       format: "JSONEachRow",
     });
-    expect(await rows.json()).toEqual([{ request_id: "r1", span_count: 4 }]);
+
+    const receipts = shipped.find((file) => file.version === 12);
+    if (!receipts) throw new Error("migration 0012 is missing");
+    await writeFile(path.join(dir, receipts.fileName), receipts.sql);
+    expect(
+      (await runClickHouseMigrations(client, { database: "mig_receipts", migrationsDir: dir })).map((m) => m.version),
+    ).toEqual([12]);
+    // A worker of the previous version, still running during a rolling upgrade, stores a retry.
+    await client.insert({
+      table: "ingest_requests",
+      values: [row("retried", "2026-12-01 00:00:00.050")],
+      format: "JSONEachRow",
+    });
+    // The copy run a second time, as after a migration that failed past it.
+    const copy = receipts.sql.slice(receipts.sql.lastIndexOf("INSERT INTO"));
+    await client.command({ query: copy });
+
+    // Every row arrived: the copied ones and the forwarded retry, each stored time once.
+    expect(
+      await queryRows(client, "SELECT DISTINCT request_id, received_at FROM ingest_receipts ORDER BY received_at"),
+    ).toEqual([
+      { request_id: "stored", received_at: "2026-10-31 12:00:00.000" },
+      { request_id: "retried", received_at: "2026-11-30 23:59:59.950" },
+      { request_id: "retried", received_at: "2026-12-01 00:00:00.050" },
+    ]);
+    // Read as usage reads them, each request once, at its first receipt.
+    expect(
+      await queryRows(
+        client,
+        `SELECT request_id, min(received_at) AS first FROM ingest_receipts
+         GROUP BY project_id, request_id ORDER BY request_id`,
+      ),
+    ).toEqual([
+      { request_id: "retried", first: "2026-11-30 23:59:59.950" },
+      { request_id: "stored", first: "2026-10-31 12:00:00.000" },
+    ]);
   });
 
   it("applies only new files and substitutes the cluster placeholder away on a single node", async () => {

@@ -28,7 +28,7 @@ export const ZOtlpIngestJob = z
     requestId: z.string().min(1),
     /**
      * SHA-256 of the body as sent (hex): what the request is counted under in
-     * `ingest_requests`, so an exporter's retry of an export it thinks was lost counts once,
+     * `ingest_receipts`, so an exporter's retry of an export it thinks was lost counts once,
      * as its spans are stored once. Absent on jobs queued before this field existed.
      */
     contentId: z.string().min(1).optional(),

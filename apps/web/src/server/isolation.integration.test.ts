@@ -77,7 +77,7 @@ async function insertTrace(projectId: string): Promise<string> {
   await client.insert({ table: "spans", values: [toSpanRow(projectId, span)], format: "JSONEachRow" });
   // The request that carried it, as the worker records it for the project's usage.
   await client.insert({
-    table: "ingest_requests",
+    table: "ingest_receipts",
     values: [
       {
         project_id: projectId,

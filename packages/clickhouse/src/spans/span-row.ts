@@ -84,7 +84,7 @@ export function toSpanRow(projectId: string, span: TNormalizedSpan) {
   };
 }
 
-/** An `ingest_requests` row: one per stored OTLP request, for usage metering. */
+/** An `ingest_receipts` row: one per stored OTLP request, for usage metering. */
 export interface TIngestRequestRow {
   project_id: string;
   request_id: string;

@@ -16,7 +16,7 @@ beforeAll(async () => {
     span_count: spans,
     bytes: spans * 1_000,
   });
-  await insertRows(getClickHouse(), "ingest_requests", [
+  await insertRows(getClickHouse(), "ingest_receipts", [
     request("today-1", now - 60_000, 10),
     request("today-2", now - 30_000, 5),
     request("forty-days-ago", now - 40 * DAY_MS, 7),
