@@ -105,6 +105,27 @@ function getOver(
   });
 }
 
+/** POST over a kept-alive agent; resolves with the status and whether the connection was reused. */
+function postOver(agent: Agent, url: string, body: Buffer): Promise<{ status: number; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${secretKey}` },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+      },
+    );
+    // The server may answer (413) before it has read the whole body.
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 describe("OTLP receiver connections", () => {
   // Exporters keep connections alive with no idle timer of their own; a connection the
   // server closes after Node's default 5 s can meet the next export and reset it.
@@ -119,6 +140,29 @@ describe("OTLP receiver connections", () => {
       expect(second.socket).toBe(first.socket);
     } finally {
       agent.destroy();
+    }
+  });
+
+  it("answers the next request on a connection whose last body was over the size limit", async () => {
+    const limited = await startIngest({
+      port: 0,
+      hostname: "127.0.0.1",
+      config: readIngestConfig({ INGEST_MAX_BODY_BYTES: String(64 * 1024) }),
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const url = `${baseUrlOf(limited)}/v1/traces`;
+      const tooLarge = Buffer.from(JSON.stringify({ resourceSpans: [], padding: "x".repeat(512 * 1024) }));
+      const small = Buffer.from('{"resourceSpans":[]}');
+      const answer = (body: Buffer) => Promise.race([postOver(agent, url, body), sleep(5_000, "no answer")]);
+      expect(await answer(tooLarge)).toMatchObject({ status: 413 });
+      // Before, the rest of the refused body stayed unread and the next request got no answer.
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        expect(await answer(small)).toEqual({ status: 200, reused: true });
+      }
+    } finally {
+      agent.destroy();
+      await new Promise((resolve) => limited.close(resolve));
     }
   });
 

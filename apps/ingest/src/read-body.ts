@@ -19,20 +19,39 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
 
 // A compressed body is never larger than its decompressed form by more than a few bytes,
 // so the same limit bounds what is buffered before decompression.
-async function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+//
+// Read with 'data' events rather than `for await`: leaving a `for await` loop early (a body
+// over the limit) destroys the request stream, and Node then left the rest of that body
+// unread on the keep-alive connection, so a later request on it was never answered. Here
+// the rest is drained and discarded, and the connection serves the next request.
+function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      req.resume();
+    };
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) throw bodyTooLarge(maxBytes);
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError("BAD_REQUEST", `Request body could not be read: ${(error as Error).message}`);
-  } finally {
-    req.resume();
-  }
-  return chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size);
+      if (size > maxBytes) {
+        stop();
+        reject(bodyTooLarge(maxBytes));
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(new AppError("BAD_REQUEST", `Request body could not be read: ${error.message}`));
+    };
+    // Closed before its end: the client went away mid-body.
+    const onClose = () => {
+      stop();
+      reject(new AppError("BAD_REQUEST", "Request body could not be read: the connection closed before its end"));
+    };
+    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+  });
 }
