@@ -71,6 +71,7 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   await expect(page.getByTestId("settings-project-name")).toHaveText("Support bot settings");
   await expect(page.getByTestId("api-keys-empty")).toBeVisible();
   await expect(page.getByTestId("ingest-usage-empty")).toBeVisible();
+  await expect(page.getByTestId("ingest-problems-empty")).toBeVisible();
 
   await page.getByTestId("api-key-name").fill("production");
   await page.getByTestId("create-api-key").click();
@@ -128,6 +129,36 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   expect(usage.status()).toBe(200);
   expect((await usage.json()).totals).toMatchObject({ requests: 1, spans: 1 });
   await page.getByTestId("ingest-usage").screenshot({ path: testInfo.outputPath("ingest-usage.png") });
+
+  // An exporter given one endpoint for every signal also posts metrics: the project sees what it was told.
+  const metrics = await request.post("/v1/metrics", {
+    headers: {
+      ...auth,
+      "Content-Type": "application/x-protobuf",
+      "User-Agent": "OTel-OTLP-Exporter-JavaScript/0.301.1",
+    },
+    data: Buffer.alloc(0),
+  });
+  expect(metrics.status()).toBe(404);
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await page.getByTestId("ingest-problems-table").or(page.getByTestId("ingest-problems-empty")).waitFor();
+        return page.getByTestId("ingest-problem-row").count();
+      },
+      { timeout: 20_000, intervals: [1_000] },
+    )
+    .toBe(1);
+  const problem = page.getByTestId("ingest-problem-row");
+  await expect(problem).toContainText("404");
+  await expect(problem).toContainText("OTEL_METRICS_EXPORTER=none");
+  await expect(problem).toContainText("OTLP/HTTP metrics");
+  await expect(problem).toContainText("OTel-OTLP-Exporter-JavaScript/0.301.1");
+  const problems = await request.get("/api/public/v1/usage/problems", { headers: auth });
+  expect(problems.status()).toBe(200);
+  expect((await problems.json()).data).toEqual([expect.objectContaining({ status: 404, signal: "metrics", count: 1 })]);
+  await page.getByTestId("ingest-problems").screenshot({ path: testInfo.outputPath("ingest-problems.png") });
   await testInfo.attach("api-keys", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 
   page.once("dialog", (dialog) => dialog.accept());

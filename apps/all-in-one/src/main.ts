@@ -10,6 +10,7 @@ import { childLogger, parseEnv, setColocatedIngest, ZPort } from "@spanlens/core
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import {
   closeGracefully,
+  closeIngestProblems,
   configureIngestServer,
   createIngestHandler,
   isIngestPath,
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     isStopping = true;
     log.info({ signal }, "shutting down");
     await Promise.all([closeGracefully(server), grpc?.close()]);
+    await closeIngestProblems();
     await worker.close();
     await web.close();
     await Promise.all([closeClickHouse(), closePrisma(), closeRedis()]);

@@ -5,7 +5,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { createBatchWriter, getIngestUsage, getTrace, listTraces } from "@spanlens/clickhouse";
 import { QueueName } from "@spanlens/core";
 import { createIngestHandler } from "@spanlens/ingest";
-import { createConsumer, getQueue, getRedis, otlpBodyKey } from "@spanlens/queue";
+import { createConsumer, getQueue, getRedis, otlpBodyKey, readIngestProblems } from "@spanlens/queue";
 import {
   createIngestEncoder,
   createOtlpIngestProcessor,
@@ -329,6 +329,12 @@ describe("backpressure", () => {
     expect(refused.headers.get("retry-after")).toBe("2");
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/queue is full/i);
     expect(accepted.length).toBeGreaterThan(0);
+    // The project sees that its exports were throttled, under Settings → Usage.
+    const problems = await waitFor(
+      () => readIngestProblems(getRedis(), pipeline.projectId),
+      (list) => list.some((problem) => problem.status === 503),
+    );
+    expect(problems.find((problem) => problem.status === 503)?.message).toMatch(/queue is full/i);
 
     worker = await startWorker(defaultConsumers());
     await expectStoredExactlyOnce(accepted);

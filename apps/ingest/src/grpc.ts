@@ -9,6 +9,7 @@ import {
   status,
 } from "@grpc/grpc-js";
 import { childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
+import type { TApiKeyPrincipal } from "@spanlens/db";
 import {
   decodeHealthCheckService,
   encodeHealthCheckResponse,
@@ -102,18 +103,24 @@ function exportHandler(
   config: TIntakeConfig,
 ): handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
+    const [userAgent] = call.metadata.get("user-agent");
+    const source = { transport: "grpc", userAgent: typeof userAgent === "string" ? userAgent : "" } as const;
+    let principal: TApiKeyPrincipal | null = null;
     const run = async () => {
       // Metadata keys arrive lowercased; exporters send the same header as over HTTP.
       const [authorization] = call.metadata.get("authorization");
-      const principal = await intake.admit(typeof authorization === "string" ? authorization : null);
+      principal = await intake.authenticate(typeof authorization === "string" ? authorization : null);
+      await intake.checkCapacity();
       // grpc-js decompresses a gzip message before the handler sees it, and refuses one past
       // `grpc.max_receive_message_length` (the body limit) after decompression itself.
       const message = call.request;
-      const response = await intake.accept(principal, signal, "protobuf", {
-        sent: message,
-        compression: "identity",
-        decoded: message,
-      });
+      const response = await intake.accept(
+        principal,
+        signal,
+        "protobuf",
+        { sent: message, compression: "identity", decoded: message },
+        source,
+      );
       return Buffer.from(response.buffer, response.byteOffset, response.byteLength);
     };
     run().then(
@@ -121,6 +128,10 @@ function exportHandler(
       (error: unknown) => {
         const grpcError = toGrpcError(error, config.retryAfterSeconds);
         if (grpcError.code === status.INTERNAL) log.error({ err: error, path: call.getPath() }, "ingest export failed");
+        if (principal) {
+          const refusal = { ...source, signal, status: toErrorResponse(error).status, message: grpcError.message };
+          intake.refused(principal, refusal);
+        }
         callback(grpcError);
       },
     );

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
+import type { TApiKeyPrincipal } from "@spanlens/db";
 import type { TOtlpContentType } from "@spanlens/otlp";
 import { readIngestConfig } from "./config.js";
 import { createExportIntake, type TIntakeConfig } from "./intake.js";
@@ -44,13 +45,23 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
   return async (req, res) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     const signal = SIGNAL_BY_PATH[pathname] ?? "traces";
+    const source = { transport: "http", userAgent: req.headers["user-agent"] ?? "" } as const;
+    const authorization = req.headers.authorization ?? null;
     let contentType: TOtlpContentType = "json";
+    // Known once the key is: from then on a refusal is also recorded for the project to see.
+    let principal: TApiKeyPrincipal | null = null;
     try {
-      if (pathname === METRICS_PATH) throw new AppError("NOT_FOUND", METRICS_NOT_STORED);
+      if (pathname === METRICS_PATH) {
+        // Answered whether or not the key is valid; a valid one lets the project see it too.
+        principal = await intake.authenticate(authorization).catch(() => null);
+        throw new AppError("NOT_FOUND", METRICS_NOT_STORED);
+      }
       if (req.method !== "POST") {
         res.setHeader("Allow", "POST");
         throw new AppError("BAD_REQUEST", `Method ${req.method} not allowed: OTLP/HTTP uses POST`);
       }
+      principal = await intake.authenticate(authorization);
+      await intake.checkCapacity();
       const mediaType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
       const parsedType = CONTENT_TYPES[mediaType];
       if (!parsedType) {
@@ -60,15 +71,18 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
         );
       }
       contentType = parsedType;
-      const principal = await intake.admit(req.headers.authorization ?? null);
       const body = await readBody(req, config.maxBodyBytes);
-      const response = await intake.accept(principal, signal, contentType, body);
+      const response = await intake.accept(principal, signal, contentType, body, source);
       send(res, 200, contentType, response);
     } catch (error) {
       req.resume();
       const { status, body } = toErrorResponse(error);
       if (status >= 500 && status !== 503) log.error({ err: error, path: pathname }, "ingest request failed");
       if (status === 429 || status === 503) res.setHeader("Retry-After", String(config.retryAfterSeconds));
+      if (principal) {
+        const refusedSignal = pathname === METRICS_PATH ? "metrics" : signal;
+        intake.refused(principal, { ...source, signal: refusedSignal, status, message: body.error.message });
+      }
       send(res, status, "json", Buffer.from(JSON.stringify(body)));
     }
   };

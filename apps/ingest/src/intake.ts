@@ -8,7 +8,15 @@ import {
   encodeTraceResponse,
   type TOtlpContentType,
 } from "@spanlens/otlp";
-import { getQueue, OTLP_BODY_TTL_SECONDS, otlpBodyKey, queueConnection } from "@spanlens/queue";
+import {
+  createIngestProblemRecorder,
+  getQueue,
+  getRedis,
+  OTLP_BODY_TTL_SECONDS,
+  otlpBodyKey,
+  queueConnection,
+  type TIngestProblemRecorder,
+} from "@spanlens/queue";
 import type { TIngestConfig } from "./config.js";
 import type { TRequestBody } from "./read-body.js";
 
@@ -24,24 +32,57 @@ export type TIntakeConfig = Omit<TIngestConfig, "keepAliveTimeoutMs">;
  * records were dropped; once `accept` resolves the job is in Redis.
  */
 export interface TExportIntake {
-  admit(authorization: string | null): Promise<TApiKeyPrincipal>;
+  /** The key's project, or a 401 naming what is wrong with the key (cached lookups). */
+  authenticate(authorization: string | null): Promise<TApiKeyPrincipal>;
+  /** A 503 while the queue is over its bound: checked before the body is read. */
+  checkCapacity(): Promise<void>;
   accept(
     principal: TApiKeyPrincipal,
     signal: TOtlpIngestJob["signal"],
     encoding: TOtlpContentType,
     body: TRequestBody,
+    source: TExportSource,
   ): Promise<Uint8Array>;
+  /** Records a refusal the project's exporter was answered, for Settings → Usage. */
+  refused(principal: TApiKeyPrincipal, refusal: TRefusal): void;
+}
+
+/** Where an export came from, as the project's list of ingest problems shows it. */
+export interface TExportSource {
+  transport: "http" | "grpc";
+  userAgent: string;
+}
+
+export interface TRefusal extends TExportSource {
+  signal: TOtlpIngestJob["signal"] | "metrics";
+  /** The HTTP status (over gRPC, the status its code was mapped from). */
+  status: number;
+  message: string;
+}
+
+/** One recorder per process, shared by the HTTP and gRPC receivers. */
+const problemsRegistry = globalThis as typeof globalThis & { __spanlensIngestProblems?: TIngestProblemRecorder };
+function ingestProblems(): TIngestProblemRecorder {
+  problemsRegistry.__spanlensIngestProblems ??= createIngestProblemRecorder({ redis: getRedis });
+  return problemsRegistry.__spanlensIngestProblems;
+}
+
+/** On shutdown, after the receivers have closed: writes the problems not flushed yet. */
+export async function closeIngestProblems(): Promise<void> {
+  const recorder = problemsRegistry.__spanlensIngestProblems;
+  problemsRegistry.__spanlensIngestProblems = undefined;
+  await recorder?.close();
 }
 
 export function createExportIntake(config: TIntakeConfig): TExportIntake {
   const backpressure = createBackpressure(config);
   return {
-    async admit(authorization) {
-      const principal = await authenticateApiKey(authorization);
-      await backpressure.check();
-      return principal;
+    authenticate: authenticateApiKey,
+    checkCapacity: () => backpressure.check(),
+    refused(principal, { transport, userAgent, signal, status, message }) {
+      ingestProblems().record(principal.projectId, { transport, userAgent, signal, status, message });
     },
-    async accept(principal, signal, encoding, body) {
+    async accept(principal, signal, encoding, body, source) {
       const decoded = signal === "traces" ? decodeTraces(body.decoded, encoding) : decodeLogs(body.decoded, encoding);
       const accepted = "spans" in decoded ? decoded.spans.length : decoded.logRecords.length;
       const requestId = randomUUID();
@@ -81,6 +122,15 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
         decoded.rejected.count > 0
           ? { rejected: decoded.rejected.count, errorMessage: decoded.rejected.reasons.slice(0, 5).join("; ") }
           : undefined;
+      if (partial) {
+        ingestProblems().record(principal.projectId, {
+          ...source,
+          signal,
+          status: 200,
+          message: partial.errorMessage,
+          droppedRecords: partial.rejected,
+        });
+      }
       log.debug(
         { projectId: principal.projectId, requestId, signal, accepted, rejected: decoded.rejected.count },
         "accepted",

@@ -1,2 +1,3 @@
+export * from "./ingest-problems.js";
 export * from "./queues.js";
 export * from "./redis.js";

@@ -1,1 +1,2 @@
+export { IngestProblemsPanel } from "./components/ingest-problems-panel";
 export { IngestUsagePanel } from "./components/ingest-usage-panel";

@@ -7,7 +7,7 @@ import {
   listScoresRoute,
 } from "../../features/scores/server";
 import { getSpanRoute, getTraceRoute, getTraceTreeRoute, listTracesRoute } from "../../features/traces/server";
-import { getUsageRoute } from "../../features/usage/server";
+import { getUsageRoute, listIngestProblemsRoute } from "../../features/usage/server";
 import type { TPublicApiRoute } from "./with-public-api";
 
 /**
@@ -28,4 +28,5 @@ export const publicApiRoutes: readonly TPublicApiRoute[] = [
   createKpisBatchRoute,
   listKpisRoute,
   getUsageRoute,
+  listIngestProblemsRoute,
 ];

@@ -1,2 +1,2 @@
 export { usageRouter } from "./usage-router";
-export { getUsageRoute } from "./usage-routes";
+export { getUsageRoute, listIngestProblemsRoute } from "./usage-routes";

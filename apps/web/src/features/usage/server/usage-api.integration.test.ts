@@ -1,12 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { getClickHouse, insertRows, toClickHouseTime } from "@spanlens/clickhouse";
+import { closeRedis, createIngestProblemRecorder, deleteQueuePrefix, getRedis, queuePrefix } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiRequest, startTestProject } from "../../scores/server/test-project";
-import { getUsageRoute } from "./usage-routes";
+import { getUsageRoute, listIngestProblemsRoute } from "./usage-routes";
 import { DAY_MS } from "./usage-schemas";
 
 let project: Awaited<ReturnType<typeof startTestProject>>;
 
 beforeAll(async () => {
+  process.env.SPANLENS_QUEUE_PREFIX = `test-${randomUUID()}`;
   project = await startTestProject();
   const now = Date.now();
   const request = (id: string, atMs: number, spans: number) => ({
@@ -24,6 +27,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await deleteQueuePrefix(queuePrefix(), getRedis());
+  await closeRedis();
   await project.stop();
 });
 
@@ -55,5 +60,51 @@ describe("GET /usage", () => {
     const longAgo = new Date(Date.now() - 400 * DAY_MS).toISOString();
     expect(await refused(`?from=${longAgo}&to=${to}`)).toBe("from: must be at most 366 days before to");
     expect(await refused("?from=yesterday")).toMatch(/^from: /);
+  });
+});
+
+describe("GET /usage/problems", () => {
+  it("lists what the receiver refused for the key's project, newest first, with ISO times", async () => {
+    const other = await project.createProject();
+    let clock = Date.parse("2026-12-06T09:00:00.000Z");
+    const problems = createIngestProblemRecorder({ redis: getRedis, flushMs: 3_600_000, now: () => clock });
+    const refusal = {
+      transport: "http",
+      signal: "traces",
+      status: 415,
+      message: 'Unsupported Content-Type "text/plain": send application/x-protobuf or application/json',
+      userAgent: "OTel-OTLP-Exporter-JavaScript/0.301.1",
+    } as const;
+    problems.record(project.projectId, refusal);
+    problems.record(project.projectId, refusal);
+    await problems.flush();
+    clock += 60_000;
+    problems.record(project.projectId, { ...refusal, transport: "grpc", status: 503, message: "Ingest queue is full" });
+    await problems.close();
+
+    const response = await listIngestProblemsRoute(apiRequest(project.secretKey, "GET", "/usage/problems"));
+    expect(response.status).toBe(200);
+    const { data } = (await response.json()) as { data: Record<string, unknown>[] };
+    expect(data).toEqual([
+      expect.objectContaining({ status: 503, transport: "grpc", count: 1, at: "2026-12-06T09:01:00.000Z" }),
+      expect.objectContaining({
+        status: 415,
+        transport: "http",
+        count: 2,
+        firstAt: "2026-12-06T09:00:00.000Z",
+        at: "2026-12-06T09:00:00.000Z",
+        message: refusal.message,
+        userAgent: refusal.userAgent,
+        droppedRecords: 0,
+      }),
+    ]);
+
+    const others = await listIngestProblemsRoute(apiRequest(other.secretKey, "GET", "/usage/problems"));
+    expect(await others.json()).toEqual({ data: [] });
+  });
+
+  it("answers 401 without a valid key", async () => {
+    const response = await listIngestProblemsRoute(new Request("http://localhost/api/public/v1/usage/problems"));
+    expect(response.status).toBe(401);
   });
 });

@@ -1,7 +1,7 @@
 import { getClickHouse, getIngestUsage } from "@spanlens/clickhouse";
 import { z } from "zod";
 import { createTRPCRouter, projectProcedure } from "../../../server/trpc/init";
-import { DAY_MS, MAX_USAGE_DAYS, ZIngestUsage } from "./usage-schemas";
+import { DAY_MS, listIngestProblems, MAX_USAGE_DAYS, ZIngestProblems, ZIngestUsage } from "./usage-schemas";
 
 export const usageRouter = createTRPCRouter({
   /** What the project sent per UTC day: the last `days` days, today included. */
@@ -17,4 +17,6 @@ export const usageRouter = createTRPCRouter({
         to: new Date(now + 60_000),
       });
     }),
+  /** Exports the receiver refused or accepted only in part, newest first. */
+  problems: projectProcedure.output(ZIngestProblems).query(({ ctx }) => listIngestProblems(ctx.project.id)),
 });

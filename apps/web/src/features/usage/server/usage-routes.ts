@@ -1,6 +1,6 @@
 import { getClickHouse, getIngestUsage } from "@spanlens/clickhouse";
 import { withPublicApi } from "../../../server/public-api/with-public-api";
-import { usageWindow, ZIngestUsage, ZUsageQuery } from "./usage-schemas";
+import { listIngestProblems, usageWindow, ZIngestProblems, ZIngestUsage, ZUsageQuery } from "./usage-schemas";
 
 export const getUsageRoute = withPublicApi(
   {
@@ -12,4 +12,16 @@ export const getUsageRoute = withPublicApi(
     response: ZIngestUsage,
   },
   async ({ projectId, query }) => getIngestUsage(getClickHouse(), { projectId, ...usageWindow(query) }),
+);
+
+export const listIngestProblemsRoute = withPublicApi(
+  {
+    method: "GET",
+    path: "/usage/problems",
+    summary: "Exports the receiver refused or accepted only in part, with what each exporter was told",
+    tags: ["usage"],
+    request: {},
+    response: ZIngestProblems,
+  },
+  async ({ projectId }) => listIngestProblems(projectId),
 );

@@ -1,3 +1,4 @@
+import { getRedis, INGEST_PROBLEMS_KEPT, readIngestProblems } from "@spanlens/queue";
 import { z } from "zod";
 
 export const DAY_MS = 24 * 3600_000;
@@ -41,4 +42,43 @@ export function usageWindow(query: { from?: string | undefined; to?: string | un
   const to = query.to ? new Date(query.to) : new Date();
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
   return { from, to };
+}
+
+export const ZIngestProblem = z
+  .object({
+    at: z.iso.datetime().meta({ description: "When it was last seen (ISO 8601)" }),
+    firstAt: z.iso.datetime().meta({ description: "When the same problem was first seen in its group" }),
+    count: z.number().int().meta({ description: "How many exports were answered the same way in that time" }),
+    status: z.number().int().meta({
+      description:
+        "HTTP status answered (an OTLP/gRPC export: the status its code maps from); 200 when records were dropped from an accepted export",
+    }),
+    message: z.string().meta({ description: "What the exporter was told" }),
+    transport: z.enum(["http", "grpc"]),
+    signal: z.enum(["traces", "logs", "metrics"]),
+    userAgent: z
+      .string()
+      .meta({ description: "The exporter's User-Agent (its SDK and version); empty when none was sent" }),
+    droppedRecords: z.number().int().meta({ description: "Spans or log records dropped from accepted exports" }),
+  })
+  .meta({ id: "IngestProblem" });
+
+export const ZIngestProblems = z
+  .object({
+    data: z.array(ZIngestProblem).meta({
+      description: `Newest first: the project's last ${INGEST_PROBLEMS_KEPT} refused or partly accepted exports, kept for 7 days after the last`,
+    }),
+  })
+  .meta({ id: "IngestProblems" });
+
+/** The project's recorded ingest problems, as the API and the settings page show them. */
+export async function listIngestProblems(projectId: string): Promise<z.input<typeof ZIngestProblems>> {
+  const problems = await readIngestProblems(getRedis(), projectId);
+  return {
+    data: problems.map((problem) => ({
+      ...problem,
+      at: new Date(problem.at).toISOString(),
+      firstAt: new Date(problem.firstAt).toISOString(),
+    })),
+  };
 }

@@ -9,7 +9,7 @@ import {
   getOtlpGrpcEndpoint,
   getOtlpTracesEndpoint,
 } from "../../../../../features/projects/server";
-import { IngestUsagePanel } from "../../../../../features/usage";
+import { IngestProblemsPanel, IngestUsagePanel } from "../../../../../features/usage";
 
 export const metadata: Metadata = { title: "Project settings" };
 
@@ -44,6 +44,7 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
       </PageSection>
       <PageSection id="usage" title="Usage">
         <IngestUsagePanel projectId={project.id} otlpTracesEndpoint={otlpTracesEndpoint} />
+        <IngestProblemsPanel projectId={project.id} />
       </PageSection>
       <PageSection id="members" title="Members">
         <p className="text-sm text-neutral-600">

@@ -1,0 +1,140 @@
+import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { getRedis, readIngestProblems, type TIngestProblem } from "@spanlens/queue";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSpansWithOneBadTraceId, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
+import { startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
+
+// The real receivers (OTLP/HTTP and OTLP/gRPC) recording into real Redis what they answered
+// exports carrying a project's key; the worker and ClickHouse run as in the other pipeline tests.
+const MAX_BODY_BYTES = 64 * 1024;
+const TRACE_EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+const USER_AGENT = "checkout-service/2.3 OTel-OTLP-Exporter-Custom/1.0";
+
+let pipeline: TPipeline;
+let grpcClient: Client;
+
+beforeAll(async () => {
+  process.env.INGEST_MAX_BODY_BYTES = String(MAX_BODY_BYTES);
+  pipeline = await startPipeline();
+  grpcClient = new Client(pipeline.grpcAddress, credentials.createInsecure());
+});
+
+afterAll(async () => {
+  grpcClient.close();
+  await pipeline.stop();
+  delete process.env.INGEST_MAX_BODY_BYTES;
+});
+
+function post(path: string, body: Uint8Array | string, headers: Record<string, string>): Promise<Response> {
+  return fetch(`${pipeline.baseUrl}${path}`, {
+    method: "POST",
+    headers: { "User-Agent": USER_AGENT, ...headers },
+    body,
+  });
+}
+
+const withKey = (secretKey: string, contentType = "application/x-protobuf") => ({
+  "Content-Type": contentType,
+  Authorization: `Bearer ${secretKey}`,
+});
+
+function grpcExport(body: Uint8Array, secretKey: string): Promise<ServiceError | null> {
+  const metadata = new Metadata();
+  metadata.set("authorization", `Bearer ${secretKey}`);
+  const asBytes = (value: Buffer) => value;
+  return new Promise((resolve) => {
+    grpcClient.makeUnaryRequest(TRACE_EXPORT, asBytes, asBytes, Buffer.from(body), metadata, {}, (error) =>
+      resolve(error ?? null),
+    );
+  });
+}
+
+/** The project's problems once `isDone` holds (the receiver writes them every two seconds). */
+const problemsOf = (projectId: string, isDone: (problems: TIngestProblem[]) => boolean) =>
+  waitFor(() => readIngestProblems(getRedis(), projectId), isDone);
+
+describe("refused exports, as the project sees them", () => {
+  it("records what the official exporter was answered when the receiver dropped a span, with its User-Agent", async () => {
+    const project = await pipeline.createProject();
+    const exporter = new OTLPTraceExporter({
+      url: `${pipeline.baseUrl}/v1/traces`,
+      headers: { Authorization: `Bearer ${project.secretKey}` },
+    });
+    const result = await new Promise<{ code: number; error?: Error }>((resolve) =>
+      exporter.export(createSpansWithOneBadTraceId(), resolve),
+    );
+    await exporter.shutdown();
+    // ExportResultCode.SUCCESS: the exporter took the partial success as delivered.
+    expect(result).toEqual({ code: 0 });
+
+    const [problem] = await problemsOf(project.projectId, (problems) => problems.length > 0);
+    expect(problem).toMatchObject({
+      status: 200,
+      droppedRecords: 1,
+      count: 1,
+      transport: "http",
+      signal: "traces",
+      message: expect.stringMatching(/invalid trace_?id/i),
+      userAgent: expect.stringMatching(/^OTel-OTLP-Exporter-JavaScript\/\d/),
+    });
+  });
+
+  it("records each kind of refusal over HTTP and gRPC, counting repeats, and only for the key's project", async () => {
+    const project = await pipeline.createProject();
+    const bystander = await pipeline.createProject();
+    const truncated = toProtobufBody(createTraceSpans(2)).slice(0, 40);
+
+    const answers = [
+      (await post("/v1/traces", truncated, withKey(project.secretKey))).status,
+      (await post("/v1/traces", truncated, withKey(project.secretKey))).status,
+      (await post("/v1/traces", "hello", withKey(project.secretKey, "text/plain"))).status,
+      (
+        await post(
+          "/v1/traces",
+          toJsonBody(createTraceSpans(40, 4_096)),
+          withKey(project.secretKey, "application/json"),
+        )
+      ).status,
+      (await post("/v1/metrics", new Uint8Array(0), withKey(project.secretKey))).status,
+      // Without a valid key nobody's project is known: answered, not recorded.
+      (await post("/v1/traces", truncated, { "Content-Type": "application/x-protobuf" })).status,
+      (await post("/v1/traces", truncated, withKey("sk-sl-unknown"))).status,
+      // An accepted export is not a problem.
+      (await post("/v1/traces", toProtobufBody(createTraceSpans(2)), withKey(bystander.secretKey))).status,
+    ];
+    expect(answers).toEqual([400, 400, 415, 413, 404, 401, 401, 200]);
+    expect((await grpcExport(truncated, project.secretKey))?.code).toBe(status.INVALID_ARGUMENT);
+    // The bystander's one refusal, after its accepted export.
+    expect((await post("/v1/logs", truncated, withKey(bystander.secretKey))).status).toBe(400);
+
+    const problems = await problemsOf(project.projectId, (list) => list.length === 5);
+    const summary = problems
+      .map(({ status: answered, transport, signal, count, userAgent }) => ({
+        answered,
+        transport,
+        signal,
+        count,
+        fromCaller: userAgent === USER_AGENT,
+      }))
+      .sort((a, b) => a.answered - b.answered || a.transport.localeCompare(b.transport));
+    expect(summary).toEqual([
+      { answered: 400, transport: "grpc", signal: "traces", count: 1, fromCaller: false },
+      { answered: 400, transport: "http", signal: "traces", count: 2, fromCaller: true },
+      { answered: 404, transport: "http", signal: "metrics", count: 1, fromCaller: true },
+      { answered: 413, transport: "http", signal: "traces", count: 1, fromCaller: true },
+      { answered: 415, transport: "http", signal: "traces", count: 1, fromCaller: true },
+    ]);
+    const byAnswer = (answered: number, transport = "http") =>
+      problems.find((problem) => problem.status === answered && problem.transport === transport);
+    expect(byAnswer(415)?.message).toMatch(/application\/x-protobuf or application\/json/);
+    expect(byAnswer(413)?.message).toMatch(/exceeds 65536 bytes/);
+    expect(byAnswer(404)?.message).toMatch(/OTEL_METRICS_EXPORTER=none/);
+    expect(byAnswer(400, "grpc")?.userAgent).toMatch(/grpc-node-js/);
+
+    const bystanderProblems = await problemsOf(bystander.projectId, (list) => list.length > 0);
+    expect(bystanderProblems.map(({ status: answered, signal }) => ({ answered, signal }))).toEqual([
+      { answered: 400, signal: "logs" },
+    ]);
+  });
+});

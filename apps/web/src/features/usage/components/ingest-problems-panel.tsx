@@ -1,0 +1,71 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { LoadErrorBox, LoadingBox, TableHead } from "../../../components/list-parts";
+import { useTRPC } from "../../../lib/trpc";
+
+const count = new Intl.NumberFormat("en-US");
+
+/** "400", "200, 3 spans dropped", "503": what the exporter was answered, in a few words. */
+function describeAnswer(problem: { status: number; signal: string; droppedRecords: number }): string {
+  if (problem.status !== 200) return String(problem.status);
+  const noun = problem.signal === "logs" ? "log record" : "span";
+  return `200, ${count.format(problem.droppedRecords)} ${noun}${problem.droppedRecords === 1 ? "" : "s"} dropped`;
+}
+
+function formatTime(iso: string): string {
+  return new Date(iso).toISOString().replace("T", " ").slice(0, 19);
+}
+
+/**
+ * Exports the receiver refused (bad data, too large, wrong content type, queue full) or
+ * accepted only in part, for a project whose key they carried: what each exporter was told,
+ * so a missing trace can be explained from here rather than from the exporter's logs.
+ */
+export function IngestProblemsPanel({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const problems = useQuery({ ...trpc.usage.problems.queryOptions({ projectId }), refetchInterval: 15_000 });
+  return (
+    <div className="flex flex-col gap-2" data-testid="ingest-problems">
+      <div>
+        <h3 className="text-sm font-medium text-neutral-900">Refused exports</h3>
+        <p className="text-xs text-neutral-600">
+          Exports with this project&apos;s keys that the receiver refused or accepted only in part, and what each
+          exporter was told: the last 100, for 7 days. Repeats within two seconds are counted on one line.
+        </p>
+      </div>
+      {problems.isPending ? (
+        <LoadingBox>Loading refused exports…</LoadingBox>
+      ) : problems.isError ? (
+        <LoadErrorBox what="Refused exports" message={problems.error.message} />
+      ) : problems.data.data.length === 0 ? (
+        <div
+          className="rounded-lg border border-neutral-200 bg-white p-4 text-sm text-neutral-600"
+          data-testid="ingest-problems-empty"
+        >
+          No export with this project&apos;s keys was refused or cut short in the last 7 days.
+        </div>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-neutral-200 bg-white">
+          <table className="w-full text-left text-sm" data-testid="ingest-problems-table">
+            <TableHead labels={["Last seen (UTC)", "Answer", "Times", "What the exporter was told", "Exporter"]} />
+            <tbody className="divide-y divide-neutral-100">
+              {problems.data.data.map((problem) => (
+                <tr key={`${problem.at}-${problem.status}-${problem.message}`} data-testid="ingest-problem-row">
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{formatTime(problem.at)}</td>
+                  <td className="whitespace-nowrap px-3 py-2 tabular-nums">{describeAnswer(problem)}</td>
+                  <td className="px-3 py-2 tabular-nums">{count.format(problem.count)}</td>
+                  <td className="px-3 py-2 font-mono text-xs text-neutral-800">{problem.message}</td>
+                  <td className="px-3 py-2 text-xs text-neutral-600">
+                    OTLP/{problem.transport === "grpc" ? "gRPC" : "HTTP"} {problem.signal}
+                    {problem.userAgent ? <div className="font-mono">{problem.userAgent}</div> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

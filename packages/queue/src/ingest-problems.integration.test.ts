@@ -1,0 +1,114 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createIngestProblemRecorder,
+  INGEST_PROBLEMS_KEPT,
+  INGEST_PROBLEMS_TTL_SECONDS,
+  ingestProblemsKey,
+  readIngestProblems,
+  type TIngestProblemEvent,
+} from "./ingest-problems.js";
+import { deleteQueuePrefix, queuePrefix } from "./queues.js";
+import { closeRedis, createRedis, getRedis } from "./redis.js";
+
+// Real Redis, under a key prefix of this file's own.
+beforeAll(() => {
+  process.env.SPANLENS_QUEUE_PREFIX = `test-${randomUUID()}`;
+});
+
+afterAll(async () => {
+  await deleteQueuePrefix(queuePrefix(), getRedis());
+  await closeRedis();
+});
+
+const badData: TIngestProblemEvent = {
+  transport: "http",
+  signal: "traces",
+  status: 400,
+  message: "invalid protobuf: index out of range",
+  userAgent: "OTel-OTLP-Exporter-JavaScript/0.208.0",
+};
+
+/** A recorder whose clock the test sets, flushed only when the test says. */
+function recorder() {
+  let clock = Date.parse("2026-12-06T10:00:00.000Z");
+  const problems = createIngestProblemRecorder({ redis: getRedis, flushMs: 3_600_000, now: () => clock });
+  return { problems, advance: (ms: number) => (clock += ms) };
+}
+
+describe("ingest problem recorder", () => {
+  it("counts the same problem once per flush, keeps different ones apart, and lists the newest first", async () => {
+    const { problems, advance } = recorder();
+    const project = randomUUID();
+    problems.record(project, badData);
+    advance(1_000);
+    problems.record(project, badData);
+    advance(1_000);
+    problems.record(project, { ...badData, transport: "grpc", userAgent: "grpc-node-js/1.14.3" });
+    await problems.flush();
+    advance(60_000);
+    problems.record(project, { ...badData, status: 200, message: "invalid traceId", droppedRecords: 2 });
+    problems.record(project, { ...badData, status: 200, message: "invalid traceId", droppedRecords: 3 });
+    await problems.close();
+
+    const listed = await readIngestProblems(getRedis(), project);
+    expect(
+      listed.map(({ status, transport, count, droppedRecords }) => ({ status, transport, count, droppedRecords })),
+    ).toEqual([
+      { status: 200, transport: "http", count: 2, droppedRecords: 5 },
+      { status: 400, transport: "grpc", count: 1, droppedRecords: 0 },
+      { status: 400, transport: "http", count: 2, droppedRecords: 0 },
+    ]);
+    expect(listed[2]).toMatchObject({
+      firstAt: Date.parse("2026-12-06T10:00:00.000Z"),
+      at: Date.parse("2026-12-06T10:00:01.000Z"),
+      message: badData.message,
+      userAgent: badData.userAgent,
+    });
+    // Another project's list is its own.
+    expect(await readIngestProblems(getRedis(), randomUUID())).toEqual([]);
+  });
+
+  it(`keeps the last ${INGEST_PROBLEMS_KEPT} problems of a project, expiring a week after the last`, async () => {
+    const { problems, advance } = recorder();
+    const project = randomUUID();
+    for (let flush = 0; flush < 8; flush += 1) {
+      // A client sending many kinds of bad data adds at most 20 distinct problems per flush.
+      for (let kind = 0; kind < 30; kind += 1)
+        problems.record(project, { ...badData, message: `flush ${flush} #${kind}` });
+      advance(2_000);
+      await problems.flush();
+    }
+    const listed = await readIngestProblems(getRedis(), project);
+    expect(listed).toHaveLength(INGEST_PROBLEMS_KEPT);
+    expect(listed[0]?.message).toMatch(/^flush 7 #/);
+    expect(listed.at(-1)?.message).toMatch(/^flush 3 #/);
+    expect(listed.every((problem) => !/#(2\d)$/.test(problem.message))).toBe(true);
+    const ttl = await getRedis().ttl(ingestProblemsKey(project));
+    expect(ttl).toBeGreaterThan(INGEST_PROBLEMS_TTL_SECONDS - 60);
+    expect(ttl).toBeLessThanOrEqual(INGEST_PROBLEMS_TTL_SECONDS);
+    await problems.close();
+  });
+
+  it("skips an entry it cannot read", async () => {
+    const project = randomUUID();
+    const { problems } = recorder();
+    problems.record(project, badData);
+    await problems.close();
+    await getRedis().lpush(ingestProblemsKey(project), "not json", JSON.stringify({ status: "four hundred" }));
+    expect((await readIngestProblems(getRedis(), project)).map((problem) => problem.status)).toEqual([400]);
+  });
+
+  it("drops what it cannot write when Redis is away, without throwing", async () => {
+    const away = createRedis("redis://127.0.0.1:1", {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    const problems = createIngestProblemRecorder({ redis: () => away, flushMs: 3_600_000 });
+    problems.record(randomUUID(), badData);
+    await expect(problems.close()).resolves.toBeUndefined();
+    away.disconnect();
+  });
+});
