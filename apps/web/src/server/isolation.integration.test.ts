@@ -19,7 +19,7 @@ import {
   hashPassword,
   revokeApiKey,
 } from "@spanlens/db";
-import { closeRedis } from "@spanlens/queue";
+import { closeRedis, createIngestProblemRecorder, getRedis, ingestProblemsKey } from "@spanlens/queue";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -89,6 +89,16 @@ async function insertTrace(projectId: string): Promise<string> {
     ],
     format: "JSONEachRow",
   });
+  // An export of the project's that the receiver refused, as Settings → Usage lists it.
+  const problems = createIngestProblemRecorder({ redis: getRedis, flushMs: 3_600_000 });
+  problems.record(projectId, {
+    transport: "http",
+    signal: "traces",
+    status: 400,
+    message: `matrix refusal for ${projectId}`,
+    userAgent: "matrix",
+  });
+  await problems.close();
   return traceId;
 }
 
@@ -156,6 +166,7 @@ afterAll(async () => {
   await prisma.organization.deleteMany({ where: { OR: [{ name: { endsWith: suffix } }, { name: "matrix org" }] } });
   await prisma.user.deleteMany({ where: { id: { in: createdUserIds } } });
   await prisma.user.deleteMany({ where: { email: { startsWith: "matrix-" } } });
+  await getRedis().del(ingestProblemsKey(fixture.a.projectId), ingestProblemsKey(fixture.b.projectId));
   await closeClickHouse();
   await closeRedis();
   await closePrisma();

@@ -126,6 +126,7 @@ export const procedureCases: Record<string, TProcedureCase> = {
   "session.turns": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId, sessionId: "matrix" }) },
   "user.list": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
   "usage.ingest": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
+  "usage.problems": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
   "score.configs": { scope: { kind: "tenant" }, input: (t) => ({ projectId: t.projectId }) },
   "score.createConfig": {
     scope: { kind: "tenant" },
@@ -238,6 +239,16 @@ export const routeCases: Record<string, TRouteCase> = {
       kind: "scoped",
       // Each tenant's one request: tenant B's would make it two.
       check: (body) => expect((body as { totals: { requests: number } }).totals.requests).toBe(1),
+    },
+  },
+  "GET /usage/problems": {
+    crossTenant: {
+      kind: "scoped",
+      // Each tenant's one refused export names its project.
+      check: (body, fixture) =>
+        expect((body as { data: { message: string }[] }).data.map((problem) => problem.message)).toEqual([
+          `matrix refusal for ${fixture.a.projectId}`,
+        ]),
     },
   },
   "GET /traces/{traceId}": {
