@@ -2,9 +2,12 @@ import { randomUUID } from "node:crypto";
 import { Agent, request, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { gzipSync } from "node:zlib";
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
+import { closeRedis, deleteQueuePrefix, getRedis, queuePrefix } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readIngestConfig } from "./config.js";
+import { closeIngestProblems } from "./intake.js";
 import { closeGracefully, startIngest } from "./server.js";
 
 let server: Server;
@@ -13,6 +16,7 @@ let orgId = "";
 let secretKey = "";
 
 beforeAll(async () => {
+  process.env.SPANLENS_QUEUE_PREFIX = `test-${randomUUID()}`;
   const org = await getPrisma().organization.create({ data: { name: `ingest ${randomUUID()}` } });
   const project = await getPrisma().project.create({ data: { orgId: org.id, name: "ingest" } });
   orgId = org.id;
@@ -29,6 +33,9 @@ function baseUrlOf(listening: Server): string {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
+  await closeIngestProblems();
+  await deleteQueuePrefix(queuePrefix(), getRedis());
+  await closeRedis();
   await getPrisma().organization.delete({ where: { id: orgId } });
   await closePrisma();
 });
@@ -218,6 +225,154 @@ describe("OTLP receiver connections", () => {
     } finally {
       agent.destroy();
       stopping.closeAllConnections();
+    }
+  });
+});
+
+/** A small deterministic PRNG (mulberry32), so a failing mix can be replayed from its seed. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface TMixedRequest {
+  kind: string;
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The status it must get; null for a request the client gives up on mid-body. */
+  expected: number | null;
+}
+
+describe("OTLP receiver under a mix of good and bad requests on kept-alive connections", () => {
+  it("answers every request, whatever came before it on the connection, and keeps serving", async () => {
+    const limit = 64 * 1024;
+    const mixed = await startIngest({
+      port: 0,
+      hostname: "127.0.0.1",
+      config: readIngestConfig({ INGEST_MAX_BODY_BYTES: String(limit) }),
+    });
+    const url = baseUrlOf(mixed);
+    const json = { "Content-Type": "application/json", Authorization: `Bearer ${secretKey}` };
+    const protobuf = { "Content-Type": "application/x-protobuf", Authorization: `Bearer ${secretKey}` };
+    const empty = Buffer.from('{"resourceSpans":[]}');
+    const kinds: ((random: () => number) => Omit<TMixedRequest, "kind">)[] = [
+      () => ({ path: "/v1/traces", method: "POST", headers: json, body: empty, expected: 200 }),
+      () => ({
+        path: "/v1/traces",
+        method: "POST",
+        headers: { ...json, "Content-Encoding": "gzip" },
+        body: gzipSync(empty),
+        expected: 200,
+      }),
+      (random) => ({
+        path: "/v1/traces",
+        method: "POST",
+        headers: json,
+        body: Buffer.alloc(limit + 1 + Math.floor(random() * 4 * limit), 0x20),
+        expected: 413,
+      }),
+      () => ({
+        path: "/v1/traces",
+        method: "POST",
+        headers: { ...json, "Content-Encoding": "gzip" },
+        body: gzipSync(Buffer.alloc(limit * 8, 0x20)),
+        expected: 413,
+      }),
+      () => ({
+        path: "/v1/traces",
+        method: "POST",
+        headers: { ...json, "Content-Encoding": "gzip" },
+        body: Buffer.from("not gzip at all"),
+        expected: 400,
+      }),
+      (random) => ({
+        path: "/v1/traces",
+        method: "POST",
+        headers: protobuf,
+        body: Buffer.from(Array.from({ length: 1 + Math.floor(random() * 200) }, () => Math.floor(random() * 256))),
+        expected: 400,
+      }),
+      (random) => ({
+        path: "/v1/traces",
+        method: "POST",
+        headers: { ...json, "Content-Type": "text/plain" },
+        body: Buffer.alloc(Math.floor(random() * 2 * limit), 0x61),
+        expected: 415,
+      }),
+      (random) => ({
+        path: "/v1/logs",
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: Buffer.alloc(Math.floor(random() * 2 * limit), 0x61),
+        expected: 401,
+      }),
+      () => ({ path: "/v1/metrics", method: "POST", headers: protobuf, body: Buffer.alloc(0), expected: 404 }),
+      () => ({ path: "/v1/traces", method: "GET", headers: {}, body: Buffer.alloc(0), expected: 400 }),
+      (random) => ({
+        path: "/v1/traces",
+        method: "POST",
+        headers: json,
+        // Under the limit, so the server waits for the rest of it rather than answering 413.
+        body: Buffer.alloc(2 + Math.floor(random() * (limit - 2)), 0x20),
+        expected: null,
+      }),
+    ];
+    const random = seeded(20261206);
+    const requests: TMixedRequest[] = Array.from({ length: 160 }, (_, index) => {
+      const pick = Math.floor(random() * kinds.length);
+      return { kind: `#${index} kind ${pick}`, ...(kinds[pick] as (typeof kinds)[number])(random) };
+    });
+
+    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+    const send = (mixedRequest: TMixedRequest) =>
+      new Promise<number | "aborted">((resolve, reject) => {
+        const req = request(
+          `${url}${mixedRequest.path}`,
+          { method: mixedRequest.method, agent, headers: mixedRequest.headers },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          },
+        );
+        if (mixedRequest.expected === null) {
+          // The client gives up after the first part of its body.
+          req.on("error", () => resolve("aborted"));
+          req.write(mixedRequest.body.subarray(0, Math.ceil(mixedRequest.body.length / 2)));
+          setTimeout(() => req.destroy(), 20);
+          return;
+        }
+        req.on("error", reject);
+        req.end(mixedRequest.body);
+      });
+    try {
+      // Two at a time over two connections, so requests follow each other on both.
+      for (let index = 0; index < requests.length; index += 2) {
+        const pair = requests.slice(index, index + 2);
+        const answers = await Promise.race([
+          Promise.all(pair.map(send)),
+          sleep(
+            10_000,
+            pair.map(() => "no answer"),
+          ),
+        ]);
+        expect(
+          answers.map((answer, at) => ({ kind: pair[at]?.kind, answer })),
+          `requests ${index} and ${index + 1} of seed 20261206`,
+        ).toEqual(pair.map((sent) => ({ kind: sent.kind, answer: sent.expected ?? "aborted" })));
+      }
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    } finally {
+      agent.destroy();
+      // A connection the server stopped answering would otherwise hold close() open.
+      mixed.closeAllConnections();
+      await new Promise((resolve) => mixed.close(resolve));
     }
   });
 });
