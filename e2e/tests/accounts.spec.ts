@@ -100,6 +100,31 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   await page.screenshot({ path: testInfo.outputPath("new-api-key.png"), fullPage: true });
 
   const auth = { Authorization: `Bearer ${secretKey}` };
+  // A first export with the wrong content type: the empty overview says why nothing arrived.
+  const wrongType = await request.post("/v1/traces", {
+    headers: { ...auth, "Content-Type": "text/plain" },
+    data: "hello",
+  });
+  expect(wrongType.status()).toBe(415);
+  await page.goto(`/project/${projectId}`);
+  await expect(page.getByTestId("traces-empty-state")).toBeVisible();
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await page.getByTestId("traces-empty-state").waitFor();
+        return page.getByTestId("latest-refusal").count();
+      },
+      { timeout: 20_000, intervals: [1_000] },
+    )
+    .toBe(1);
+  await expect(page.getByTestId("latest-refusal")).toContainText("refused (415)");
+  await expect(page.getByTestId("latest-refusal")).toContainText("send application/x-protobuf or application/json");
+  await page.getByTestId("traces-empty-state").screenshot({ path: testInfo.outputPath("latest-refusal.png") });
+  await page.getByRole("link", { name: "See every refused export" }).click();
+  await expect(page).toHaveURL(new RegExp(`/project/${projectId}/settings#usage$`));
+  await expect(page.getByTestId("ingest-problem-row")).toHaveCount(1);
+
   const ingest = await request.post("/v1/traces", {
     headers: { ...auth, "Content-Type": "application/json" },
     data: otlpJsonPayload(),
@@ -149,15 +174,20 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
       },
       { timeout: 20_000, intervals: [1_000] },
     )
-    .toBe(1);
-  const problem = page.getByTestId("ingest-problem-row");
+    .toBe(2);
+  // Newest first: the metrics export, then the first export's 415.
+  const problem = page.getByTestId("ingest-problem-row").first();
+  await expect(page.getByTestId("ingest-problem-row").last()).toContainText("415");
   await expect(problem).toContainText("404");
   await expect(problem).toContainText("OTEL_METRICS_EXPORTER=none");
   await expect(problem).toContainText("OTLP/HTTP metrics");
   await expect(problem).toContainText("OTel-OTLP-Exporter-JavaScript/0.301.1");
   const problems = await request.get("/api/public/v1/usage/problems", { headers: auth });
   expect(problems.status()).toBe(200);
-  expect((await problems.json()).data).toEqual([expect.objectContaining({ status: 404, signal: "metrics", count: 1 })]);
+  expect((await problems.json()).data).toEqual([
+    expect.objectContaining({ status: 404, signal: "metrics", count: 1 }),
+    expect.objectContaining({ status: 415, signal: "traces", count: 1 }),
+  ]);
   await page.getByTestId("ingest-problems").screenshot({ path: testInfo.outputPath("ingest-problems.png") });
   await testInfo.attach("api-keys", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 

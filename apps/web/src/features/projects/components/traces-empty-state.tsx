@@ -1,5 +1,7 @@
+import type { ReactNode } from "react";
+
 /** Shown until the first span arrives: tells the user exactly where to send OTLP. */
-export function TracesEmptyState({ otlpEndpoint }: { otlpEndpoint: string }) {
+export function TracesEmptyState({ otlpEndpoint, children }: { otlpEndpoint: string; children?: ReactNode }) {
   return (
     <div
       data-testid="traces-empty-state"
@@ -19,8 +21,11 @@ export function TracesEmptyState({ otlpEndpoint }: { otlpEndpoint: string }) {
         <dt className="text-neutral-500">Header</dt>
         <dd className="break-all font-mono text-neutral-900">Authorization: Bearer sk-sl-…</dd>
         <dt className="text-neutral-500">Formats</dt>
-        <dd className="text-neutral-900">application/x-protobuf or application/json, optionally gzip</dd>
+        <dd className="text-neutral-900">
+          application/x-protobuf or application/json, optionally gzip, zstd or deflate
+        </dd>
       </dl>
+      {children}
     </div>
   );
 }

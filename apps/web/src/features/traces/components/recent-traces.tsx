@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "../../../lib/trpc";
 import { TracesEmptyState } from "../../projects/components/traces-empty-state";
+import { LatestRefusalNotice } from "../../usage";
 
 const formatDuration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 const formatCost = (usd: number) => (usd === 0 ? "—" : `$${usd < 0.01 ? usd.toFixed(5) : usd.toFixed(3)}`);
@@ -30,7 +31,13 @@ export function RecentTraces({ projectId, otlpEndpoint }: { projectId: string; o
       </div>
     );
   }
-  if (traces.data.data.length === 0) return <TracesEmptyState otlpEndpoint={otlpEndpoint} />;
+  if (traces.data.data.length === 0) {
+    return (
+      <TracesEmptyState otlpEndpoint={otlpEndpoint}>
+        <LatestRefusalNotice projectId={projectId} />
+      </TracesEmptyState>
+    );
+  }
 
   return (
     <div className="overflow-x-auto rounded-lg border border-neutral-200 bg-white">
