@@ -219,6 +219,21 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   console.log(`revoked key refused by the public API and OTLP ingest ${refusedAfterMs} ms after revocation`);
   const refused = await request.get("/api/public/v1/whoami", { headers: auth });
   expect((await refused.json()).error.message).toMatch(/unknown or has been revoked/);
+  // The project sees that an exporter still sends with the revoked key, and which key it was.
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await page.getByTestId("ingest-problems-table").waitFor();
+        return page.getByTestId("ingest-problem-note").count();
+      },
+      { timeout: 20_000, intervals: [1_000] },
+    )
+    .toBeGreaterThan(0);
+  await expect(page.getByTestId("ingest-problem-row").first()).toContainText("401");
+  await expect(page.getByTestId("ingest-problem-note").first()).toContainText(
+    `The key "production" (${publicKey}) was revoked on`,
+  );
 
   await page.getByTestId("manage-members").click();
   await expect(page.getByTestId("member-row")).toHaveCount(1);

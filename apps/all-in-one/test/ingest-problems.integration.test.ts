@@ -1,5 +1,6 @@
 import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { clearApiKeyCache, createApiKey, getPrisma } from "@spanlens/db";
 import { getRedis, readIngestProblems, type TIngestProblem } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSpansWithOneBadTraceId, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
@@ -135,6 +136,31 @@ describe("refused exports, as the project sees them", () => {
     const bystanderProblems = await problemsOf(bystander.projectId, (list) => list.length > 0);
     expect(bystanderProblems.map(({ status: answered, signal }) => ({ answered, signal }))).toEqual([
       { answered: 400, signal: "logs" },
+    ]);
+  });
+
+  it("shows a revoked key's project which exporters still send with it, telling them only that the key is invalid", async () => {
+    const project = await pipeline.createProject();
+    const key = await createApiKey(project.projectId, "checkout-prod");
+    await getPrisma().apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date("2026-12-01T10:00:00Z") } });
+    clearApiKeyCache();
+
+    const answer = await post("/v1/traces", toProtobufBody(createTraceSpans(2)), withKey(key.secretKey));
+    expect(answer.status).toBe(401);
+    expect(((await answer.json()) as { error: { message: string } }).error.message).toBe(
+      "Invalid API key: it is unknown or has been revoked",
+    );
+    expect((await grpcExport(toProtobufBody(createTraceSpans(1)), key.secretKey))?.code).toBe(status.UNAUTHENTICATED);
+
+    const problems = await problemsOf(project.projectId, (list) => list.length === 2);
+    const note = `The key "checkout-prod" (${key.publicKey}) was revoked on 2026-12-01: give this exporter a current key`;
+    expect(
+      problems
+        .map(({ status: answered, transport, message, note: shown }) => ({ answered, transport, message, shown }))
+        .sort((a, b) => a.transport.localeCompare(b.transport)),
+    ).toEqual([
+      { answered: 401, transport: "grpc", message: "Invalid API key: it is unknown or has been revoked", shown: note },
+      { answered: 401, transport: "http", message: "Invalid API key: it is unknown or has been revoked", shown: note },
     ]);
   });
 });

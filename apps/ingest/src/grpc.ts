@@ -128,10 +128,8 @@ function exportHandler(
       (error: unknown) => {
         const grpcError = toGrpcError(error, config.retryAfterSeconds);
         if (grpcError.code === status.INTERNAL) log.error({ err: error, path: call.getPath() }, "ingest export failed");
-        if (principal) {
-          const refusal = { ...source, signal, status: toErrorResponse(error).status, message: grpcError.message };
-          intake.refused(principal, refusal);
-        }
+        const refusal = { ...source, signal, status: toErrorResponse(error).status, message: grpcError.message };
+        intake.refused(principal, error, refusal);
         callback(grpcError);
       },
     );

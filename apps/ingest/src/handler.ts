@@ -79,10 +79,8 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
       const { status, body } = toErrorResponse(error);
       if (status >= 500 && status !== 503) log.error({ err: error, path: pathname }, "ingest request failed");
       if (status === 429 || status === 503) res.setHeader("Retry-After", String(config.retryAfterSeconds));
-      if (principal) {
-        const refusedSignal = pathname === METRICS_PATH ? "metrics" : signal;
-        intake.refused(principal, { ...source, signal: refusedSignal, status, message: body.error.message });
-      }
+      const refusedSignal = pathname === METRICS_PATH ? "metrics" : signal;
+      intake.refused(principal, error, { ...source, signal: refusedSignal, status, message: body.error.message });
       send(res, status, "json", Buffer.from(JSON.stringify(body)));
     }
   };

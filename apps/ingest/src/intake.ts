@@ -1,6 +1,6 @@
 import { hash, randomUUID } from "node:crypto";
 import { AppError, childLogger, QueueName, type TOtlpIngestJob } from "@spanlens/core";
-import { authenticateApiKey, type TApiKeyPrincipal } from "@spanlens/db";
+import { authenticateApiKey, RevokedApiKeyError, type TApiKeyPrincipal } from "@spanlens/db";
 import {
   decodeLogs,
   decodeTraces,
@@ -43,8 +43,11 @@ export interface TExportIntake {
     body: TRequestBody,
     source: TExportSource,
   ): Promise<Uint8Array>;
-  /** Records a refusal the project's exporter was answered, for Settings → Usage. */
-  refused(principal: TApiKeyPrincipal, refusal: TRefusal): void;
+  /**
+   * Records a refusal for Settings → Usage of the project whose key the export carried: the key
+   * the request authenticated with, or a revoked key (so its project sees who still uses it).
+   */
+  refused(principal: TApiKeyPrincipal | null, error: unknown, refusal: TRefusal): void;
 }
 
 /** Where an export came from, as the project's list of ingest problems shows it. */
@@ -79,8 +82,15 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
   return {
     authenticate: authenticateApiKey,
     checkCapacity: () => backpressure.check(),
-    refused(principal, { transport, userAgent, signal, status, message }) {
-      ingestProblems().record(principal.projectId, { transport, userAgent, signal, status, message });
+    refused(principal, error, { transport, userAgent, signal, status, message }) {
+      const problem = { transport, userAgent, signal, status, message };
+      if (principal) ingestProblems().record(principal.projectId, problem);
+      else if (error instanceof RevokedApiKeyError) {
+        const { projectId, name, publicKey, revokedAt } = error.revoked;
+        const key = `${name ? `"${name}" ` : ""}(${publicKey})`;
+        const note = `The key ${key} was revoked on ${revokedAt.toISOString().slice(0, 10)}: give this exporter a current key`;
+        ingestProblems().record(projectId, { ...problem, note });
+      }
     },
     async accept(principal, signal, encoding, body, source) {
       const decoded = signal === "traces" ? decodeTraces(body.decoded, encoding) : decodeLogs(body.decoded, encoding);

@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { authenticateApiKey, clearApiKeyCache, createApiKey, listApiKeys, revokeApiKey } from "./api-keys.js";
+import {
+  authenticateApiKey,
+  clearApiKeyCache,
+  createApiKey,
+  listApiKeys,
+  RevokedApiKeyError,
+  revokeApiKey,
+} from "./api-keys.js";
 import { closePrisma, getPrisma } from "./client.js";
 import { hashPassword } from "./passwords.js";
 import { getProjectForUser, listProjectsForUser } from "./projects.js";
@@ -80,6 +87,14 @@ describe("accounts against Postgres", () => {
     await getPrisma().apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
     clearApiKeyCache();
     await expect(authenticateApiKey(`Bearer ${key.secretKey}`)).rejects.toThrow(/unknown or has been revoked/);
+    // The refusal knows whose key it was (for the project's list of refused exports), unless
+    // the Basic credentials pair it with another key's public half.
+    const refusal = await authenticateApiKey(`Bearer ${key.secretKey}`).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(RevokedApiKeyError);
+    expect((refusal as RevokedApiKeyError).revoked).toMatchObject({ projectId: fixture.projectA, apiKeyId: key.id });
+    const mixedRevoked = await authenticateApiKey(`Basic ${mixed}`).catch((error: unknown) => error);
+    expect(mixedRevoked).not.toBeInstanceOf(RevokedApiKeyError);
+    await expect(authenticateApiKey("Bearer sk-sl-never-issued")).rejects.not.toBeInstanceOf(RevokedApiKeyError);
     await expect(authenticateApiKey("Bearer sk-sl-never-issued")).rejects.toThrow(/unknown or has been revoked/);
   });
 

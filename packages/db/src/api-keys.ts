@@ -69,8 +69,34 @@ export function parseAuthorization(authorization: string | null): { publicKey?: 
   throw new AppError("UNAUTHORIZED", "Unsupported Authorization scheme: use Bearer or Basic");
 }
 
+const INVALID_KEY_MESSAGE = "Invalid API key: it is unknown or has been revoked";
+
+/** A revoked key still presented: whose it was, so the refusal can be shown to its project. */
+export interface TRevokedApiKey {
+  projectId: string;
+  apiKeyId: string;
+  name: string | null;
+  publicKey: string;
+  revokedAt: Date;
+}
+
+/**
+ * The 401 for a revoked key, with the same message an unknown key gets. It carries the key's
+ * project for the receiver's list of refused exports (only a holder of the real secret gets
+ * here), never into the response.
+ */
+export class RevokedApiKeyError extends AppError {
+  readonly revoked: TRevokedApiKey;
+
+  constructor(revoked: TRevokedApiKey) {
+    super("UNAUTHORIZED", INVALID_KEY_MESSAGE);
+    this.revoked = revoked;
+  }
+}
+
 interface TCachedKey {
   principal: TApiKeyPrincipal | null;
+  revoked: TRevokedApiKey | null;
   publicKey: string | null;
   /** When the lookup that made this entry started. */
   lookedUpAt: number;
@@ -112,9 +138,9 @@ export async function authenticateApiKey(authorization: string | null): Promise<
     // lookup of its own and sees the error.
     lookUpKey(secretHash).catch(() => undefined);
   }
-  if (!entry.principal || (publicKey !== undefined && publicKey !== entry.publicKey)) {
-    throw new AppError("UNAUTHORIZED", "Invalid API key: it is unknown or has been revoked");
-  }
+  const publicKeyMatches = publicKey === undefined || publicKey === entry.publicKey;
+  if (entry.revoked && publicKeyMatches) throw new RevokedApiKeyError(entry.revoked);
+  if (!entry.principal || !publicKeyMatches) throw new AppError("UNAUTHORIZED", INVALID_KEY_MESSAGE);
   touchLastUsed(entry.principal.apiKeyId, now);
   return entry.principal;
 }
@@ -129,6 +155,15 @@ function lookUpKey(secretHash: string): Promise<TCachedKey> {
     .then((apiKey) => {
       const entry: TCachedKey = {
         principal: apiKey && !apiKey.revokedAt ? { projectId: apiKey.projectId, apiKeyId: apiKey.id } : null,
+        revoked: apiKey?.revokedAt
+          ? {
+              projectId: apiKey.projectId,
+              apiKeyId: apiKey.id,
+              name: apiKey.name,
+              publicKey: apiKey.publicKey,
+              revokedAt: apiKey.revokedAt,
+            }
+          : null,
         publicKey: apiKey?.publicKey ?? null,
         lookedUpAt,
       };

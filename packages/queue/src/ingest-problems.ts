@@ -26,12 +26,15 @@ export const ZIngestProblem = z.object({
   userAgent: z.string(),
   /** Spans or log records dropped from accepted exports (partial success). */
   droppedRecords: z.number().int().nonnegative(),
+  /** What the project should know besides what the exporter was told (a revoked key's name). */
+  note: z.string().default(""),
 });
 export type TIngestProblem = z.infer<typeof ZIngestProblem>;
 
 /** What one refusal adds: the rest is filled in when it is counted. */
-export type TIngestProblemEvent = Omit<TIngestProblem, "at" | "firstAt" | "count" | "droppedRecords"> & {
+export type TIngestProblemEvent = Omit<TIngestProblem, "at" | "firstAt" | "count" | "droppedRecords" | "note"> & {
   droppedRecords?: number;
+  note?: string;
 };
 
 /** How many problems a project keeps (newest first), and for how long after the last one. */
@@ -108,7 +111,14 @@ export function createIngestProblemRecorder(options: {
         groups = new Map();
         pending.set(projectId, groups);
       }
-      const group = JSON.stringify([event.status, event.message, event.transport, event.signal, event.userAgent]);
+      const group = JSON.stringify([
+        event.status,
+        event.message,
+        event.transport,
+        event.signal,
+        event.userAgent,
+        event.note ?? "",
+      ]);
       const at = now();
       const seen = groups.get(group);
       if (seen) {
@@ -116,7 +126,14 @@ export function createIngestProblemRecorder(options: {
         seen.count += 1;
         seen.droppedRecords += event.droppedRecords ?? 0;
       } else if (groups.size < MAX_GROUPS_PER_PROJECT) {
-        groups.set(group, { ...event, at, firstAt: at, count: 1, droppedRecords: event.droppedRecords ?? 0 });
+        groups.set(group, {
+          ...event,
+          at,
+          firstAt: at,
+          count: 1,
+          droppedRecords: event.droppedRecords ?? 0,
+          note: event.note ?? "",
+        });
       }
     },
     flush,

@@ -55,7 +55,14 @@ export function IngestProblemsPanel({ projectId }: { projectId: string }) {
                   <td className="whitespace-nowrap px-3 py-2 tabular-nums">{formatTime(problem.at)}</td>
                   <td className="whitespace-nowrap px-3 py-2 tabular-nums">{describeAnswer(problem)}</td>
                   <td className="px-3 py-2 tabular-nums">{count.format(problem.count)}</td>
-                  <td className="px-3 py-2 font-mono text-xs text-neutral-800">{problem.message}</td>
+                  <td className="px-3 py-2 text-xs">
+                    <div className="font-mono text-neutral-800">{problem.message}</div>
+                    {problem.note ? (
+                      <div className="mt-1 text-amber-800" data-testid="ingest-problem-note">
+                        {problem.note}
+                      </div>
+                    ) : null}
+                  </td>
                   <td className="px-3 py-2 text-xs text-neutral-600">
                     OTLP/{problem.transport === "grpc" ? "gRPC" : "HTTP"} {problem.signal}
                     {problem.userAgent ? <div className="font-mono">{problem.userAgent}</div> : null}

@@ -60,6 +60,9 @@ export const ZIngestProblem = z
       .string()
       .meta({ description: "The exporter's User-Agent (its SDK and version); empty when none was sent" }),
     droppedRecords: z.number().int().meta({ description: "Spans or log records dropped from accepted exports" }),
+    note: z.string().meta({
+      description: "What the project should know besides the answer, such as which revoked key was presented",
+    }),
   })
   .meta({ id: "IngestProblem" });
 
