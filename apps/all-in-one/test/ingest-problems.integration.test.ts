@@ -131,7 +131,11 @@ describe("refused exports, as the project sees them", () => {
     expect(byAnswer(415)?.message).toMatch(/application\/x-protobuf or application\/json/);
     expect(byAnswer(413)?.message).toMatch(/exceeds 65536 bytes/);
     expect(byAnswer(404)?.message).toMatch(/OTEL_METRICS_EXPORTER=none/);
-    expect(byAnswer(400, "grpc")?.userAgent).toMatch(/grpc-node-js/);
+    expect(byAnswer(400, "grpc")).toMatchObject({
+      userAgent: expect.stringMatching(/grpc-node-js/),
+      grpcStatus: "INVALID_ARGUMENT",
+    });
+    expect(byAnswer(400)?.grpcStatus).toBe("");
 
     const bystanderProblems = await problemsOf(bystander.projectId, (list) => list.length > 0);
     expect(bystanderProblems.map(({ status: answered, signal }) => ({ answered, signal }))).toEqual([
@@ -156,11 +160,29 @@ describe("refused exports, as the project sees them", () => {
     const note = `The key "checkout-prod" (${key.publicKey}) was revoked on 2026-12-01: give this exporter a current key`;
     expect(
       problems
-        .map(({ status: answered, transport, message, note: shown }) => ({ answered, transport, message, shown }))
+        .map(({ status: answered, grpcStatus, transport, message, note: shown }) => ({
+          answered,
+          grpcStatus,
+          transport,
+          message,
+          shown,
+        }))
         .sort((a, b) => a.transport.localeCompare(b.transport)),
     ).toEqual([
-      { answered: 401, transport: "grpc", message: "Invalid API key: it is unknown or has been revoked", shown: note },
-      { answered: 401, transport: "http", message: "Invalid API key: it is unknown or has been revoked", shown: note },
+      {
+        answered: 401,
+        grpcStatus: "UNAUTHENTICATED",
+        transport: "grpc",
+        message: "Invalid API key: it is unknown or has been revoked",
+        shown: note,
+      },
+      {
+        answered: 401,
+        grpcStatus: "",
+        transport: "http",
+        message: "Invalid API key: it is unknown or has been revoked",
+        shown: note,
+      },
     ]);
   });
 });

@@ -128,7 +128,13 @@ function exportHandler(
       (error: unknown) => {
         const grpcError = toGrpcError(error, config.retryAfterSeconds);
         if (grpcError.code === status.INTERNAL) log.error({ err: error, path: call.getPath() }, "ingest export failed");
-        const refusal = { ...source, signal, status: toErrorResponse(error).status, message: grpcError.message };
+        const refusal = {
+          ...source,
+          signal,
+          status: toErrorResponse(error).status,
+          grpcStatus: status[grpcError.code ?? status.UNKNOWN],
+          message: grpcError.message,
+        };
         intake.refused(principal, error, refusal);
         callback(grpcError);
       },

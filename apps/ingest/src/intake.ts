@@ -60,6 +60,8 @@ export interface TRefusal extends TExportSource {
   signal: TOtlpIngestJob["signal"] | "metrics";
   /** The HTTP status (over gRPC, the status its code was mapped from). */
   status: number;
+  /** Over gRPC, the name of the status code answered. */
+  grpcStatus?: string;
   message: string;
 }
 
@@ -82,8 +84,8 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
   return {
     authenticate: authenticateApiKey,
     checkCapacity: () => backpressure.check(),
-    refused(principal, error, { transport, userAgent, signal, status, message }) {
-      const problem = { transport, userAgent, signal, status, message };
+    refused(principal, error, { transport, userAgent, signal, status, grpcStatus, message }) {
+      const problem = { transport, userAgent, signal, status, message, ...(grpcStatus ? { grpcStatus } : {}) };
       if (principal) ingestProblems().record(principal.projectId, problem);
       else if (error instanceof RevokedApiKeyError) {
         const { projectId, name, publicKey, revokedAt } = error.revoked;

@@ -28,13 +28,19 @@ export const ZIngestProblem = z.object({
   droppedRecords: z.number().int().nonnegative(),
   /** What the project should know besides what the exporter was told (a revoked key's name). */
   note: z.string().default(""),
+  /** The gRPC status code's name an OTLP/gRPC exporter was answered (`INVALID_ARGUMENT`); empty over HTTP. */
+  grpcStatus: z.string().default(""),
 });
 export type TIngestProblem = z.infer<typeof ZIngestProblem>;
 
 /** What one refusal adds: the rest is filled in when it is counted. */
-export type TIngestProblemEvent = Omit<TIngestProblem, "at" | "firstAt" | "count" | "droppedRecords" | "note"> & {
+export type TIngestProblemEvent = Omit<
+  TIngestProblem,
+  "at" | "firstAt" | "count" | "droppedRecords" | "note" | "grpcStatus"
+> & {
   droppedRecords?: number;
   note?: string;
+  grpcStatus?: string;
 };
 
 /** How many problems a project keeps (newest first), and for how long after the last one. */
@@ -133,6 +139,7 @@ export function createIngestProblemRecorder(options: {
           count: 1,
           droppedRecords: event.droppedRecords ?? 0,
           note: event.note ?? "",
+          grpcStatus: event.grpcStatus ?? "",
         });
       }
     },

@@ -6,9 +6,10 @@ import { useTRPC } from "../../../lib/trpc";
 
 const count = new Intl.NumberFormat("en-US");
 
-/** "400", "200, 3 spans dropped", "503": what the exporter was answered, in a few words. */
-function describeAnswer(problem: { status: number; signal: string; droppedRecords: number }): string {
-  if (problem.status !== 200) return String(problem.status);
+/** "400", "400 INVALID_ARGUMENT", "200, 3 spans dropped": what the exporter was answered, in a few words. */
+function describeAnswer(problem: { status: number; grpcStatus: string; signal: string; droppedRecords: number }) {
+  if (problem.status !== 200)
+    return problem.grpcStatus ? `${problem.status} ${problem.grpcStatus}` : String(problem.status);
   const noun = problem.signal === "logs" ? "log record" : "span";
   return `200, ${count.format(problem.droppedRecords)} ${noun}${problem.droppedRecords === 1 ? "" : "s"} dropped`;
 }

@@ -79,14 +79,26 @@ describe("GET /usage/problems", () => {
     problems.record(project.projectId, refusal);
     await problems.flush();
     clock += 60_000;
-    problems.record(project.projectId, { ...refusal, transport: "grpc", status: 503, message: "Ingest queue is full" });
+    problems.record(project.projectId, {
+      ...refusal,
+      transport: "grpc",
+      status: 503,
+      grpcStatus: "UNAVAILABLE",
+      message: "Ingest queue is full",
+    });
     await problems.close();
 
     const response = await listIngestProblemsRoute(apiRequest(project.secretKey, "GET", "/usage/problems"));
     expect(response.status).toBe(200);
     const { data } = (await response.json()) as { data: Record<string, unknown>[] };
     expect(data).toEqual([
-      expect.objectContaining({ status: 503, transport: "grpc", count: 1, at: "2026-12-06T09:01:00.000Z" }),
+      expect.objectContaining({
+        status: 503,
+        grpcStatus: "UNAVAILABLE",
+        transport: "grpc",
+        count: 1,
+        at: "2026-12-06T09:01:00.000Z",
+      }),
       expect.objectContaining({
         status: 415,
         transport: "http",

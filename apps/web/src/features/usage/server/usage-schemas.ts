@@ -60,6 +60,10 @@ export const ZIngestProblem = z
       .string()
       .meta({ description: "The exporter's User-Agent (its SDK and version); empty when none was sent" }),
     droppedRecords: z.number().int().meta({ description: "Spans or log records dropped from accepted exports" }),
+    grpcStatus: z.string().meta({
+      description:
+        "The gRPC status code's name an OTLP/gRPC exporter was answered, such as INVALID_ARGUMENT; empty over HTTP",
+    }),
     note: z.string().meta({
       description: "What the project should know besides the answer, such as which revoked key was presented",
     }),
