@@ -298,6 +298,35 @@ describe("evaluation results over /v1/logs", () => {
   });
 });
 
+describe("rolling upgrades", () => {
+  it("retries a job it cannot read, as a newer receiver's, instead of failing it for good", async () => {
+    const queue = getQueue(QueueName.OtlpIngest);
+    const jobId = `newer-${Date.now()}`;
+    await queue.add(
+      "traces",
+      {
+        projectId: pipeline.projectId,
+        requestId: jobId,
+        signal: "traces",
+        encoding: "protobuf",
+        bodyKey: otlpBodyKey(jobId),
+        // A body compression a later release might add.
+        compression: "brotli",
+        receivedAt: Date.now(),
+        bytes: 10,
+      },
+      { jobId, attempts: 20, backoff: { type: "exponential", delay: 60_000 } },
+    );
+    const job = await waitFor(
+      () => queue.getJob(jobId),
+      (value) => (value?.attemptsMade ?? 0) >= 1,
+    );
+    expect(await job?.getState()).toBe("delayed");
+    expect(job?.failedReason).toMatch(/cannot read \(queued by a newer receiver\? upgrade the workers\)/);
+    await job?.remove();
+  });
+});
+
 describe("backpressure", () => {
   it("answers 503 with Retry-After once the queue is deeper than the limit, loses no accepted request, and accepts again once it drained", async () => {
     await worker.close();

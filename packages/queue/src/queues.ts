@@ -165,3 +165,26 @@ export class GatheringWorker<TData, TResult> extends Worker<TData, TResult> {
     return super.nextJobFromJobData(jobData, jobId, token);
   }
 }
+
+/**
+ * Puts a queue's jobs that failed for good back in it, as after fixing what failed them: a
+ * ClickHouse unreachable for longer than an ingest job's retries (about six days), or an
+ * older worker during an upgrade. Failed OTLP jobs keep their bodies as long as they are
+ * kept themselves (a week), so their spans are stored when they run again. `onProgress`
+ * hears how many are still failed, every second while it runs. Returns how many were failed
+ * when it started.
+ */
+export async function retryFailedJobs(name: TQueueName, onProgress?: (stillFailed: number) => void): Promise<number> {
+  const queue = getQueue(name);
+  const failed = await queue.getFailedCount();
+  if (failed === 0) return 0;
+  const timer = setInterval(() => {
+    queue.getFailedCount().then(onProgress, () => undefined);
+  }, 1_000);
+  try {
+    await queue.retryJobs({ state: "failed", count: 1_000 });
+  } finally {
+    clearInterval(timer);
+  }
+  return failed;
+}

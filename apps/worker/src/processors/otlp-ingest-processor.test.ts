@@ -74,9 +74,13 @@ describe("otlpIngestProcessor", () => {
     expect(encoded.map(String)).toEqual(["inline"]);
   });
 
-  it("refuses a job with neither a body key nor a body, without retrying it", async () => {
+  it("fails a job it cannot read so that it is retried, not failed for good, for an upgraded worker to store", async () => {
     const { processor } = setup({});
-    await expect(processor(job({}))).rejects.toBeInstanceOf(UnrecoverableError);
+    // Neither a body key nor a body, as a newer receiver's job might look to this worker.
+    const refusal = await processor(job({})).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(Error);
+    expect(refusal).not.toBeInstanceOf(UnrecoverableError);
+    expect((refusal as Error).message).toMatch(/^job payload this worker cannot read \(queued by a newer receiver\?/);
   });
 
   it("holds a job while its bytes would pass the in-flight budget, until earlier jobs are stored", async () => {

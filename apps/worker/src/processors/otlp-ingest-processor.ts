@@ -1,7 +1,7 @@
 import { encodeRows, type TBatchWriter, type TIngestRequestRow, toClickHouseTime } from "@spanlens/clickhouse";
 import { childLogger, type TOtlpIngestJob, ZOtlpIngestJob } from "@spanlens/core";
 import { getRedis } from "@spanlens/queue";
-import { type Job, UnrecoverableError } from "bullmq";
+import type { Job } from "bullmq";
 import { createByteBudget } from "./byte-budget.js";
 import type { TIngestEncoder } from "./ingest-encoder.js";
 
@@ -97,7 +97,13 @@ export function createOtlpIngestProcessor(
   };
   return async function otlpIngestProcessor(bullJob: Job): Promise<{ spans: number; scores: number }> {
     const parsed = ZOtlpIngestJob.safeParse(bullJob.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
+    // Retried, not failed for good: during a rolling upgrade a newer receiver can queue a job
+    // this worker cannot read (a new body compression), which an upgraded worker stores.
+    if (!parsed.success) {
+      throw new Error(
+        `job payload this worker cannot read (queued by a newer receiver? upgrade the workers): ${parsed.error.message}`,
+      );
+    }
     const job = parsed.data;
     // Jobs queued before `bytes` existed (and empty bodies) are not counted.
     if (!budget || !job.bytes) return store(job);
