@@ -169,8 +169,8 @@ export class GatheringWorker<TData, TResult> extends Worker<TData, TResult> {
 /**
  * Puts a queue's jobs that failed for good back in it, as after fixing what failed them: a
  * ClickHouse unreachable for longer than an ingest job's retries (about three days), or an
- * older worker during an upgrade. Failed OTLP jobs keep their bodies as long as they are
- * kept themselves (a week), so their spans are stored when they run again. `onProgress`
+ * older worker during an upgrade. An OTLP job's body is kept a week from when the request
+ * arrived, so a job put back within that week has its spans stored when it runs again. `onProgress`
  * hears how many are still failed, every second while it runs. Returns how many were failed
  * when it started.
  */
