@@ -72,6 +72,8 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
+let lastHealthPort = 0;
+
 async function startWorkerProcess(extra: Record<string, string> = {}): Promise<ChildProcess> {
   const port = await freePort();
   const child = run("apps/worker/src/main.ts", childEnv({ WORKER_HEALTH_PORT: String(port), ...extra }));
@@ -83,7 +85,16 @@ async function startWorkerProcess(extra: Record<string, string> = {}): Promise<C
     (ready) => ready,
     60_000,
   );
+  lastHealthPort = port;
   return child;
+}
+
+/** What the running worker's health endpoint says about the ingest queue. */
+async function workerHealthIngest(): Promise<Record<string, unknown>> {
+  const body = (await (await fetch(`http://127.0.0.1:${lastHealthPort}/`)).json()) as {
+    ingest: Record<string, unknown>;
+  };
+  return body.ingest;
 }
 
 async function queuedJobs(): Promise<number> {
@@ -226,6 +237,11 @@ describe("worker process killed with SIGKILL mid-batch", () => {
 
     const second = await startWorkerProcess();
     await waitFor(queuedJobs, (jobs) => jobs === 0, 60_000);
+    expect(await workerHealthIngest()).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0 });
+    // A job that fails for good shows on the health endpoint with what to do about it.
+    await getQueue(QueueName.OtlpIngest).add("traces", { unreadable: true }, { jobId: "unreadable", attempts: 1 });
+    const withFailed = await waitFor(workerHealthIngest, (ingest) => ingest.failed === 1);
+    expect(withFailed.hint).toMatch(/pnpm queue:retry-failed/);
     second.kill("SIGTERM");
     expect(await exitOf(second)).toBe(0);
 

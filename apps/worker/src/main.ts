@@ -1,8 +1,8 @@
 import { createServer } from "node:http";
 import { closeClickHouse, initClickHouse } from "@spanlens/clickhouse";
-import { childLogger, parseEnv, ZPort } from "@spanlens/core";
+import { childLogger, parseEnv, QueueName, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
-import { assertRedisReachable, closeRedis } from "@spanlens/queue";
+import { assertRedisReachable, closeQueues, closeRedis, getQueue } from "@spanlens/queue";
 import { z } from "zod";
 import { defaultConsumers } from "./consumers.js";
 import { startWorker } from "./worker.js";
@@ -20,13 +20,45 @@ const env = parseEnv(
 );
 const log = childLogger("worker");
 
+const HEALTH_REDIS_TIMEOUT_MS = 1_000;
+
+/** The OTLP ingest queue's job counts, with what to do about jobs that failed for good. */
+async function ingestQueueCounts(): Promise<Record<string, number | string>> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const {
+      waiting = 0,
+      active = 0,
+      delayed = 0,
+      failed = 0,
+    } = await Promise.race([
+      getQueue(QueueName.OtlpIngest).getJobCounts("waiting", "active", "delayed", "failed"),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("Redis did not answer in time")), HEALTH_REDIS_TIMEOUT_MS);
+      }),
+    ]);
+    const counts = { waiting, active, delayed, failed };
+    return failed > 0
+      ? { ...counts, hint: "ingest jobs failed for good: fix the cause, then run pnpm queue:retry-failed" }
+      : counts;
+  } catch (error) {
+    return { error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 try {
   await Promise.all([assertPostgresReachable(), assertRedisReachable(), initClickHouse()]);
   const worker = await startWorker(defaultConsumers());
-  // A tiny liveness endpoint for orchestrators; the worker serves no other HTTP.
+  // A tiny liveness endpoint for orchestrators (the worker serves no other HTTP), which also
+  // tells an operator how the ingest queue stands: jobs that failed for good need
+  // `pnpm queue:retry-failed` once their cause is fixed. Liveness does not wait on Redis.
   const health = createServer((_req, res) => {
-    res.setHeader("Content-Type", "application/json");
-    res.end(JSON.stringify({ status: "ok", queues: [...worker.consumers.keys()] }));
+    void ingestQueueCounts().then((ingest) => {
+      res.setHeader("Content-Type", "application/json");
+      res.end(JSON.stringify({ status: "ok", queues: [...worker.consumers.keys()], ingest }));
+    });
   }).listen(env.WORKER_HEALTH_PORT);
   const stop = async () => {
     health.close();
@@ -40,7 +72,7 @@ try {
       process.exit(1);
     }, env.WORKER_SHUTDOWN_TIMEOUT_MS);
     await worker.close();
-    await Promise.all([closeClickHouse(), closePrisma(), closeRedis()]);
+    await Promise.all([closeClickHouse(), closePrisma(), closeRedis(), closeQueues()]);
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());

@@ -101,7 +101,9 @@ export function createOtlpIngestProcessor(
     // this worker cannot read (a new body compression), which an upgraded worker stores.
     if (!parsed.success) {
       throw new Error(
-        `job payload this worker cannot read (queued by a newer receiver? upgrade the workers): ${parsed.error.message}`,
+        `job payload this worker cannot read (queued by a newer receiver? upgrade the workers): ${parsed.error.issues
+          .map((issue) => `${issue.path.join(".") || "job"}: ${issue.message}`)
+          .join("; ")}`,
       );
     }
     const job = parsed.data;
