@@ -1,5 +1,5 @@
 import { hash, randomUUID } from "node:crypto";
-import { AppError, childLogger, QueueName, type TOtlpIngestJob } from "@spanlens/core";
+import { AppError, childLogger, QueueName, type TOtlpIngestJob, withTimeout } from "@spanlens/core";
 import { authenticateApiKey, RevokedApiKeyError, type TApiKeyPrincipal } from "@spanlens/db";
 import {
   decodeLogs,
@@ -174,21 +174,12 @@ function encodeResponse(
  * takes after the 503 is harmless: the exporter's retry writes the same span ids, and
  * rows collapse by key in ClickHouse.
  */
-async function withinQueueTimeout<T>(operation: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new AppError("UNAVAILABLE", "The ingest queue (Redis) is not answering: retry after the delay")),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([operation, timeout]);
-  } finally {
-    clearTimeout(timer);
-    // The losing operation still settles later; keep its rejection from going unhandled.
-    operation.catch(() => undefined);
-  }
+function withinQueueTimeout<T>(operation: Promise<T>, timeoutMs: number): Promise<T> {
+  return withTimeout(
+    operation,
+    timeoutMs,
+    () => new AppError("UNAVAILABLE", "The ingest queue (Redis) is not answering: retry after the delay"),
+  );
 }
 
 const DEPTH_REFRESH_MS = 250;

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { closeClickHouse, initClickHouse } from "@spanlens/clickhouse";
-import { childLogger, parseEnv, QueueName, ZPort } from "@spanlens/core";
+import { childLogger, parseEnv, QueueName, withTimeout, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import { assertRedisReachable, closeQueues, closeRedis, getQueue } from "@spanlens/queue";
 import { z } from "zod";
@@ -24,27 +24,23 @@ const HEALTH_REDIS_TIMEOUT_MS = 1_000;
 
 /** The OTLP ingest queue's job counts, with what to do about jobs that failed for good. */
 async function ingestQueueCounts(): Promise<Record<string, number | string>> {
-  let timer: NodeJS.Timeout | undefined;
   try {
     const {
       waiting = 0,
       active = 0,
       delayed = 0,
       failed = 0,
-    } = await Promise.race([
+    } = await withTimeout(
       getQueue(QueueName.OtlpIngest).getJobCounts("waiting", "active", "delayed", "failed"),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("Redis did not answer in time")), HEALTH_REDIS_TIMEOUT_MS);
-      }),
-    ]);
+      HEALTH_REDIS_TIMEOUT_MS,
+      () => new Error("Redis did not answer in time"),
+    );
     const counts = { waiting, active, delayed, failed };
     return failed > 0
       ? { ...counts, hint: "ingest jobs failed for good: fix the cause, then run pnpm queue:retry-failed" }
       : counts;
   } catch (error) {
     return { error: (error as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

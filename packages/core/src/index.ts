@@ -6,3 +6,4 @@ export type * from "./otlp-types.js";
 export * from "./pricing/index.js";
 export * from "./queues.js";
 export * from "./semconv/index.js";
+export * from "./timeout.js";

@@ -48,7 +48,7 @@ export const INGEST_PROBLEMS_KEPT = 100;
 export const INGEST_PROBLEMS_TTL_SECONDS = 7 * 24 * 3600;
 /** Distinct problems one project may add per flush; a client sending many kinds of bad data adds no more. */
 const MAX_GROUPS_PER_PROJECT = 20;
-/** Projects one flush may write; the rest of a flush's problems are dropped and logged. */
+/** Projects one flush may write; problems of further projects are dropped and counted in the log. */
 const MAX_PROJECTS_PER_FLUSH = 500;
 
 /** Under the queue prefix, so a Redis Cluster hash tag covers it as it covers the queues. */
@@ -78,14 +78,19 @@ export function createIngestProblemRecorder(options: {
 }): TIngestProblemRecorder {
   const now = options.now ?? Date.now;
   let pending = new Map<string, Map<string, TIngestProblem>>();
-  let droppedProjects = 0;
+  let droppedProblems = 0;
   const flush = async (): Promise<void> => {
     if (pending.size === 0) return;
     const batch = pending;
-    const dropped = droppedProjects;
+    const dropped = droppedProblems;
     pending = new Map();
-    droppedProjects = 0;
-    if (dropped > 0) log.warn({ projects: dropped }, "ingest problems of more projects than one flush writes: dropped");
+    droppedProblems = 0;
+    if (dropped > 0) {
+      log.warn(
+        { problems: dropped },
+        `ingest problems past the first ${MAX_PROJECTS_PER_FLUSH} projects of a flush: dropped`,
+      );
+    }
     const pipeline = options.redis().pipeline();
     for (const [projectId, groups] of batch) {
       const key = ingestProblemsKey(projectId);
@@ -111,7 +116,7 @@ export function createIngestProblemRecorder(options: {
       let groups = pending.get(projectId);
       if (!groups) {
         if (pending.size >= MAX_PROJECTS_PER_FLUSH) {
-          droppedProjects += 1;
+          droppedProblems += 1;
           return;
         }
         groups = new Map();

@@ -1,3 +1,5 @@
+import { withTimeout } from "@spanlens/core";
+
 export type TDependencyName = "postgres" | "redis" | "clickhouse";
 
 export type TCheckResult =
@@ -21,17 +23,11 @@ function shortMessage(error: unknown): string {
 
 async function runCheck(check: () => Promise<void>, timeoutMs: number): Promise<TCheckResult> {
   const startedAt = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([check(), timeout]);
+    await withTimeout(check(), timeoutMs, () => new Error(`timed out after ${timeoutMs} ms`));
     return { status: "ok", latencyMs: Math.round(performance.now() - startedAt) };
   } catch (error) {
     return { status: "error", latencyMs: Math.round(performance.now() - startedAt), message: shortMessage(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

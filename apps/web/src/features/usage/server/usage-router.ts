@@ -1,7 +1,8 @@
 import { getClickHouse, getIngestUsage } from "@spanlens/clickhouse";
 import { z } from "zod";
 import { createTRPCRouter, projectProcedure } from "../../../server/trpc/init";
-import { DAY_MS, listIngestProblems, MAX_USAGE_DAYS, ZIngestProblems, ZIngestUsage } from "./usage-schemas";
+import { listIngestProblems } from "./ingest-problems";
+import { DAY_MS, MAX_USAGE_DAYS, ZIngestProblems, ZIngestUsage } from "./usage-schemas";
 
 export const usageRouter = createTRPCRouter({
   /** What the project sent per UTC day: the last `days` days, today included. */

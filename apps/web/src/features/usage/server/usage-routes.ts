@@ -1,6 +1,7 @@
 import { getClickHouse, getIngestUsage } from "@spanlens/clickhouse";
 import { withPublicApi } from "../../../server/public-api/with-public-api";
-import { listIngestProblems, usageWindow, ZIngestProblems, ZIngestUsage, ZUsageQuery } from "./usage-schemas";
+import { listIngestProblems } from "./ingest-problems";
+import { usageWindow, ZIngestProblems, ZIngestUsage, ZUsageQuery } from "./usage-schemas";
 
 export const getUsageRoute = withPublicApi(
   {

@@ -1,4 +1,4 @@
-import { getRedis, INGEST_PROBLEMS_KEPT, readIngestProblems } from "@spanlens/queue";
+import { INGEST_PROBLEMS_KEPT } from "@spanlens/queue";
 import { z } from "zod";
 
 export const DAY_MS = 24 * 3600_000;
@@ -77,15 +77,3 @@ export const ZIngestProblems = z
     }),
   })
   .meta({ id: "IngestProblems" });
-
-/** The project's recorded ingest problems, as the API and the settings page show them. */
-export async function listIngestProblems(projectId: string): Promise<z.input<typeof ZIngestProblems>> {
-  const problems = await readIngestProblems(getRedis(), projectId);
-  return {
-    data: problems.map((problem) => ({
-      ...problem,
-      at: new Date(problem.at).toISOString(),
-      firstAt: new Date(problem.firstAt).toISOString(),
-    })),
-  };
-}
