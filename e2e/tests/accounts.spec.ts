@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 
 const PASSWORD = "a long enough password";
 
@@ -31,6 +31,21 @@ function otlpJsonPayload(): string {
     ],
   });
 }
+
+/**
+ * For `expect.poll`: reloads the page, waits for `settled` (the part that shows once its data
+ * loaded), then counts the elements with `testId`. What the worker stores and what the
+ * receiver flushes arrive after the requests' answers, so the page is read until it shows them.
+ */
+function countAfterReload(page: Page, settled: Locator, testId: string): () => Promise<number> {
+  return async () => {
+    await page.reload();
+    await settled.waitFor();
+    return page.getByTestId(testId).count();
+  };
+}
+
+const RELOAD_POLL = { timeout: 20_000, intervals: [1_000] };
 
 async function signUp(page: Page, email: string, password = PASSWORD) {
   await page.goto("/sign-up");
@@ -109,14 +124,7 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   await page.goto(`/project/${projectId}`);
   await expect(page.getByTestId("traces-empty-state")).toBeVisible();
   await expect
-    .poll(
-      async () => {
-        await page.reload();
-        await page.getByTestId("traces-empty-state").waitFor();
-        return page.getByTestId("latest-refusal").count();
-      },
-      { timeout: 20_000, intervals: [1_000] },
-    )
+    .poll(countAfterReload(page, page.getByTestId("traces-empty-state"), "latest-refusal"), RELOAD_POLL)
     .toBe(1);
   await expect(page.getByTestId("latest-refusal")).toContainText("refused (415)");
   await expect(page.getByTestId("latest-refusal")).toContainText("send application/x-protobuf or application/json");
@@ -139,15 +147,9 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   await page.reload();
   await expect(page.getByTestId("api-key-last-used")).not.toHaveText("never");
   // The worker stores the request after its 200: reload until the project's usage counts it.
+  const usageShown = page.getByTestId("ingest-usage-table").or(page.getByTestId("ingest-usage-empty"));
   await expect
-    .poll(
-      async () => {
-        await page.reload();
-        await page.getByTestId("ingest-usage-table").or(page.getByTestId("ingest-usage-empty")).waitFor();
-        return page.getByTestId("ingest-usage-row").count();
-      },
-      { timeout: 20_000, intervals: [500] },
-    )
+    .poll(countAfterReload(page, usageShown, "ingest-usage-row"), { ...RELOAD_POLL, intervals: [500] })
     .toBe(1);
   await expect(page.getByTestId("ingest-usage-totals")).toContainText("1 span in 1 request");
   const usage = await request.get("/api/public/v1/usage", { headers: auth });
@@ -165,16 +167,8 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
     data: Buffer.alloc(0),
   });
   expect(metrics.status()).toBe(404);
-  await expect
-    .poll(
-      async () => {
-        await page.reload();
-        await page.getByTestId("ingest-problems-table").or(page.getByTestId("ingest-problems-empty")).waitFor();
-        return page.getByTestId("ingest-problem-row").count();
-      },
-      { timeout: 20_000, intervals: [1_000] },
-    )
-    .toBe(2);
+  const problemsShown = page.getByTestId("ingest-problems-table").or(page.getByTestId("ingest-problems-empty"));
+  await expect.poll(countAfterReload(page, problemsShown, "ingest-problem-row"), RELOAD_POLL).toBe(2);
   // Newest first: the metrics export, then the first export's 415.
   const problem = page.getByTestId("ingest-problem-row").first();
   await expect(page.getByTestId("ingest-problem-row").last()).toContainText("415");
@@ -221,14 +215,7 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   expect((await refused.json()).error.message).toMatch(/unknown or has been revoked/);
   // The project sees that an exporter still sends with the revoked key, and which key it was.
   await expect
-    .poll(
-      async () => {
-        await page.reload();
-        await page.getByTestId("ingest-problems-table").waitFor();
-        return page.getByTestId("ingest-problem-note").count();
-      },
-      { timeout: 20_000, intervals: [1_000] },
-    )
+    .poll(countAfterReload(page, page.getByTestId("ingest-problems-table"), "ingest-problem-note"), RELOAD_POLL)
     .toBeGreaterThan(0);
   await expect(page.getByTestId("ingest-problem-row").first()).toContainText("401");
   await expect(page.getByTestId("ingest-problem-note").first()).toContainText(
