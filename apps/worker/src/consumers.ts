@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { getHeapStatistics } from "node:v8";
-import { createBatchWriter, getClickHouse } from "@spanlens/clickhouse";
+import { createBatchWriter, getClickHouse, isIngestRequestStored } from "@spanlens/clickhouse";
 import { parseEnv, QueueName } from "@spanlens/core";
 import { createConsumer } from "@spanlens/queue";
 import { z } from "zod";
@@ -108,6 +108,7 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
         createOtlpIngestProcessor(writers, encoder, {
           onTracesStored: createTraceEvaluationScheduler({ delayMs: env.EVALUATION_DEBOUNCE_MS }),
           maxBytesInFlight: env.WORKER_INGEST_MAX_BYTES,
+          wasStored: (request) => isIngestRequestStored(getClickHouse(), request),
         }),
         {
           concurrency: env.WORKER_INGEST_CONCURRENCY,

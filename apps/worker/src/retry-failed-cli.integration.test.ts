@@ -3,7 +3,14 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { QueueName } from "@spanlens/core";
-import { closeQueues, createConsumer, deleteQueuePrefix, getQueue, queueConnection } from "@spanlens/queue";
+import {
+  closeQueues,
+  createConsumer,
+  deleteQueuePrefix,
+  getQueue,
+  otlpBodyKey,
+  queueConnection,
+} from "@spanlens/queue";
 import { UnrecoverableError } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -59,6 +66,54 @@ describe("pnpm queue:retry-failed", () => {
     await worker.close();
 
     expect(await runCli()).toMatchObject({ code: 0, stdout: "otlp-ingest: no failed jobs\n" });
+  });
+
+  it("removes, instead of retrying, failed jobs whose bodies are gone, and names their projects", async () => {
+    const queue = getQueue(QueueName.OtlpIngest);
+    const redis = await queueConnection(queue);
+    const job = (requestId: string, projectId: string) => ({ requestId, projectId, bodyKey: otlpBodyKey(requestId) });
+    await redis.set(otlpBodyKey("kept"), "body", "EX", 60);
+    await queue.add("traces", job("kept", "project-a"), { jobId: "kept", attempts: 1 });
+    for (const [id, project] of [
+      ["gone-1", "project-a"],
+      ["gone-2", "project-b"],
+      ["gone-3", "project-b"],
+    ]) {
+      await queue.add("traces", job(id as string, project as string), { jobId: id, attempts: 1 });
+    }
+    // A job from an earlier version carries its body inline: never taken for gone.
+    await queue.add(
+      "traces",
+      { requestId: "inline", projectId: "project-a", body: "Ym9keQ==" },
+      {
+        jobId: "inline",
+        attempts: 1,
+      },
+    );
+    let storing = false;
+    const stored: string[] = [];
+    const worker = createConsumer<{ requestId: string }, void>(QueueName.OtlpIngest, async (job) => {
+      if (!storing) throw new UnrecoverableError("ClickHouse is unreachable");
+      stored.push(job.data.requestId);
+    });
+    await expect.poll(() => queue.getFailedCount(), { timeout: 10_000 }).toBe(5);
+
+    storing = true;
+    const run = await runCli();
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: [
+        "otlp-ingest: removed 3 failed jobs whose request bodies are gone from Redis (kept 7 days from arrival, or deleted once their rows were stored): no retry can store them. Jobs per project:",
+        "  project project-b: 2",
+        "  project project-a: 1",
+        "otlp-ingest: 2 failed jobs are back in the queue; running workers store them now",
+        "",
+      ].join("\n"),
+    });
+    await expect.poll(() => stored.sort(), { timeout: 10_000 }).toEqual(["inline", "kept"]);
+    expect(await queue.getJob("gone-1")).toBeUndefined();
+    expect(await queue.getFailedCount()).toBe(0);
+    await worker.close();
   });
 
   it("names REDIS_URL when Redis cannot be reached", async () => {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { TQueueName } from "@spanlens/core";
 import { type Job, type JobJsonRaw, type Processor, Queue, type RedisClient, Worker, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import { createRedis } from "./redis.js";
+import { createRedis, getRedis } from "./redis.js";
 
 /**
  * Key prefix for every queue. Tests set their own so parallel suites never share
@@ -23,7 +23,8 @@ export function otlpBodyKey(requestId: string): string {
 /**
  * Bodies are deleted once stored; this expiry only bounds what a failure between writing
  * a body and queueing its job could leave behind. It matches how long failed jobs are
- * kept, so a job still waiting after a week of no worker finds its body gone (logged).
+ * kept, so a job still waiting after a week of no worker finds its body gone, and fails for
+ * good naming what was lost (see `createOtlpIngestProcessor`).
  */
 export const OTLP_BODY_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -166,25 +167,119 @@ export class GatheringWorker<TData, TResult> extends Worker<TData, TResult> {
   }
 }
 
+export interface TRetryFailedOptions {
+  /** Hears what is left to do, every second while it runs. */
+  onProgress?: (message: string) => void;
+  /**
+   * For each of a page of failed jobs, whether no retry can store it (see
+   * {@link ingestBodiesGone}): those are removed instead of retried, so they neither fail
+   * again nor keep the worker's health answer asking for this command.
+   */
+  isUnstorable?: (jobs: Job[]) => Promise<boolean[]>;
+}
+
+export interface TRetryFailedResult {
+  /** Jobs put back in the queue. */
+  retried: number;
+  /** Jobs removed as unstorable, and how many of them each project sent. */
+  removed: { jobs: number; byProject: Record<string, number> };
+}
+
+const FAILED_PAGE = 1_000;
+
 /**
  * Puts a queue's jobs that failed for good back in it, as after fixing what failed them: a
  * ClickHouse unreachable for longer than an ingest job's retries (about three days), or an
  * older worker during an upgrade. An OTLP job's body is kept a week from when the request
- * arrived, so a job put back within that week has its spans stored when it runs again. `onProgress`
- * hears how many are still failed, every second while it runs. Returns how many were failed
- * when it started.
+ * arrived, so a job put back within that week has its spans stored when it runs again; with
+ * `isUnstorable` the jobs past that are removed instead, and counted.
+ *
+ * The unstorable ones are found first, page by page, and removed after: removing while paging
+ * would shift the pages. A job that fails while this runs may be missed by the scan; it is
+ * then retried, and the worker fails it again with the reason.
  */
-export async function retryFailedJobs(name: TQueueName, onProgress?: (stillFailed: number) => void): Promise<number> {
+export async function retryFailedJobs(
+  name: TQueueName,
+  { onProgress, isUnstorable }: TRetryFailedOptions = {},
+): Promise<TRetryFailedResult> {
   const queue = getQueue(name);
+  const removed: TRetryFailedResult["removed"] = { jobs: 0, byProject: {} };
   const failed = await queue.getFailedCount();
-  if (failed === 0) return 0;
+  if (failed === 0) return { retried: 0, removed };
+  if (isUnstorable) {
+    const unstorable = new Map<string, string>();
+    let checked = 0;
+    const timer = setInterval(() => onProgress?.(`checked ${checked} of ${failed} failed jobs…`), 1_000);
+    try {
+      for (let start = 0; start < failed; start += FAILED_PAGE) {
+        const jobs = (await queue.getFailed(start, start + FAILED_PAGE - 1)).filter((job): job is Job => !!job?.id);
+        const flags = await isUnstorable(jobs);
+        jobs.forEach((job, index) => {
+          if (flags[index]) unstorable.set(job.id as string, projectOf(job));
+        });
+        checked += jobs.length;
+      }
+      for (const ids of chunks([...unstorable.keys()], FAILED_PAGE)) {
+        const results = await Promise.all(ids.map((id) => queue.remove(id)));
+        ids.forEach((id, index) => {
+          if (results[index] !== 1) return;
+          const project = unstorable.get(id) as string;
+          removed.jobs += 1;
+          removed.byProject[project] = (removed.byProject[project] ?? 0) + 1;
+        });
+      }
+    } finally {
+      clearInterval(timer);
+    }
+  }
+  const retried = await queue.getFailedCount();
+  if (retried === 0) return { retried, removed };
   const timer = setInterval(() => {
-    queue.getFailedCount().then(onProgress, () => undefined);
+    queue.getFailedCount().then(
+      (left) => onProgress?.(`${left} failed jobs still to move back…`),
+      () => undefined,
+    );
   }, 1_000);
   try {
-    await queue.retryJobs({ state: "failed", count: 1_000 });
+    await queue.retryJobs({ state: "failed", count: FAILED_PAGE });
   } finally {
     clearInterval(timer);
   }
-  return failed;
+  return { retried, removed };
+}
+
+function projectOf(job: Job): string {
+  const projectId = (job.data as { projectId?: unknown } | undefined)?.projectId;
+  return typeof projectId === "string" ? projectId : "(unknown)";
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
+}
+
+/**
+ * For each OTLP ingest job, whether its body is gone from Redis: expired a week after the
+ * request arrived, or deleted once its rows were stored. Either way no retry can store
+ * anything of it. Jobs that carry their body inline (queued by earlier versions), or that
+ * this version cannot read, are never counted gone.
+ */
+export async function ingestBodiesGone(jobs: Job[]): Promise<boolean[]> {
+  const keys = jobs.map((job) => {
+    const bodyKey = (job.data as { bodyKey?: unknown } | undefined)?.bodyKey;
+    return typeof bodyKey === "string" ? bodyKey : null;
+  });
+  const wanted = keys.filter((key): key is string => key !== null);
+  if (wanted.length === 0) return keys.map(() => false);
+  const pipeline = getRedis().pipeline();
+  for (const key of wanted) pipeline.exists(key);
+  const answers = (await pipeline.exec()) ?? [];
+  let next = 0;
+  return keys.map((key) => {
+    if (key === null) return false;
+    const [error, exists] = answers[next++] ?? [null, 1];
+    if (error) throw error;
+    return exists === 0;
+  });
 }

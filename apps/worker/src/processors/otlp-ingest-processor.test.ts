@@ -7,7 +7,11 @@ import { createOtlpIngestProcessor, type TOtlpBodyStore } from "./otlp-ingest-pr
 /** Records what each writer received and the order of events around the body store. */
 function setup(
   storedBodies: Record<string, Buffer>,
-  options: { maxBytesInFlight?: number; stored?: Promise<void> } = {},
+  options: {
+    maxBytesInFlight?: number;
+    stored?: Promise<void>;
+    wasStored?: (request: { projectId: string; requestId: string }) => Promise<boolean>;
+  } = {},
 ) {
   const events: string[] = [];
   const writer = (name: string): TBatchWriter => ({
@@ -42,11 +46,13 @@ function setup(
   const processor = createOtlpIngestProcessor(
     { spans: writer("spans"), scores: writer("scores"), ingestRequests: writer("requests") },
     encoder,
-    { maxBytesInFlight: options.maxBytesInFlight },
+    { maxBytesInFlight: options.maxBytesInFlight, wasStored: options.wasStored },
     bodies,
   );
   return { processor, events, encoded };
 }
+
+const DAY_MS = 86_400_000;
 
 const job = (data: Record<string, unknown>) =>
   ({
@@ -61,11 +67,46 @@ describe("otlpIngestProcessor", () => {
     expect(events).toEqual(["encode:10", "spans:2", "requests:1", "remove:q:otlp-body:r1"]);
   });
 
-  it("completes without rows when the body is gone (stored before a crash, or refused)", async () => {
-    const { processor, events, encoded } = setup({});
-    expect(await processor(job({ bodyKey: "q:otlp-body:r1" }))).toEqual({ spans: 0, scores: 0 });
+  it("completes without rows when the body is gone within its week (stored before a crash, or refused)", async () => {
+    const asked: unknown[] = [];
+    const { processor, events, encoded } = setup({}, { wasStored: async (request) => asked.push(request) > 0 });
+    const sixDaysAgo = Date.now() - 6 * DAY_MS;
+    expect(await processor(job({ bodyKey: "q:otlp-body:r1", receivedAt: sixDaysAgo }))).toEqual({
+      spans: 0,
+      scores: 0,
+    });
     expect(encoded).toEqual([]);
     expect(events).toEqual([]);
+    // Within the week the receipt is not looked up: a gone body there never means lost.
+    expect(asked).toEqual([]);
+  });
+
+  it("fails for good, naming what was lost, a job whose body expired before it was stored", async () => {
+    const asked: unknown[] = [];
+    const { processor, events } = setup({}, { wasStored: async (request) => asked.push(request) < 0 });
+    const receivedAt = Date.parse("2026-11-20T08:00:00.000Z");
+    const refusal = await processor(
+      job({ bodyKey: "q:otlp-body:r1", receivedAt, contentId: "sha-of-body", signal: "logs" }),
+    ).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(UnrecoverableError);
+    expect((refusal as Error).message).toBe(
+      "the request's body expired before it was stored (bodies are kept 7 days from arrival; this request arrived 2026-11-20T08:00:00.000Z): its logs are lost",
+    );
+    // The receipt is looked up under the id the worker writes it with: the body's hash.
+    expect(asked).toEqual([{ projectId: "p", requestId: "sha-of-body" }]);
+    expect(events).toEqual([]);
+  });
+
+  it("completes a job whose body is gone past its expiry when its receipt shows it was stored", async () => {
+    const asked: unknown[] = [];
+    const { processor } = setup({}, { wasStored: async (request) => asked.push(request) > 0 });
+    const eightDaysAgo = Date.now() - 8 * DAY_MS;
+    expect(await processor(job({ bodyKey: "q:otlp-body:r1", receivedAt: eightDaysAgo }))).toEqual({
+      spans: 0,
+      scores: 0,
+    });
+    // A job queued before receipts were keyed by the body's hash: its own id.
+    expect(asked).toEqual([{ projectId: "p", requestId: "r1" }]);
   });
 
   it("still reads jobs that carry their body inline (queued by earlier versions)", async () => {

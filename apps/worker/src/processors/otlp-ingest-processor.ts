@@ -1,7 +1,7 @@
 import { encodeRows, type TBatchWriter, type TIngestRequestRow, toClickHouseTime } from "@spanlens/clickhouse";
 import { childLogger, type TOtlpIngestJob, ZOtlpIngestJob } from "@spanlens/core";
-import { getRedis } from "@spanlens/queue";
-import type { Job } from "bullmq";
+import { getRedis, OTLP_BODY_TTL_SECONDS } from "@spanlens/queue";
+import { type Job, UnrecoverableError } from "bullmq";
 import { createByteBudget } from "./byte-budget.js";
 import type { TIngestEncoder } from "./ingest-encoder.js";
 
@@ -34,7 +34,11 @@ const redisBodies: TOtlpBodyStore = {
  * The body is deleted after its rows are stored and before the job completes. A job
  * whose body is gone was therefore stored already (a crash between the two), or its
  * request was answered with an error (the body write failed, so the client retries):
- * either way it completes without rows.
+ * either way it completes without rows. Past the body's expiry (a week from arrival) there
+ * is a third cause: the body expired before any worker stored it (workers away that long,
+ * or a failed job retried too late). Only then is the request's receipt looked up
+ * (`wasStored`), and a job never stored fails for good, naming what was lost, instead of
+ * completing as if it had been.
  *
  * Jobs in flight are bounded by count (BullMQ's concurrency) and by bytes: a job holds
  * its request's decompressed size (`job.bytes`) of `maxBytesInFlight` from before its body
@@ -50,12 +54,31 @@ export function createOtlpIngestProcessor(
     onTracesStored?: (projectId: string, traceIds: string[]) => Promise<void>;
     /** Decompressed request bytes in flight at once (default: unbounded). */
     maxBytesInFlight?: number;
+    /**
+     * Whether a request's receipt was written (`isIngestRequestStored`), asked only for a job
+     * whose body is gone past its expiry. Without it such a job is taken as never stored.
+     */
+    wasStored?: (request: { projectId: string; requestId: string }) => Promise<boolean>;
   } = {},
   bodies: TOtlpBodyStore = redisBodies,
 ) {
   const budget = options.maxBytesInFlight ? createByteBudget(options.maxBytesInFlight) : null;
   const store = async (job: TOtlpIngestJob): Promise<{ spans: number; scores: number }> => {
     const body = await readBody(job, bodies);
+    if (!body && job.bodyKey !== undefined && Date.now() - job.receivedAt >= OTLP_BODY_TTL_SECONDS * 1000) {
+      const receiptId = job.contentId ?? job.requestId;
+      if (!(await options.wasStored?.({ projectId: job.projectId, requestId: receiptId }))) {
+        const received = new Date(job.receivedAt).toISOString();
+        const days = OTLP_BODY_TTL_SECONDS / 86_400;
+        log.error(
+          { projectId: job.projectId, requestId: job.requestId, receivedAt: received },
+          "request body expired before it was stored: its records are lost",
+        );
+        throw new UnrecoverableError(
+          `the request's body expired before it was stored (bodies are kept ${days} days from arrival; this request arrived ${received}): its ${job.signal} are lost`,
+        );
+      }
+    }
     if (!body) {
       log.warn(
         { requestId: job.requestId, bodyKey: job.bodyKey },

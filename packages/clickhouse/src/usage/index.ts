@@ -1,1 +1,1 @@
-export { getIngestUsage, type TIngestUsage, type TIngestUsageDay } from "./ingest-usage.js";
+export { getIngestUsage, isIngestRequestStored, type TIngestUsage, type TIngestUsageDay } from "./ingest-usage.js";

@@ -83,3 +83,23 @@ export async function getIngestUsage(
     ),
   };
 }
+
+/**
+ * Whether a receipt of the request was written. The worker writes it beside the request's rows
+ * and deletes the request's body only once both are in, so a job whose body is gone and that has
+ * no receipt was never stored. `requestId` is the id the receipt was written under (the body's
+ * hash, or the job's own id for jobs queued before it). A key lookup: one granule.
+ */
+export async function isIngestRequestStored(
+  client: ClickHouseClient,
+  request: { projectId: string; requestId: string },
+): Promise<boolean> {
+  const result = await client.query({
+    query: `SELECT count() AS receipts FROM ingest_receipts
+            WHERE project_id = {projectId:String} AND request_id = {requestId:String}`,
+    query_params: request,
+    format: "JSONEachRow",
+  });
+  const [row] = await result.json<{ receipts: string }>();
+  return Number(row?.receipts ?? 0) > 0;
+}
