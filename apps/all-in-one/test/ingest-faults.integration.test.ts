@@ -136,6 +136,49 @@ describe("delivery guarantees", () => {
     expect(usage.totals).toMatchObject({ requests: 20, spans: 200 });
   });
 
+  it("stores a request carrying values the engine cannot take as sent, and the other projects' requests beside it", async () => {
+    const other = await pipeline.createProject();
+    const odd = createTraceSpans(3);
+    // OTLP/JSON can carry a lone UTF-16 surrogate, and exporters report -1 for unknown token
+    // counts: as sent, either fails the insert of every row batched with it.
+    const oddBody = Buffer.from(toJsonBody(odd))
+      .toString("utf8")
+      .replace('"name":"batch_job"', '"name":"batch_job \\ud800"')
+      .replaceAll('{"intValue":10}', '{"intValue":-1}');
+    expect(oddBody).toContain('"batch_job \\ud800"');
+    const traces = Array.from({ length: 6 }, () => createTraceSpans(3));
+    const responses = await Promise.all([
+      post("/v1/traces", Buffer.from(oddBody), { headers: { Authorization: `Bearer ${other.secretKey}` } }),
+      ...traces.map((spans) => post("/v1/traces", toProtobufBody(spans), { encoding: "protobuf" })),
+    ]);
+    expect(responses.map((response) => response.status)).toEqual(Array(7).fill(200));
+
+    await expectStoredExactlyOnce(traces);
+    const stored = await waitFor(
+      async () => {
+        const result = await getClickHouse().query({
+          query: `SELECT name, input_tokens, output_tokens FROM spans FINAL
+                  WHERE project_id = {projectId:String} AND trace_id = {traceId:String} ORDER BY name`,
+          query_params: { projectId: other.projectId, traceId: traceIdOf(odd) },
+          format: "JSONEachRow",
+        });
+        return result.json<{ name: string; input_tokens: number | string; output_tokens: number | string }>();
+      },
+      (rows) => rows.length === 3,
+    );
+    // The name keeps what came before the broken escape; the -1 counts are not reported
+    // counts, while the output counts (5) stay.
+    expect(
+      stored.map((row) => [row.name.startsWith("batch_job "), Number(row.input_tokens), Number(row.output_tokens)]),
+    ).toEqual([
+      [true, 0, 0],
+      [false, 0, 5],
+      [false, 0, 5],
+    ]);
+    const backlog = await queueBacklog();
+    expect({ delayed: backlog.delayed, failed: backlog.failed }).toEqual({ delayed: 0, failed: 0 });
+  });
+
   it("keeps every acknowledged span through a worker crash and a period with no worker", async () => {
     await worker.close();
     // The crash: this consumer stores a job's rows in ClickHouse, then dies before BullMQ

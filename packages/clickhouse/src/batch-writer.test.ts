@@ -65,6 +65,55 @@ describe("createBatchWriter", () => {
     expect(healthy.inserts).toEqual([[3]]);
   });
 
+  it("halves a batch the engine refuses a row of, until only the write holding that row fails", async () => {
+    const attempts: number[][] = [];
+    const stored: number[][] = [];
+    const client = {
+      exec: async (params: { query: string; values: AsyncIterable<Uint8Array> }) => {
+        const values = await readValues(params);
+        attempts.push(values);
+        // As the engine answers a negative value for a UInt64 column.
+        if (values.some((value) => value < 0)) {
+          throw Object.assign(new Error("Unsigned type must not contain '-' symbol\nRow 1: ..."), {
+            code: "72",
+            type: "CANNOT_PARSE_NUMBER",
+          });
+        }
+        stored.push(values);
+        return drained;
+      },
+    } as unknown as ClickHouseClient;
+    const writer = createBatchWriter(() => client, { table: "t", maxRows: 1000, maxWaitMs: 10 });
+    const writes = [rows(1, 2), rows(3), rows(4, -5), rows(6), rows(7), rows(8), rows(9), rows(10)];
+    const results = await Promise.allSettled(writes.map((write) => writer.write(write)));
+
+    expect(results.map((result) => result.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({
+      message: "ClickHouse refused rows of this request for t: Unsigned type must not contain '-' symbol",
+    });
+    expect(stored.flat().sort((a, b) => a - b)).toEqual([1, 2, 3, 6, 7, 8, 9, 10]);
+    // 8 writes, one bad: the batch, then halves of 4, 2 and 1 writes on the bad side, while
+    // each good half goes in whole: 7 inserts, 4 of them stored, instead of one per write.
+    expect(attempts).toEqual([
+      [1, 2, 3, 4, -5, 6, 7, 8, 9, 10],
+      [1, 2, 3, 4, -5, 6],
+      [1, 2, 3],
+      [4, -5, 6],
+      [4, -5],
+      [6],
+      [7, 8, 9, 10],
+    ]);
+  });
+
   it("rejects rows whose columns differ from the batch's", async () => {
     const { client } = recordingClient();
     const writer = createBatchWriter(() => client, { table: "t", maxRows: 1000, maxWaitMs: 10 });

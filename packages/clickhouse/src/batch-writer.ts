@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { ClickHouseClient } from "@clickhouse/client";
+import { firstLine, isClickHouseError } from "./errors.js";
 import { quoteIdentifier } from "./sql.js";
 
 /**
@@ -51,8 +52,13 @@ export function insertEncoded(client: ClickHouseClient, table: string, encoded: 
  * CPU per span and a lower half-load p99 (docs/benchmarks.md, fifteenth session). In the
  * statement, so they hold for that insert alone in both modes: the embedded engine would
  * apply a client's per-query settings to its whole session, reads included.
+ *
+ * A lone UTF-16 surrogate (`"\ud800"`, which OTLP/JSON can carry and `JSON.stringify` writes
+ * as that escape) is stored as sent instead of failing the insert: by default the engine
+ * refuses the escape, and with it every row of the batch.
  */
-export const INSERT_SETTINGS = "max_threads = 1, input_format_parallel_parsing = 0";
+export const INSERT_SETTINGS =
+  "max_threads = 1, input_format_parallel_parsing = 0, input_format_json_throw_on_bad_escape_sequence = 0";
 
 /** Streams row bytes in the pieces they were encoded in: a batch is never copied into one buffer. */
 async function insertChunks(
@@ -131,12 +137,31 @@ export function createBatchWriter(getClient: () => ClickHouseClient, options: TB
   let due = false;
   const running = new Set<Promise<void>>();
 
-  const insert = async (batch: TPendingBatch): Promise<void> => {
+  /**
+   * Inserts a batch; when the engine refuses its rows (a value it cannot parse), the batch is
+   * halved and each half inserted again, down to single writes, so only the writes holding
+   * such a row fail. Without that one bad span fails every job of its batch, of any project,
+   * and the jobs retried together fail together again. Halving writes about 2·log2(writes)
+   * extra parts for one bad write, not one per write. Rows inserted twice collapse by key, so
+   * a half that had partly gone in before a failure is safe to insert again.
+   */
+  const insert = async (
+    columns: readonly string[],
+    chunks: readonly Uint8Array[],
+    waiters: TPendingBatch["waiters"],
+  ): Promise<void> => {
     try {
-      await insertChunks(getClient(), options.table, batch.columns ?? [], batch.chunks);
-      for (const waiter of batch.waiters) waiter.resolve();
+      await insertChunks(getClient(), options.table, columns, chunks);
+      for (const waiter of waiters) waiter.resolve();
     } catch (error) {
-      for (const waiter of batch.waiters) waiter.reject(error);
+      if (chunks.length < 2 || !isRowDataError(error)) {
+        const refusal = isRowDataError(error) ? refusedRowsError(options.table, error) : error;
+        for (const waiter of waiters) waiter.reject(refusal);
+        return;
+      }
+      const half = Math.ceil(chunks.length / 2);
+      await insert(columns, chunks.slice(0, half), waiters.slice(0, half));
+      await insert(columns, chunks.slice(half), waiters.slice(half));
     }
   };
 
@@ -151,7 +176,8 @@ export function createBatchWriter(getClient: () => ClickHouseClient, options: TB
       for (const waiter of batch.waiters) waiter.resolve();
       return;
     }
-    const done = insert(batch).finally(() => {
+    // One chunk and one waiter per write, in the same order.
+    const done = insert(batch.columns ?? [], batch.chunks, batch.waiters).finally(() => {
       running.delete(done);
       startIfDue();
     });
@@ -193,6 +219,38 @@ export function createBatchWriter(getClient: () => ClickHouseClient, options: TB
       return pending.rows;
     },
   };
+}
+
+/**
+ * Engine errors about the rows themselves (a value that does not parse as its column's type,
+ * out of its range, badly escaped), which inserting the same rows again repeats. Errors of the
+ * engine's state (too many parts, memory, a missing table) and of the connection are not:
+ * halving a batch for those would only send more inserts into the same trouble.
+ */
+const ROW_DATA_ERROR_CODES = new Set([
+  "6", // CANNOT_PARSE_TEXT
+  "25", // CANNOT_PARSE_ESCAPE_SEQUENCE
+  "26", // CANNOT_PARSE_QUOTED_STRING
+  "27", // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+  "38", // CANNOT_PARSE_DATE
+  "41", // CANNOT_PARSE_DATETIME
+  "53", // TYPE_MISMATCH
+  "69", // ARGUMENT_OUT_OF_BOUND
+  "70", // CANNOT_CONVERT_TYPE
+  "72", // CANNOT_PARSE_NUMBER
+  "117", // INCORRECT_DATA
+  "131", // TOO_LARGE_STRING_SIZE
+  "321", // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+  "349", // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
+]);
+
+export function isRowDataError(error: unknown): boolean {
+  return isClickHouseError(error) && ROW_DATA_ERROR_CODES.has(error.code);
+}
+
+/** What a job whose own rows were refused fails with: the engine's reason, on one line. */
+function refusedRowsError(table: string, error: unknown): Error {
+  return new Error(`ClickHouse refused rows of this request for ${table}: ${firstLine(error)}`, { cause: error });
 }
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {

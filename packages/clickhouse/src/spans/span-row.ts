@@ -3,9 +3,33 @@ import type { TNormalizedSpan } from "@spanlens/core";
 /** A `spans` row as sent with JSONEachRow (column names as in 0002_spans.sql). */
 export type TSpanRow = ReturnType<typeof toSpanRow>;
 
-/** ClickHouse's basic DateTime64 text format, in UTC (the columns' time zone). */
+/** DateTime64's range: 1900-01-01 to 2299-12-31, in epoch milliseconds. */
+const MIN_TIME_MS = Date.UTC(1900, 0, 1);
+const MAX_TIME_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
+
+/**
+ * ClickHouse's basic DateTime64 text format, in UTC (the columns' time zone). A time outside
+ * the type's range (an exporter's zero or garbage timestamp) is clamped into it: written as
+ * is, it would fail the whole batch it is inserted with.
+ */
 export function toClickHouseTime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace("T", " ").replace("Z", "");
+  const clamped = Number.isFinite(epochMs) ? Math.min(Math.max(epochMs, MIN_TIME_MS), MAX_TIME_MS) : 0;
+  return new Date(clamped).toISOString().replace("T", " ").replace("Z", "");
+}
+
+/**
+ * A value for a UInt64 column: ClickHouse rejects a negative, fractional or non-finite one,
+ * and with it every row of the insert, so such a value is written as 0. The normalizer
+ * already drops counts that cannot be tokens; this guards every column the same way.
+ */
+export function toUInt(value: number | null | undefined): number {
+  if (value === null || value === undefined || !Number.isFinite(value) || value <= 0) return 0;
+  return Math.min(Math.round(value), Number.MAX_SAFE_INTEGER);
+}
+
+/** A value for a Float64 column: JSON has no NaN or infinity, and null fails a non-Nullable column. */
+export function toFloat(value: number | null | undefined): number {
+  return value !== null && value !== undefined && Number.isFinite(value) ? value : 0;
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
@@ -25,7 +49,7 @@ export function toSpanRow(projectId: string, span: TNormalizedSpan) {
     parent_span_id: span.parentSpanId ?? "",
     start_time: toClickHouseTime(span.startTime),
     end_time: toClickHouseTime(span.endTime),
-    duration_ms: span.durationMs,
+    duration_ms: toFloat(span.durationMs),
     name: span.name,
     kind: span.kind,
     otel_kind: span.otelKind,
@@ -48,19 +72,19 @@ export function toSpanRow(projectId: string, span: TNormalizedSpan) {
     prompt_version: span.prompt?.version ?? "",
     prompt_template: span.prompt?.template ?? "",
     prompt_variables: span.prompt && Object.keys(span.prompt.variables).length > 0 ? json(span.prompt.variables) : "",
-    input_tokens: usage?.inputTokens ?? 0,
-    output_tokens: usage?.outputTokens ?? 0,
-    total_tokens: usage?.totalTokens ?? (usage ? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) : 0),
-    cache_read_tokens: usage?.cacheReadTokens ?? 0,
-    cache_write_tokens: usage?.cacheWriteTokens ?? 0,
-    reasoning_tokens: usage?.reasoningTokens ?? 0,
+    input_tokens: toUInt(usage?.inputTokens),
+    output_tokens: toUInt(usage?.outputTokens),
+    total_tokens: toUInt(usage?.totalTokens ?? (usage ? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) : 0)),
+    cache_read_tokens: toUInt(usage?.cacheReadTokens),
+    cache_write_tokens: toUInt(usage?.cacheWriteTokens),
+    reasoning_tokens: toUInt(usage?.reasoningTokens),
     usage_is_aggregate: usage?.isAggregate ? 1 : 0,
-    cost_input: cost.input ?? 0,
-    cost_output: cost.output ?? 0,
-    cost_cache_read: cost.cacheRead ?? 0,
-    cost_cache_write: cost.cacheWrite ?? 0,
-    cost_reasoning: cost.reasoning ?? 0,
-    cost_total: cost.total ?? 0,
+    cost_input: toFloat(cost.input),
+    cost_output: toFloat(cost.output),
+    cost_cache_read: toFloat(cost.cacheRead),
+    cost_cache_write: toFloat(cost.cacheWrite),
+    cost_reasoning: toFloat(cost.reasoning),
+    cost_total: toFloat(cost.total),
     cost_source: cost.source,
     price_version: cost.priceVersion ?? "",
     session_id: span.sessionId ?? "",

@@ -131,6 +131,37 @@ describe("usage per convention", () => {
     expect(chat.usage?.isAggregate).toBe(false);
   });
 
+  it("treats counts that cannot be tokens (negative, past 2^53) as not reported, and rounds fractions", () => {
+    const span = normalizeSpan(
+      spanWith({
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.model": "gpt-4o",
+        "gen_ai.usage.input_tokens": -1,
+        "gen_ai.usage.output_tokens": 12.6,
+        "gen_ai.usage.cache_read.input_tokens": 2 ** 64,
+      }),
+    );
+    expect(span.usage).toMatchObject({
+      inputTokens: null,
+      outputTokens: 13,
+      totalTokens: 13,
+      cacheReadTokens: null,
+      uncachedInput: 0,
+      cacheRead: 0,
+      output: 13,
+    });
+    // Priced from what is left: never a negative cost from a sentinel count.
+    expect(span.cost.input ?? 0).toBe(0);
+    expect(span.cost.total).toBeGreaterThan(0);
+  });
+
+  it("has no usage when every count is one that cannot be tokens", () => {
+    expect(
+      normalizeSpan(spanWith({ "gen_ai.usage.input_tokens": -1, "gen_ai.usage.output_tokens": -1 })).usage,
+    ).toBeNull();
+  });
+
   it("has no usage when no count is present", () => {
     expect(normalizeSpan(spanWith({ "gen_ai.operation.name": "chat" })).usage).toBeNull();
   });

@@ -78,9 +78,31 @@ function mergeRaw(primary: TRawUsage, fallback: TRawUsage | null): TRawUsage {
   };
 }
 
+/**
+ * A token count as reported, or null when it cannot be one: negative (an exporter's unset
+ * sentinel, such as -1) or past 2^53. Such a count is treated as not reported, so it neither
+ * prices a negative cost nor reaches a UInt64 column, where it would fail the whole insert.
+ * Fractions are rounded (some SDKs report estimated counts as doubles).
+ */
+function tokenCount(count: number | null | undefined): number | null {
+  if (count === null || count === undefined || count < 0 || count > Number.MAX_SAFE_INTEGER) return null;
+  return Math.round(count);
+}
+
+function validCounts(raw: TRawUsage): TRawUsage {
+  return {
+    inputTokens: tokenCount(raw.inputTokens),
+    outputTokens: tokenCount(raw.outputTokens),
+    totalTokens: tokenCount(raw.totalTokens),
+    cacheReadTokens: tokenCount(raw.cacheReadTokens),
+    cacheWriteTokens: tokenCount(raw.cacheWriteTokens),
+    reasoningTokens: tokenCount(raw.reasoningTokens),
+  };
+}
+
 /** Raw counts (first key wins per count, Langfuse details last) plus derived buckets; null without any count. */
 export function readUsage(reader: AttributeReader, kind: TSpanKind): TNormalizedUsage | null {
-  const raw = mergeRaw(readAttributeUsage(reader), readLangfuseUsage(reader));
+  const raw = validCounts(mergeRaw(readAttributeUsage(reader), readLangfuseUsage(reader)));
   if (Object.values(raw).every((count) => count === null)) return null;
   // A missing total is derivable; reported totals are kept as sent even when they disagree.
   const totalTokens =
