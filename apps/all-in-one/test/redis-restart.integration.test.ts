@@ -167,3 +167,26 @@ describe.each([
     );
   }, 90_000);
 });
+
+describe("Redis refusing writes", () => {
+  it("answers 503, which exporters retry, while Redis is out of memory, and 200 once it takes writes again", async () => {
+    const redisCli = (...args: string[]) => promisify(execFile)("redis-cli", ["-p", String(redisPort), ...args]);
+    await redisCli("config", "set", "maxmemory-policy", "noeviction");
+    await redisCli("config", "set", "maxmemory", "1");
+    try {
+      const refused = await post(createTraceSpans(3));
+      // Redis answers at once with an OOM error: a 500 here would make exporters drop the batch.
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("retry-after")).toBe("2");
+      expect(await refused.json()).toEqual({
+        error: {
+          code: "UNAVAILABLE",
+          message: "The ingest queue (Redis) cannot take the request right now: retry after the delay",
+        },
+      });
+    } finally {
+      await redisCli("config", "set", "maxmemory", "0");
+    }
+    expect((await post(createTraceSpans(3))).status).toBe(200);
+  });
+});

@@ -1,5 +1,5 @@
 import { hash, randomUUID } from "node:crypto";
-import { AppError, childLogger, QueueName, type TOtlpIngestJob, withTimeout } from "@spanlens/core";
+import { AppError, childLogger, isAppError, QueueName, type TOtlpIngestJob, withTimeout } from "@spanlens/core";
 import { authenticateApiKey, RevokedApiKeyError, type TApiKeyPrincipal } from "@spanlens/db";
 import {
   decodeLogs,
@@ -179,7 +179,28 @@ function withinQueueTimeout<T>(operation: Promise<T>, timeoutMs: number): Promis
     operation,
     timeoutMs,
     () => new AppError("UNAVAILABLE", "The ingest queue (Redis) is not answering: retry after the delay"),
-  );
+  ).catch((error: unknown) => {
+    if (isAppError(error)) throw error;
+    // An error reply (out of memory under `maxmemory`, a replica after failover, persistence
+    // failing): the request may succeed later, so it gets a 503, which exporters retry, and
+    // not a 500, after which they drop the batch.
+    warnQueueRefusal(error);
+    throw new AppError(
+      "UNAVAILABLE",
+      "The ingest queue (Redis) cannot take the request right now: retry after the delay",
+      {
+        cause: error,
+      },
+    );
+  });
+}
+
+let lastQueueWarningAt = 0;
+function warnQueueRefusal(error: unknown): void {
+  const now = Date.now();
+  if (now - lastQueueWarningAt < 10_000) return;
+  lastQueueWarningAt = now;
+  log.error({ err: error }, "the ingest queue (Redis) refused a request: exporters get 503 until it takes them again");
 }
 
 const DEPTH_REFRESH_MS = 250;

@@ -143,6 +143,54 @@ describe("accounts against Postgres", () => {
     }
   });
 
+  it("keeps a key looked up within the hour working while Postgres fails, and answers 503 for other keys", async () => {
+    const [known, unknown] = [await createApiKey(fixture.projectA), await createApiKey(fixture.projectA)];
+    clearApiKeyCache();
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ["Date"], now: start });
+    const findUnique = vi.spyOn(getPrisma().apiKey, "findUnique");
+    try {
+      expect((await authenticateApiKey(`Bearer ${known.secretKey}`)).apiKeyId).toBe(known.id);
+      // As the driver fails while the database restarts.
+      findUnique.mockRejectedValue(new Error("Can't reach database server at 127.0.0.1:25432"));
+      vi.setSystemTime(start + 6_000);
+      expect((await authenticateApiKey(`Bearer ${known.secretKey}`)).apiKeyId).toBe(known.id);
+      const refusal = await authenticateApiKey(`Bearer ${unknown.secretKey}`).catch((error: unknown) => error);
+      expect(refusal).toMatchObject({
+        code: "UNAVAILABLE",
+        status: 503,
+        message: "API keys cannot be checked right now (the database is not answering): retry after the delay",
+      });
+      // Still after 59 minutes, not after the hour.
+      vi.setSystemTime(start + 59 * 60_000);
+      expect((await authenticateApiKey(`Bearer ${known.secretKey}`)).apiKeyId).toBe(known.id);
+      vi.setSystemTime(start + 61 * 60_000);
+      await expect(authenticateApiKey(`Bearer ${known.secretKey}`)).rejects.toMatchObject({ code: "UNAVAILABLE" });
+
+      // A database that does not answer at all: a request waits 2 s, not a connect timeout.
+      clearApiKeyCache();
+      findUnique.mockRestore();
+      expect((await authenticateApiKey(`Bearer ${known.secretKey}`)).apiKeyId).toBe(known.id);
+      const hanging = vi.spyOn(getPrisma().apiKey, "findUnique").mockReturnValue(new Promise(() => undefined) as never);
+      vi.setSystemTime(start + 62 * 60_000);
+      const waitedFrom = performance.now();
+      expect((await authenticateApiKey(`Bearer ${known.secretKey}`)).apiKeyId).toBe(known.id);
+      expect(performance.now() - waitedFrom).toBeGreaterThanOrEqual(1_900);
+      // Right after, expired entries answer without waiting again.
+      const again = performance.now();
+      expect((await authenticateApiKey(`Bearer ${known.secretKey}`)).apiKeyId).toBe(known.id);
+      expect(performance.now() - again).toBeLessThan(500);
+      hanging.mockRestore();
+
+      // Once Postgres answers, lookups are fresh again.
+      clearApiKeyCache();
+      expect((await authenticateApiKey(`Bearer ${unknown.secretKey}`)).apiKeyId).toBe(unknown.id);
+    } finally {
+      findUnique.mockRestore();
+      vi.useRealTimers();
+    }
+  });
+
   it("refuses a revoked key at once even when its lookup is cached, and drops it from the list", async () => {
     const key = await createApiKey(fixture.projectB, "warm");
     // Warm the cache: the next lookups would be served without Postgres for a few seconds.

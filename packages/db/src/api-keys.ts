@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { AppError } from "@spanlens/core";
+import { AppError, childLogger, withTimeout } from "@spanlens/core";
 import { AuditAction, recordAuditEvent } from "./audit.js";
 import { getPrisma } from "./client.js";
 
@@ -111,6 +111,15 @@ const CACHE_TTL_MS = 5_000;
 // that opened a burst of new Postgres connections every TTL and slowed the requests around
 // it (docs/benchmarks.md, fifteenth session).
 const REFRESH_AFTER_MS = CACHE_TTL_MS / 2;
+// While Postgres does not answer, an expired entry keeps answering for up to this long
+// after its last successful lookup, so an exporter's batches are not refused (and, on a
+// 500, dropped) through a database restart or failover. Nothing can be revoked meanwhile:
+// revoking writes to Postgres.
+const STALE_IF_ERROR_MS = 60 * 60_000;
+// A request waits this long on a lookup before it is answered from an expired entry, or,
+// for a key with none, with a 503 that exporters retry. A host that does not answer at all
+// would otherwise hold requests for the TCP connect timeout, minutes.
+const LOOKUP_WAIT_MS = 2_000;
 const LAST_USED_INTERVAL_MS = 60_000;
 // On globalThis because Next.js route bundles and the ingest handler each get their own
 // copy of this module in one process; revoking through any copy must clear the one cache.
@@ -125,14 +134,25 @@ const registry = globalThis as typeof globalThis & {
 registry.__spanlensApiKeyCache ??= { keys: new Map(), lookups: new Map(), lastUsedWrites: new Map() };
 const { keys: cache, lookups, lastUsedWrites } = registry.__spanlensApiKeyCache;
 
-/** Resolves the project an API key belongs to. */
+const log = childLogger("api-keys");
+
+/** Until then lookups have just failed: expired entries answer at once, without waiting on another. */
+let failingUntil = 0;
+let lastWarnedAt = 0;
+
+/**
+ * Resolves the project an API key belongs to. Lookups are cached (see `CACHE_TTL_MS`); while
+ * Postgres is not answering, a key looked up within the last hour keeps working, and any other
+ * gets a 503 (`UNAVAILABLE`) naming the database, never a 500.
+ */
 export async function authenticateApiKey(authorization: string | null): Promise<TApiKeyPrincipal> {
   const { publicKey, secretKey } = parseAuthorization(authorization);
   const secretHash = hashSecretKey(secretKey);
   const now = Date.now();
   let entry = cache.get(secretHash);
   if (!entry || now - entry.lookedUpAt >= CACHE_TTL_MS) {
-    entry = await lookUpKey(secretHash);
+    const stale = entry && now - entry.lookedUpAt < STALE_IF_ERROR_MS ? entry : undefined;
+    entry = await lookUpOrStale(secretHash, stale);
   } else if (now - entry.lookedUpAt >= REFRESH_AFTER_MS) {
     // A failed refresh leaves the entry to expire; the request after that waits on a
     // lookup of its own and sees the error.
@@ -143,6 +163,42 @@ export async function authenticateApiKey(authorization: string | null): Promise<
   if (!entry.principal || !publicKeyMatches) throw new AppError("UNAUTHORIZED", INVALID_KEY_MESSAGE);
   touchLastUsed(entry.principal.apiKeyId, now);
   return entry.principal;
+}
+
+/**
+ * A fresh lookup, or, when Postgres fails or does not answer within `LOOKUP_WAIT_MS`, the
+ * expired entry if there is one. Right after a failure, expired entries answer at once while
+ * one lookup per key keeps trying in the background.
+ */
+async function lookUpOrStale(secretHash: string, stale: TCachedKey | undefined): Promise<TCachedKey> {
+  if (stale && Date.now() < failingUntil) {
+    lookUpKey(secretHash).catch(() => undefined);
+    return stale;
+  }
+  const lookup = lookUpKey(secretHash);
+  try {
+    return await withTimeout(
+      lookup,
+      LOOKUP_WAIT_MS,
+      () => new Error(`the database did not answer within ${LOOKUP_WAIT_MS} ms`),
+    );
+  } catch (error) {
+    failingUntil = Date.now() + CACHE_TTL_MS;
+    // A lookup that hangs is not waited on again: the next one starts afresh.
+    if (lookups.get(secretHash) === lookup) lookups.delete(secretHash);
+    if (Date.now() - lastWarnedAt >= 10_000) {
+      lastWarnedAt = Date.now();
+      log.warn(
+        { err: error },
+        "API key lookups are failing: keys looked up within the last hour keep working, others get 503 until Postgres answers",
+      );
+    }
+    if (stale) return stale;
+    throw new AppError(
+      "UNAVAILABLE",
+      "API keys cannot be checked right now (the database is not answering): retry after the delay",
+    );
+  }
 }
 
 /** Looks a key up in Postgres and caches it; requests for the same key share one lookup. */
@@ -194,6 +250,7 @@ function touchLastUsed(apiKeyId: string, now: number): void {
 export function clearApiKeyCache(): void {
   cache.clear();
   lookups.clear();
+  failingUntil = 0;
 }
 
 export interface TApiKeySummary {

@@ -17,8 +17,17 @@ export function getPrisma(): PrismaClient {
   return registry.__spanlensPrisma;
 }
 
+/**
+ * A connection attempt gives up after 5 s (node-postgres waits forever by default): a
+ * database host that drops packets would otherwise hold every query queued behind the pool
+ * for the kernel's connect timeout, minutes, instead of failing it so callers can answer.
+ */
+const CONNECTION_TIMEOUT_MS = 5_000;
+
 export function createPrisma(connectionString: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS }),
+  });
 }
 
 export async function closePrisma(): Promise<void> {
