@@ -432,6 +432,7 @@ describe("backpressure", () => {
     await worker.close();
     const handle = createIngestHandler({
       maxBodyBytes: MAX_BODY_BYTES,
+      maxBytesInFlight: 256 * 1024 * 1024,
       maxQueueDepth: 1,
       retryAfterSeconds: 2,
       enqueueTimeoutMs: 5_000,

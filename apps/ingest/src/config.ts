@@ -8,12 +8,25 @@ const ZIngestEnv = z.object({
     .int()
     .positive()
     .default(16 * 1024 * 1024),
+  /**
+   * Decompressed export bytes the receiver holds at once (bodies read, decoded and waiting
+   * on Redis). Past it a request waits for room before its body is read, up to
+   * INGEST_ENQUEUE_TIMEOUT_MS, then gets 503 with Retry-After. A request alone is always
+   * taken. The benchmark's steady load holds about 1 MiB; 48 exports of 15 MiB at once
+   * held a receiver at 64 MiB where they had held it at 720 MiB and timed out on Redis.
+   */
+  INGEST_MAX_BYTES_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   /** Waiting jobs (requests) above which ingest answers 503 with Retry-After. */
   INGEST_MAX_QUEUE_DEPTH: z.coerce.number().int().positive().default(20_000),
   INGEST_RETRY_AFTER_SECONDS: z.coerce.number().int().positive().default(2),
   /**
-   * How long a request waits for Redis to take its job. While Redis is down the client
-   * queues commands until it reconnects; past this bound the exporter gets a 503 and retries.
+   * How long a request waits for Redis to take its job, and for room among the bytes in
+   * flight. While Redis is down the client queues commands until it reconnects; past this
+   * bound the exporter gets a 503 and retries.
    */
   INGEST_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /**
@@ -29,6 +42,7 @@ const ZIngestEnv = z.object({
 
 export interface TIngestConfig {
   maxBodyBytes: number;
+  maxBytesInFlight: number;
   maxQueueDepth: number;
   retryAfterSeconds: number;
   enqueueTimeoutMs: number;
@@ -39,6 +53,7 @@ export function readIngestConfig(source: Record<string, string | undefined> = pr
   const env = parseEnv(ZIngestEnv, source);
   return {
     maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
+    maxBytesInFlight: env.INGEST_MAX_BYTES_IN_FLIGHT,
     maxQueueDepth: env.INGEST_MAX_QUEUE_DEPTH,
     retryAfterSeconds: env.INGEST_RETRY_AFTER_SECONDS,
     enqueueTimeoutMs: env.INGEST_ENQUEUE_TIMEOUT_MS,

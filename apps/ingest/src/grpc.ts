@@ -114,14 +114,19 @@ function exportHandler(
       // grpc-js decompresses a gzip message before the handler sees it, and refuses one past
       // `grpc.max_receive_message_length` (the body limit) after decompression itself.
       const message = call.request;
-      const response = await intake.accept(
-        principal,
-        signal,
-        "protobuf",
-        { sent: message, compression: "identity", decoded: message },
-        source,
-      );
-      return Buffer.from(response.buffer, response.byteOffset, response.byteLength);
+      const reservation = await intake.reserve(message.length);
+      try {
+        const response = await intake.accept(
+          principal,
+          signal,
+          "protobuf",
+          { sent: message, compression: "identity", decoded: message },
+          source,
+        );
+        return Buffer.from(response.buffer, response.byteOffset, response.byteLength);
+      } finally {
+        reservation.release();
+      }
     };
     run().then(
       (response) => callback(null, response),

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Agent, request, type Server } from "node:http";
-import type { Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
@@ -170,6 +170,73 @@ describe("OTLP receiver connections", () => {
     } finally {
       agent.destroy();
       await new Promise((resolve) => limited.close(resolve));
+    }
+  });
+
+  it("holds a request that finds the bytes in flight at their limit until there is room, or answers 503 once it waited too long", async () => {
+    const bounded = await startIngest({
+      port: 0,
+      hostname: "127.0.0.1",
+      config: readIngestConfig({ INGEST_MAX_BYTES_IN_FLIGHT: String(100 * 1024), INGEST_ENQUEUE_TIMEOUT_MS: "1500" }),
+    });
+    const url = `${baseUrlOf(bounded)}/v1/traces`;
+    const exportOf = (bytes: number) => {
+      const empty = '{"resourceSpans":[],"padding":""}';
+      return Buffer.from(empty.replace('""', `"${"x".repeat(bytes - empty.length)}"`));
+    };
+    /** An export whose headers and first half are sent now, and the rest when asked. */
+    const slowUpload = (body: Buffer) => {
+      const socket = connect(Number(new URL(url).port), "127.0.0.1");
+      let answer = "";
+      socket.on("data", (chunk: Buffer) => {
+        answer += chunk.toString("latin1");
+      });
+      socket.write(
+        `POST /v1/traces HTTP/1.1\r\nHost: ingest\r\nAuthorization: Bearer ${secretKey}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
+      socket.write(body.subarray(0, body.length / 2));
+      return {
+        finish: async () => {
+          socket.end(body.subarray(body.length / 2));
+          await new Promise((resolve) => socket.once("close", resolve));
+          return Number(answer.split(" ")[1]);
+        },
+      };
+    };
+    const post = (body: Buffer) =>
+      fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${secretKey}`, Connection: "close" },
+        body,
+      });
+    try {
+      // 80 KiB admitted and held while its body is still coming; 60 KiB more do not fit.
+      const first = slowUpload(exportOf(80 * 1024));
+      await sleep(200);
+      const waiting = post(exportOf(60 * 1024));
+      expect(await Promise.race([waiting.then((response) => response.status), sleep(700, "waiting")])).toBe("waiting");
+      expect(await first.finish()).toBe(200);
+      expect((await waiting).status).toBe(200);
+
+      // Held past INGEST_ENQUEUE_TIMEOUT_MS: a 503 the exporter retries, naming the setting.
+      const holder = slowUpload(exportOf(80 * 1024));
+      await sleep(200);
+      const started = performance.now();
+      const refused = await post(exportOf(60 * 1024));
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1_400);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("retry-after")).toBe("2");
+      expect(await refused.json()).toEqual({
+        error: {
+          code: "UNAVAILABLE",
+          message:
+            "The receiver holds 1 MiB of other exports, its limit (INGEST_MAX_BYTES_IN_FLIGHT): retry after the delay",
+        },
+      });
+      expect(await holder.finish()).toBe(200);
+    } finally {
+      await new Promise((resolve) => bounded.close(resolve));
     }
   });
 

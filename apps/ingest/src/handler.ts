@@ -3,6 +3,7 @@ import { AppError, childLogger, type TOtlpIngestJob, toErrorResponse } from "@sp
 import type { TApiKeyPrincipal } from "@spanlens/db";
 import type { TOtlpContentType } from "@spanlens/otlp";
 import { readIngestConfig } from "./config.js";
+import type { TInFlightReservation } from "./in-flight-budget.js";
 import { createExportIntake, type TIntakeConfig } from "./intake.js";
 import { readBody } from "./read-body.js";
 
@@ -50,6 +51,7 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
     let contentType: TOtlpContentType = "json";
     // Known once the key is: from then on a refusal is also recorded for the project to see.
     let principal: TApiKeyPrincipal | null = null;
+    let reservation: TInFlightReservation | null = null;
     try {
       if (pathname === METRICS_PATH) {
         // Answered whether or not the key is valid; a valid one lets the project see it too.
@@ -71,7 +73,10 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
         );
       }
       contentType = parsedType;
+      // What the body declares is held before it is read; its decompressed size once known.
+      reservation = await intake.reserve(declaredLength(req));
       const body = await readBody(req, config.maxBodyBytes);
+      reservation.resize(Math.max(body.sent.length, body.decoded.length));
       const response = await intake.accept(principal, signal, contentType, body, source);
       send(res, 200, contentType, response);
     } catch (error) {
@@ -82,8 +87,16 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
       const refusedSignal = pathname === METRICS_PATH ? "metrics" : signal;
       intake.refused(principal, error, { ...source, signal: refusedSignal, status, message: body.error.message });
       send(res, status, "json", Buffer.from(JSON.stringify(body)));
+    } finally {
+      reservation?.release();
     }
   };
+}
+
+/** The body size a request declares; 0 for a chunked body, whose bytes are counted once read. */
+function declaredLength(req: IncomingMessage): number {
+  const length = Number(req.headers["content-length"]);
+  return Number.isSafeInteger(length) && length > 0 ? length : 0;
 }
 
 function send(res: ServerResponse, status: number, contentType: TOtlpContentType, body: Uint8Array): void {

@@ -18,6 +18,7 @@ import {
   type TIngestProblemRecorder,
 } from "@spanlens/queue";
 import type { TIngestConfig } from "./config.js";
+import { createInFlightBudget, type TInFlightReservation } from "./in-flight-budget.js";
 import type { TRequestBody } from "./read-body.js";
 
 const log = childLogger("ingest");
@@ -36,6 +37,12 @@ export interface TExportIntake {
   authenticate(authorization: string | null): Promise<TApiKeyPrincipal>;
   /** A 503 while the queue is over its bound: checked before the body is read. */
   checkCapacity(): Promise<void>;
+  /**
+   * Holds `bytes` (what the request declares, then its decompressed size) of the receiver's
+   * in-flight budget until released, after waiting for room up to `enqueueTimeoutMs`: a 503
+   * when other exports still hold it all.
+   */
+  reserve(bytes: number): Promise<TInFlightReservation>;
   accept(
     principal: TApiKeyPrincipal,
     signal: TOtlpIngestJob["signal"],
@@ -81,9 +88,11 @@ export async function closeIngestProblems(): Promise<void> {
 
 export function createExportIntake(config: TIntakeConfig): TExportIntake {
   const backpressure = createBackpressure(config);
+  const budget = createInFlightBudget(config.maxBytesInFlight, config.enqueueTimeoutMs);
   return {
     authenticate: authenticateApiKey,
     checkCapacity: () => backpressure.check(),
+    reserve: (bytes) => budget.reserve(bytes),
     refused(principal, error, { transport, userAgent, signal, status, grpcStatus, message }) {
       const problem = { transport, userAgent, signal, status, message, ...(grpcStatus ? { grpcStatus } : {}) };
       if (principal) ingestProblems().record(principal.projectId, problem);
