@@ -6,7 +6,12 @@ import {
   toScoreRow,
   toSpanRow,
 } from "@spanlens/clickhouse";
-import { normalizeEvaluationLog, normalizeSpan, type TOtlpIngestJob } from "@spanlens/core";
+import {
+  NORMALIZATION_ERROR_ATTRIBUTE,
+  normalizeEvaluationLog,
+  normalizeSpanOrKeep,
+  type TOtlpIngestJob,
+} from "@spanlens/core";
 import { decodeLogs, decodeTraces, decompressBody } from "@spanlens/otlp";
 
 /** One queued request with its body resolved (from its Redis key or the older inline form). */
@@ -22,6 +27,8 @@ export interface TEncodedIngestJob {
   traceIds: string[];
   /** Decompressed body size. */
   bytes: number;
+  /** Spans kept as sent because normalizing them failed, with the first failure. */
+  keptAsSent: { spans: number; firstError: string | null };
 }
 
 /**
@@ -33,9 +40,15 @@ export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJ
   const body = await decompressBody(sent, job.compression);
   const spanRows: TSpanRow[] = [];
   const scoreRows: TScoreRow[] = [];
+  const keptAsSent: TEncodedIngestJob["keptAsSent"] = { spans: 0, firstError: null };
   if (job.signal === "traces") {
     for (const otlpSpan of decodeTraces(body, job.encoding).spans) {
-      const span = normalizeSpan(otlpSpan);
+      const span = normalizeSpanOrKeep(otlpSpan);
+      const failure = span.attributes[NORMALIZATION_ERROR_ATTRIBUTE];
+      if (failure !== undefined && !(NORMALIZATION_ERROR_ATTRIBUTE in otlpSpan.attributes)) {
+        keptAsSent.spans += 1;
+        keptAsSent.firstError ??= failure;
+      }
       spanRows.push(toSpanRow(job.projectId, span));
       for (const score of span.scores) scoreRows.push(toScoreRow(job.projectId, score, span.endTime));
     }
@@ -53,5 +66,6 @@ export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJ
     scores: encodeRows(scoreRows),
     traceIds: [...new Set(spanRows.map((row) => row.trace_id))],
     bytes: body.length,
+    keptAsSent,
   };
 }

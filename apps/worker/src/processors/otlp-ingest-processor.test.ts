@@ -39,6 +39,7 @@ function setup(
         scores: null,
         traceIds: ["t1"],
         bytes: task.body.byteLength,
+        keptAsSent: { spans: 0, firstError: null },
       };
     },
     close: async () => undefined,

@@ -94,6 +94,17 @@ export function createOtlpIngestProcessor(
       receivedAt: job.receivedAt,
       body,
     });
+    if (encoded.keptAsSent.spans > 0) {
+      log.warn(
+        {
+          projectId: job.projectId,
+          requestId: job.requestId,
+          spans: encoded.keptAsSent.spans,
+          err: encoded.keptAsSent.firstError,
+        },
+        "spans kept as sent: normalizing them failed (their attributes hold spanlens.normalization_error)",
+      );
+    }
     const spans = encoded.spans?.rows ?? 0;
     const scores = encoded.scores?.rows ?? 0;
     const requestRow: TIngestRequestRow = {

@@ -1,4 +1,9 @@
 export { EVALUATION_EVENT_NAME, normalizeEvaluationLog } from "./evaluation.js";
 export { deriveUsageBuckets } from "./fields/usage.js";
-export { normalizeSpan, type TNormalizeOptions } from "./normalize.js";
+export {
+  NORMALIZATION_ERROR_ATTRIBUTE,
+  normalizeSpan,
+  normalizeSpanOrKeep,
+  type TNormalizeOptions,
+} from "./normalize.js";
 export * from "./normalized-span.js";

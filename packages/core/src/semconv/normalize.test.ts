@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { TOtlpAttributes, TOtlpLogRecord, TOtlpSpan } from "../otlp-types.js";
 import { parseTags } from "./conventions/langfuse.js";
 import { normalizeEvaluationLog } from "./evaluation.js";
-import { normalizeSpan } from "./normalize.js";
+import { NORMALIZATION_ERROR_ATTRIBUTE, normalizeSpan, normalizeSpanOrKeep } from "./normalize.js";
 
 function spanWith(attributes: TOtlpAttributes, overrides: Partial<TOtlpSpan> = {}): TOtlpSpan {
   return {
@@ -216,5 +216,61 @@ describe("normalizeEvaluationLog", () => {
     expect(normalizeEvaluationLog({ ...log, spanId: null })).toMatchObject({ spanId: null, scope: "trace" });
     expect(normalizeEvaluationLog({ ...log, eventName: "gen_ai.client.inference.operation.details" })).toBeNull();
     expect(normalizeEvaluationLog({ ...log, traceId: null })).toBeNull();
+  });
+});
+
+describe("normalizeSpanOrKeep", () => {
+  const chat = spanWith(
+    {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.usage.input_tokens": 10,
+      "app.retries": 3,
+    },
+    {
+      status: { code: 2, message: "upstream timed out" },
+      resource: { "service.name": "rag-api" },
+      events: [{ name: "retry", timeUnixNano: "1767225600000500000", attributes: { attempt: 2 } }],
+    },
+  );
+
+  it("is normalizeSpan when that succeeds", () => {
+    expect(normalizeSpanOrKeep(chat)).toEqual(normalizeSpan(chat));
+  });
+
+  it("keeps a span whose normalizing throws as sent, naming the failure, instead of failing its request", () => {
+    // A price table that fails when read, as any mapping could on a shape it did not expect.
+    const failing = {
+      version: "broken",
+      currency: "USD" as const,
+      get models(): never {
+        throw new TypeError("Cannot read properties of undefined (reading 'pattern')");
+      },
+    };
+    expect(() => normalizeSpan(chat, { priceTable: failing })).toThrow(TypeError);
+    const kept = normalizeSpanOrKeep(chat, { priceTable: failing });
+    expect(kept).toMatchObject({
+      traceId: chat.traceId,
+      spanId: chat.spanId,
+      name: "work",
+      kind: "span",
+      otelKind: "internal",
+      startTime: 1767225600000,
+      endTime: 1767225600001,
+      statusCode: "error",
+      statusMessage: "upstream timed out",
+      serviceName: "rag-api",
+      usage: null,
+      events: [{ name: "retry", time: 1767225600000, attributes: '{"attempt":2}' }],
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": "gpt-4o",
+        "gen_ai.usage.input_tokens": "10",
+        "app.retries": "3",
+        [NORMALIZATION_ERROR_ATTRIBUTE]: "Cannot read properties of undefined (reading 'pattern')",
+      },
+      resourceAttributes: { "service.name": "rag-api" },
+    });
   });
 });

@@ -11,7 +11,7 @@ import { resolveKind } from "./fields/kind.js";
 import { readInputMessages, readOutputMessages, readToolCalls } from "./fields/messages.js";
 import { readModelParameters, readPrompt } from "./fields/parameters.js";
 import { readProvider } from "./fields/provider.js";
-import { readStatus, toEventRecords, toLinkRecords } from "./fields/status.js";
+import { readStatus, STATUS_CODES, toEventRecords, toLinkRecords } from "./fields/status.js";
 import { readUsage } from "./fields/usage.js";
 import { toText } from "./internal/any-value.js";
 import { AttributeReader } from "./internal/attribute-reader.js";
@@ -119,5 +119,81 @@ export function normalizeSpan(span: TOtlpSpan, options: TNormalizeOptions = {}):
     attributes: reader.leftovers(),
     resourceAttributes: toStringAttributes(span.resource),
     conventions,
+  };
+}
+
+/** Set on a span kept as sent because normalizing it failed: what failed. */
+export const NORMALIZATION_ERROR_ATTRIBUTE = "spanlens.normalization_error";
+
+/**
+ * {@link normalizeSpan}, or, when it throws on a shape no mapping expected, the span as sent:
+ * ids, name, times, OTel kind, status, events and links, every attribute kept as text, and
+ * {@link NORMALIZATION_ERROR_ATTRIBUTE} naming the failure. A request is stored whole or
+ * retried whole, so one span's surprise would otherwise fail every span sent with it, on every
+ * attempt, until the job ran out of them.
+ */
+export function normalizeSpanOrKeep(span: TOtlpSpan, options: TNormalizeOptions = {}): TNormalizedSpan {
+  try {
+    return normalizeSpan(span, options);
+  } catch (error) {
+    return keptAsSent(span, error);
+  }
+}
+
+function keptAsSent(span: TOtlpSpan, error: unknown): TNormalizedSpan {
+  const attempt = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch {
+      return fallback;
+    }
+  };
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    kind: "span",
+    otelKind: OTEL_SPAN_KINDS[span.kind] ?? "unspecified",
+    traceName: null,
+    startTime: attempt(() => nanosToMillis(span.startTimeUnixNano), 0),
+    endTime: attempt(() => nanosToMillis(span.endTimeUnixNano), 0),
+    durationMs: attempt(() => durationMillis(span.startTimeUnixNano, span.endTimeUnixNano), 0),
+    scopeName: span.scope.name,
+    scopeVersion: span.scope.version,
+    provider: null,
+    model: null,
+    modelParameters: {},
+    input: null,
+    output: null,
+    inputMessages: [],
+    outputMessages: [],
+    toolCalls: [],
+    retrievalQuery: null,
+    retrievedDocuments: [],
+    rerankedDocuments: [],
+    prompt: null,
+    usage: null,
+    cost: { ...NO_COST },
+    sessionId: null,
+    userId: null,
+    tags: [],
+    metadata: {},
+    environment: null,
+    release: null,
+    serviceName: attempt(() => toText(span.resource["service.name"]), null),
+    statusCode: STATUS_CODES[span.status.code] ?? "unset",
+    statusMessage: span.status.message || null,
+    error: null,
+    events: attempt(() => toEventRecords(span.events), []),
+    scores: [],
+    links: attempt(() => toLinkRecords(span.links), []),
+    attributes: {
+      ...attempt(() => toStringAttributes(span.attributes), {}),
+      [NORMALIZATION_ERROR_ATTRIBUTE]: message,
+    },
+    resourceAttributes: attempt(() => toStringAttributes(span.resource), {}),
+    conventions: [],
   };
 }

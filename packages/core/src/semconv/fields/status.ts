@@ -4,7 +4,7 @@ import type { AttributeReader } from "../internal/attribute-reader.js";
 import { nanosToMillis } from "../internal/time.js";
 import type { TSpanError, TSpanEventRecord, TSpanLinkRecord, TStatusCode } from "../normalized-span.js";
 
-const STATUS_CODES: Record<number, TStatusCode> = { 0: "unset", 1: "ok", 2: "error" };
+export const STATUS_CODES: Record<number, TStatusCode> = { 0: "unset", 1: "ok", 2: "error" };
 
 export interface TStatusFields {
   statusCode: TStatusCode;
