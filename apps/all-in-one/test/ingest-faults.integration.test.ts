@@ -436,6 +436,7 @@ describe("backpressure", () => {
       maxQueueDepth: 1,
       retryAfterSeconds: 2,
       enqueueTimeoutMs: 5_000,
+      requestTimeoutMs: 60_000,
     });
     const server: Server = createServer((req, res) => void handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -38,6 +38,12 @@ const ZIngestEnv = z.object({
    * load balancers, 90 s for Go), so they close first.
    */
   INGEST_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(120),
+  /**
+   * How long a request's body may take to arrive once it is admitted. It holds its share of
+   * INGEST_MAX_BYTES_IN_FLIGHT meanwhile, so a stalled upload must not hold it for long:
+   * 16 MiB in a minute needs ~280 KB/s. Answered 408, and the connection closed.
+   */
+  INGEST_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(60),
 });
 
 export interface TIngestConfig {
@@ -47,6 +53,7 @@ export interface TIngestConfig {
   retryAfterSeconds: number;
   enqueueTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 export function readIngestConfig(source: Record<string, string | undefined> = process.env): TIngestConfig {
@@ -58,6 +65,7 @@ export function readIngestConfig(source: Record<string, string | undefined> = pr
     retryAfterSeconds: env.INGEST_RETRY_AFTER_SECONDS,
     enqueueTimeoutMs: env.INGEST_ENQUEUE_TIMEOUT_MS,
     keepAliveTimeoutMs: env.INGEST_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+    requestTimeoutMs: env.INGEST_REQUEST_TIMEOUT_SECONDS * 1000,
   };
 }
 

@@ -240,6 +240,57 @@ describe("OTLP receiver connections", () => {
     }
   });
 
+  it("answers 413 before reading a body whose declared length passes the limit, and 408 to an upload that stalls", async () => {
+    const strict = await startIngest({
+      port: 0,
+      hostname: "127.0.0.1",
+      config: readIngestConfig({
+        INGEST_MAX_BODY_BYTES: String(64 * 1024),
+        INGEST_MAX_BYTES_IN_FLIGHT: String(64 * 1024),
+        INGEST_REQUEST_TIMEOUT_SECONDS: "1",
+      }),
+    });
+    const port = Number(new URL(baseUrlOf(strict)).port);
+    /** Sends headers and `sent` bytes of the body, never the rest; resolves with the status line. */
+    const stalledUpload = (declared: number, sent: number) =>
+      new Promise<{ statusLine: string; afterMs: number }>((resolve) => {
+        const started = performance.now();
+        const socket = connect(port, "127.0.0.1");
+        let answer = "";
+        socket.on("data", (chunk: Buffer) => {
+          answer += chunk.toString("latin1");
+          if (answer.includes("\r\n")) {
+            resolve({ statusLine: answer.split("\r\n")[0] ?? "", afterMs: performance.now() - started });
+            socket.destroy();
+          }
+        });
+        socket.write(
+          `POST /v1/traces HTTP/1.1\r\nHost: ingest\r\nAuthorization: Bearer ${secretKey}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n${"x".repeat(sent)}`,
+        );
+      });
+    try {
+      // 100 MB declared, nothing sent: refused at once, not after reading up to the limit.
+      const declaredTooLarge = await stalledUpload(100_000_000, 0);
+      expect(declaredTooLarge.statusLine).toBe("HTTP/1.1 413 Payload Too Large");
+      expect(declaredTooLarge.afterMs).toBeLessThan(900);
+
+      // Half of a 60 KB body, then nothing: answered 408 after the timeout, and the bytes it
+      // held in flight are free again for the next export.
+      const stalled = await stalledUpload(60 * 1024, 30 * 1024);
+      expect(stalled.statusLine).toBe("HTTP/1.1 408 Request Timeout");
+      expect(stalled.afterMs).toBeGreaterThanOrEqual(1_000);
+      const next = await fetch(`${baseUrlOf(strict)}/v1/traces`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${secretKey}` },
+        body: JSON.stringify({ resourceSpans: [], padding: "x".repeat(60 * 1024) }),
+      });
+      expect(next.status).toBe(200);
+    } finally {
+      await new Promise((resolve) => strict.close(resolve));
+    }
+  });
+
   it("closes idle connections after INGEST_KEEP_ALIVE_TIMEOUT_SECONDS", async () => {
     const short = await startIngest({
       port: 0,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
 import type { TApiKeyPrincipal } from "@spanlens/db";
-import type { TOtlpContentType } from "@spanlens/otlp";
+import { bodyTooLarge, type TOtlpContentType } from "@spanlens/otlp";
 import { readIngestConfig } from "./config.js";
 import type { TInFlightReservation } from "./in-flight-budget.js";
 import { createExportIntake, type TIntakeConfig } from "./intake.js";
@@ -73,9 +73,12 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
         );
       }
       contentType = parsedType;
+      // Refused before any of it is read: not even its compressed form fits the limit.
+      const declared = declaredLength(req);
+      if (declared > config.maxBodyBytes) throw bodyTooLarge(config.maxBodyBytes);
       // What the body declares is held before it is read; its decompressed size once known.
-      reservation = await intake.reserve(declaredLength(req));
-      const body = await readBody(req, config.maxBodyBytes);
+      reservation = await intake.reserve(declared);
+      const body = await readBody(req, config.maxBodyBytes, config.requestTimeoutMs);
       reservation.resize(Math.max(body.sent.length, body.decoded.length));
       const response = await intake.accept(principal, signal, contentType, body, source);
       send(res, 200, contentType, response);
@@ -84,6 +87,8 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
       const { status, body } = toErrorResponse(error);
       if (status >= 500 && status !== 503) log.error({ err: error, path: pathname }, "ingest request failed");
       if (status === 429 || status === 503) res.setHeader("Retry-After", String(config.retryAfterSeconds));
+      // The rest of a stalled body may never come: the connection cannot serve another request.
+      if (status === 408) res.setHeader("Connection", "close");
       const refusedSignal = pathname === METRICS_PATH ? "metrics" : signal;
       intake.refused(principal, error, { ...source, signal: refusedSignal, status, message: body.error.message });
       send(res, status, "json", Buffer.from(JSON.stringify(body)));

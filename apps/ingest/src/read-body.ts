@@ -10,10 +10,13 @@ export interface TRequestBody {
   decoded: Buffer;
 }
 
-/** Reads a request body and decompresses it, the size limit applying after decompression. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<TRequestBody> {
+/**
+ * Reads a request body and decompresses it, the size limit applying after decompression. A
+ * body that has not arrived within `timeoutMs` is a 408.
+ */
+export async function readBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<TRequestBody> {
   const compression = parseContentEncoding(req.headers["content-encoding"]);
-  const sent = await readRaw(req, maxBytes);
+  const sent = await readRaw(req, maxBytes, timeoutMs);
   return { sent, compression, decoded: await decompressBody(sent, compression, maxBytes) };
 }
 
@@ -24,11 +27,21 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
 // over the limit) destroys the request stream, and Node then left the rest of that body
 // unread on the keep-alive connection, so a later request on it was never answered. Here
 // the rest is drained and discarded, and the connection serves the next request.
-function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+function readRaw(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => {
+      stop();
+      reject(
+        new AppError(
+          "REQUEST_TIMEOUT",
+          `The request body did not arrive within ${timeoutMs / 1000} s (INGEST_REQUEST_TIMEOUT_SECONDS): ${size} bytes came`,
+        ),
+      );
+    }, timeoutMs);
     const stop = () => {
+      clearTimeout(timer);
       req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
       req.resume();
     };
