@@ -1,4 +1,5 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTraceSpans, toProtobufBody } from "./otlp-payloads.js";
 import { getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
@@ -69,6 +70,28 @@ function post(secretKey: string, body: Uint8Array) {
   });
 }
 
+/** One OTLP/gRPC TraceService export, as any gRPC exporter puts it on the wire. */
+function grpcExport(secretKey: string, body: Uint8Array): Promise<ServiceError | null> {
+  const client = new Client(pipeline.grpcAddress, credentials.createInsecure());
+  const metadata = new Metadata();
+  metadata.set("authorization", `Bearer ${secretKey}`);
+  const asBytes = (value: Buffer) => value;
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(
+      "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+      asBytes,
+      asBytes,
+      Buffer.from(body),
+      metadata,
+      {},
+      (error) => {
+        client.close();
+        resolve(error ?? null);
+      },
+    );
+  });
+}
+
 async function storedSpans(projectId: string, traceId: string): Promise<number> {
   const result = await getClickHouse().query({
     query:
@@ -81,7 +104,7 @@ async function storedSpans(projectId: string, traceId: string): Promise<number> 
 }
 
 describe("ingest while Postgres is away", () => {
-  it("keeps taking exports with a key in use, answers 503 for a key it has not seen, and takes that once Postgres is back", async () => {
+  it("keeps taking exports with a key in use, answers 503 (UNAVAILABLE over gRPC) for a key it has not seen, and takes that once Postgres is back", async () => {
     const other = await pipeline.createProject();
     const before = createTraceSpans(3);
     expect((await post(pipeline.secretKey, toProtobufBody(before))).status).toBe(200);
@@ -104,6 +127,18 @@ describe("ingest while Postgres is away", () => {
         message: "API keys cannot be checked right now (the database is not answering): retry after the delay",
       },
     });
+    // Over gRPC the same: OK for the key in use, UNAVAILABLE (which exporters retry) for the other.
+    const overGrpc = createTraceSpans(3);
+    expect(await grpcExport(pipeline.secretKey, toProtobufBody(overGrpc))).toBeNull();
+    const grpcRefusal = await grpcExport(other.secretKey, toProtobufBody(createTraceSpans(3)));
+    expect(grpcRefusal).toMatchObject({
+      code: status.UNAVAILABLE,
+      details: "API keys cannot be checked right now (the database is not answering): retry after the delay",
+    });
+    await waitFor(
+      () => storedSpans(pipeline.projectId, overGrpc[0]?.spanContext().traceId ?? ""),
+      (spans) => spans === 3,
+    );
     const traceId = during[0]?.spanContext().traceId ?? "";
     await waitFor(
       () => storedSpans(pipeline.projectId, traceId),
