@@ -139,6 +139,52 @@ describe("OTLP from the official exporters to queryable rows", () => {
     expect(summary?.models).toEqual(["gpt-4o-mini"]);
   });
 
+  it("stores an export of several megabytes, whose body goes to Redis on a connection of its own, beside small ones", async () => {
+    const exporter = new OTLPProtoExporter({
+      url: `${pipeline.baseUrl}/v1/traces`,
+      headers: { Authorization: `Bearer ${pipeline.secretKey}` },
+    });
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes({ "service.name": "bulk-loader" }),
+      spanProcessors: [new BatchSpanProcessor({ exporter, maxExportBatchSize: 512, scheduledDelayMillis: 60_000 })],
+    });
+    const tracer = provider.getTracer("bulk-loader");
+    const root = tracer.startSpan("backfill");
+    const parent = trace.setSpan(context.active(), root);
+    // 150 generations with 20 KB prompts: one export of ~3 MB.
+    for (let index = 0; index < 150; index += 1) {
+      tracer
+        .startSpan(
+          `chat #${index}`,
+          { attributes: { "gen_ai.operation.name": "chat", "gen_ai.prompt": "p".repeat(20_000) } },
+          parent,
+        )
+        .end();
+    }
+    root.end();
+    const small = emitRagTrace(
+      new OTLPProtoExporter({
+        url: `${pipeline.baseUrl}/v1/traces`,
+        headers: { Authorization: `Bearer ${pipeline.secretKey}` },
+      }),
+      "How large can an export be?",
+    );
+    await provider.forceFlush();
+    await provider.shutdown();
+    const stored = await waitFor(
+      () => getTrace(getClickHouse(), pipeline.projectId, root.spanContext().traceId),
+      (value) => value !== null && value.spans.length === 151,
+      30_000,
+    );
+    // Its 20 KB prompt kept whole.
+    expect(JSON.stringify(stored?.spans.find((span) => span.name === "chat #149"))).toContain("p".repeat(20_000));
+    const smallTraceId = await small;
+    await waitFor(
+      () => getTrace(getClickHouse(), pipeline.projectId, smallTraceId),
+      (value) => value !== null,
+    );
+  });
+
   it("keeps projects apart: another project's key cannot see or write this project's traces", async () => {
     const other = await pipeline.createProject();
     const exporter = new OTLPProtoExporter({

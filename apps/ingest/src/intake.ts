@@ -10,6 +10,7 @@ import {
 } from "@spanlens/otlp";
 import {
   createIngestProblemRecorder,
+  getBulkRedis,
   getQueue,
   getRedis,
   OTLP_BODY_TTL_SECONDS,
@@ -22,6 +23,9 @@ import { createInFlightBudget, type TInFlightReservation } from "./in-flight-bud
 import type { TRequestBody } from "./read-body.js";
 
 const log = childLogger("ingest");
+
+/** Bodies from this size on are written to Redis on a connection of their own (see `getBulkRedis`). */
+const LARGE_BODY_BYTES = 1024 * 1024;
 
 /** What an export needs besides its body: the receiver's settings without the connection ones. */
 export type TIntakeConfig = Omit<TIngestConfig, "keepAliveTimeoutMs">;
@@ -122,19 +126,27 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           receivedAt: Date.now(),
           bytes: body.decoded.length,
         };
+        const jobOptions = {
+          jobId: requestId,
+          attempts: 20,
+          backoff: { type: "exponential", delay: 500 },
+          removeOnComplete: true,
+          removeOnFail: { age: OTLP_BODY_TTL_SECONDS },
+        } as const;
         const enqueue = async () => {
+          if (body.sent.length >= LARGE_BODY_BYTES) {
+            // On a connection of its own, so its transfer holds no other request's commands;
+            // the job is added once Redis has the body, as a worker must always find it.
+            await getBulkRedis().set(bodyKey, body.sent, "EX", OTLP_BODY_TTL_SECONDS);
+            await queue.add(signal, job, jobOptions);
+            return;
+          }
           const client = await queueConnection(queue);
           // One connection, so Redis runs the SET before the job exists: a worker that
           // sees the job always finds its body.
           await Promise.all([
             client.set(bodyKey, body.sent, "EX", OTLP_BODY_TTL_SECONDS),
-            queue.add(signal, job, {
-              jobId: requestId,
-              attempts: 20,
-              backoff: { type: "exponential", delay: 500 },
-              removeOnComplete: true,
-              removeOnFail: { age: OTLP_BODY_TTL_SECONDS },
-            }),
+            queue.add(signal, job, jobOptions),
           ]);
         };
         await withinQueueTimeout(enqueue(), config.enqueueTimeoutMs);

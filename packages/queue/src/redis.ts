@@ -29,7 +29,7 @@ export function createRedis(url: string = readRedisEnv().REDIS_URL, options: Red
   return redis;
 }
 
-const registry = globalThis as typeof globalThis & { __spanlensRedis?: Redis };
+const registry = globalThis as typeof globalThis & { __spanlensRedis?: Redis; __spanlensBulkRedis?: Redis };
 
 /** The process-wide shared connection for plain commands (health, rate limits, caches). */
 export function getRedis(): Redis {
@@ -37,10 +37,22 @@ export function getRedis(): Redis {
   return registry.__spanlensRedis;
 }
 
+/**
+ * A process-wide connection of its own for large values (request bodies of a megabyte and
+ * more). Commands on one connection are answered in order, so on a shared connection a large
+ * value's transfer holds every command queued behind it: with two 9 MB exports in flight the
+ * receiver's other requests waited ~220 ms instead of ~4 (docs/deployment.md).
+ */
+export function getBulkRedis(): Redis {
+  registry.__spanlensBulkRedis ??= createRedis();
+  return registry.__spanlensBulkRedis;
+}
+
 export async function closeRedis(): Promise<void> {
-  const redis = registry.__spanlensRedis;
+  const connections = [registry.__spanlensRedis, registry.__spanlensBulkRedis];
   registry.__spanlensRedis = undefined;
-  await redis?.quit();
+  registry.__spanlensBulkRedis = undefined;
+  await Promise.all(connections.map((redis) => redis?.quit()));
 }
 
 /** Health check for /api/health. */
