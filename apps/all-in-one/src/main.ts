@@ -10,7 +10,7 @@ import { childLogger, parseEnv, setColocatedIngest, ZPort } from "@spanlens/core
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import {
   closeGracefully,
-  closeIngestProblems,
+  closeIntake,
   configureIngestServer,
   createIngestHandler,
   isIngestPath,
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     isStopping = true;
     log.info({ signal }, "shutting down");
     await Promise.all([closeGracefully(server), grpc?.close()]);
-    await closeIngestProblems();
+    await closeIntake();
     await worker.close();
     await web.close();
     await Promise.all([closeClickHouse(), closePrisma(), closeRedis()]);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { closeClickHouse, getClickHouse, initClickHouse, runClickHouseMigrations } from "@spanlens/clickhouse";
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
-import { closeIngestProblems, readIngestConfig, startGrpcIngest, startIngest } from "@spanlens/ingest";
+import { closeIntake, readIngestConfig, startGrpcIngest, startIngest } from "@spanlens/ingest";
 import { closeQueues, closeRedis, deleteQueuePrefix, getRedis, queuePrefix } from "@spanlens/queue";
 import {
   defaultConsumers,
@@ -70,7 +70,7 @@ export async function startPipeline(
     createProject,
     async stop() {
       await Promise.all([new Promise((resolve) => server.close(resolve)), grpc.close()]);
-      await closeIngestProblems();
+      await closeIntake();
       await worker.close();
       await closeQueues();
       // This run's prefix is used by nothing else: its keys go with it.

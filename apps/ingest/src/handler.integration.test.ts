@@ -7,7 +7,7 @@ import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
 import { closeRedis, deleteQueuePrefix, getRedis, queuePrefix } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readIngestConfig } from "./config.js";
-import { closeIngestProblems } from "./intake.js";
+import { closeIntake } from "./intake.js";
 import { closeGracefully, startIngest } from "./server.js";
 
 let server: Server;
@@ -33,7 +33,7 @@ function baseUrlOf(listening: Server): string {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  await closeIngestProblems();
+  await closeIntake();
   await deleteQueuePrefix(queuePrefix(), getRedis());
   await closeRedis();
   await getPrisma().organization.delete({ where: { id: orgId } });
@@ -132,6 +132,47 @@ function postOver(agent: Agent, url: string, body: Buffer): Promise<{ status: nu
     req.end(body);
   });
 }
+
+describe("OTLP receiver with large exports", () => {
+  const span = (traceId: string, extra: Record<string, unknown> = {}) => ({
+    traceId,
+    spanId: "00f067aa0ba902b7",
+    name: "generate",
+    startTimeUnixNano: "1767225600000000000",
+    endTimeUnixNano: "1767225601000000000",
+    attributes: [{ key: "gen_ai.prompt", value: { stringValue: "p".repeat(1_300_000) } }],
+    ...extra,
+  });
+  const exportOf = (...spans: unknown[]) =>
+    JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ scope: {}, spans }] }] });
+  const post = (body: string) =>
+    fetch(`${baseUrl}/v1/traces`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${secretKey}` },
+      body,
+    });
+
+  it("answers a large export decoded off the event loop as a small one: partial success, and 400 naming the problem", async () => {
+    // Over a megabyte: decoded on the receiver's thread.
+    const partial = await post(exportOf(span("4bf92f3577b34da6a3ce929d0e0e4736"), span("0".repeat(32))));
+    expect(partial.status).toBe(200);
+    expect(await partial.json()).toEqual({
+      partialSuccess: {
+        rejectedSpans: "1",
+        errorMessage: "invalid traceId: must be 32 hex characters and not all zero",
+      },
+    });
+    const malformed = await post(exportOf(span("4bf92f3577b34da6a3ce929d0e0e4736", { startTimeUnixNano: "soon" })));
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({
+      error: {
+        code: "BAD_REQUEST",
+        message:
+          "invalid OTLP/JSON at resourceSpans[0].scopeSpans[0].spans[0]: startTimeUnixNano and endTimeUnixNano must be unsigned decimal nanoseconds",
+      },
+    });
+  });
+});
 
 describe("OTLP receiver connections", () => {
   // Exporters keep connections alive with no idle timer of their own; a connection the

@@ -1,13 +1,7 @@
 import { hash, randomUUID } from "node:crypto";
 import { AppError, childLogger, isAppError, QueueName, type TOtlpIngestJob, withTimeout } from "@spanlens/core";
 import { authenticateApiKey, RevokedApiKeyError, type TApiKeyPrincipal } from "@spanlens/db";
-import {
-  decodeLogs,
-  decodeTraces,
-  encodeLogsResponse,
-  encodeTraceResponse,
-  type TOtlpContentType,
-} from "@spanlens/otlp";
+import { encodeLogsResponse, encodeTraceResponse, type TOtlpContentType } from "@spanlens/otlp";
 import {
   createIngestProblemRecorder,
   getBulkRedis,
@@ -19,6 +13,7 @@ import {
   type TIngestProblemRecorder,
 } from "@spanlens/queue";
 import type { TIngestConfig } from "./config.js";
+import { closeExportDecoder, summarize } from "./export-decoder.js";
 import { createInFlightBudget, type TInFlightReservation } from "./in-flight-budget.js";
 import type { TRequestBody } from "./read-body.js";
 
@@ -83,11 +78,14 @@ function ingestProblems(): TIngestProblemRecorder {
   return problemsRegistry.__spanlensIngestProblems;
 }
 
-/** On shutdown, after the receivers have closed: writes the problems not flushed yet. */
-export async function closeIngestProblems(): Promise<void> {
+/**
+ * On shutdown, after the receivers have closed: writes the refused exports not flushed yet and
+ * stops the decoding thread.
+ */
+export async function closeIntake(): Promise<void> {
   const recorder = problemsRegistry.__spanlensIngestProblems;
   problemsRegistry.__spanlensIngestProblems = undefined;
-  await recorder?.close();
+  await Promise.all([recorder?.close(), closeExportDecoder()]);
 }
 
 export function createExportIntake(config: TIntakeConfig): TExportIntake {
@@ -108,8 +106,8 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
       }
     },
     async accept(principal, signal, encoding, body, source) {
-      const decoded = signal === "traces" ? decodeTraces(body.decoded, encoding) : decodeLogs(body.decoded, encoding);
-      const accepted = "spans" in decoded ? decoded.spans.length : decoded.logRecords.length;
+      const decoded = await summarize({ signal, encoding, body: body.decoded });
+      const accepted = decoded.accepted;
       const requestId = randomUUID();
       if (accepted > 0) {
         const queue = getQueue(QueueName.OtlpIngest);

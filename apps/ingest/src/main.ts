@@ -4,7 +4,7 @@ import { assertRedisReachable } from "@spanlens/queue";
 import { z } from "zod";
 import { readGrpcPort, readIngestConfig } from "./config.js";
 import { startConfiguredGrpcIngest } from "./grpc.js";
-import { closeIngestProblems } from "./intake.js";
+import { closeIntake } from "./intake.js";
 import { closeGracefully, startIngest } from "./server.js";
 
 const env = parseEnv(z.object({ INGEST_PORT: ZPort.default(4318), HOST: z.string().default("0.0.0.0") }));
@@ -17,7 +17,7 @@ try {
   const grpc = await startConfiguredGrpcIngest({ setting: grpcSetting, hostname: env.HOST, config });
   const stop = () =>
     void Promise.all([closeGracefully(server), grpc?.close()])
-      .then(() => closeIngestProblems())
+      .then(() => closeIntake())
       .then(() => closePrisma())
       .then(() => process.exit(0));
   process.once("SIGINT", stop);
