@@ -110,6 +110,11 @@ async function redisInfo(): Promise<(name: string) => number> {
   return (name) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
 }
 
+/** What the Redis server holds in all, every database and prefix included. */
+export async function redisUsedMemoryMiB(): Promise<number> {
+  return (await redisInfo())("used_memory") / (1024 * 1024);
+}
+
 export async function redisCpuSeconds(): Promise<number> {
   const read = await redisInfo();
   return read("used_cpu_sys") + read("used_cpu_user") + read("used_cpu_sys_children") + read("used_cpu_user_children");

@@ -29,7 +29,7 @@ import { withEngineCounters } from "./engine-counters.js";
 import { PAYLOAD, SPANS_PER_REQUEST } from "./ingest-bodies.js";
 import { measureCeilings } from "./ingest-ceiling.js";
 import type { TLoadCommand } from "./ingest-load.js";
-import { startCpuProfile } from "./ingest-measure.js";
+import { redisUsedMemoryMiB, startCpuProfile } from "./ingest-measure.js";
 import { runPhase, type TPipelineTarget, type TSidecars } from "./ingest-phase.js";
 import {
   BACKGROUND_NICE,
@@ -50,6 +50,8 @@ const envNumber = (name: string, fallback: number): number => {
 };
 
 const DURATION_S = envNumber("BENCH_DURATION_S", 30);
+/** Past this much data already in Redis a run refuses to start (BENCH_ALLOW_BUSY_REDIS=1 runs anyway). */
+const BUSY_REDIS_MIB = 256;
 const HALF_LOAD_DURATION_S = envNumber("BENCH_HALF_LOAD_DURATION_S", 20);
 const SUSTAINED_S = envNumber("BENCH_SUSTAINED_S", 300);
 /** Offered rate of phase (d); 0 means (b)'s measured end-to-end rate. */
@@ -161,6 +163,15 @@ async function main() {
   process.env.WORKER_BATCH_MAX_WAIT_MS ??= String(INGEST_DEFAULTS.batchMaxWaitMs);
   // The engine's allocator options as the embedded mode sets them, inherited by its process.
   applyEmbeddedMallocConf();
+  // Redis rewrites its whole append-only file, every database's data in it, as the run's
+  // jobs pass through: a Redis holding gigabytes of other data measured 85 µs of Redis CPU
+  // per span in (b) against ~26 (docs/benchmarks.md, run 54).
+  const redisUsedMiB = await redisUsedMemoryMiB();
+  if (redisUsedMiB > BUSY_REDIS_MIB && process.env.BENCH_ALLOW_BUSY_REDIS !== "1") {
+    throw new Error(
+      `Redis already holds ${Math.round(redisUsedMiB)} MiB: its rewrites would be measured as the pipeline's. Use a Redis of its own, remove what it holds, or set BENCH_ALLOW_BUSY_REDIS=1`,
+    );
+  }
 
   // A crashed run must not leave its processes running (they hold the ports and the
   // engine's files), including one that fails while the next process is starting.
@@ -296,7 +307,12 @@ async function main() {
     }
 
     const summary = {
-      machine: { cpus: availableParallelism(), node: process.version, loadAverage1mAtEnd: round(loadavg()[0] ?? 0, 2) },
+      machine: {
+        cpus: availableParallelism(),
+        node: process.version,
+        loadAverage1mAtEnd: round(loadavg()[0] ?? 0, 2),
+        redisUsedMiBAtStart: round(redisUsedMiB, 1),
+      },
       config: {
         durationS: DURATION_S,
         ceilingS: CEILING_S,
