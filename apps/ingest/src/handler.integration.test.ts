@@ -243,6 +243,7 @@ describe("OTLP receiver connections", () => {
           await new Promise((resolve) => socket.once("close", resolve));
           return Number(answer.split(" ")[1]);
         },
+        abort: () => socket.destroy(),
       };
     };
     const post = (body: Buffer) =>
@@ -276,6 +277,18 @@ describe("OTLP receiver connections", () => {
         },
       });
       expect(await holder.finish()).toBe(200);
+
+      // A client that gives up while it waits for room holds none once it is let in.
+      const blocker = slowUpload(exportOf(80 * 1024));
+      await sleep(200);
+      const quitter = slowUpload(exportOf(60 * 1024));
+      await sleep(200);
+      quitter.abort();
+      await sleep(100);
+      expect(await blocker.finish()).toBe(200);
+      const after = performance.now();
+      expect((await post(exportOf(60 * 1024))).status).toBe(200);
+      expect(performance.now() - after).toBeLessThan(1_000);
     } finally {
       await new Promise((resolve) => bounded.close(resolve));
     }

@@ -28,6 +28,9 @@ export async function readBody(req: IncomingMessage, maxBytes: number, timeoutMs
 // unread on the keep-alive connection, so a later request on it was never answered. Here
 // the rest is drained and discarded, and the connection serves the next request.
 function readRaw(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<Buffer> {
+  // Gone already, while it waited for room among the bytes in flight: its 'close' came and
+  // went, and waiting for its end would hold its share until the deadline.
+  if (!req.complete && (req.destroyed || req.socket.destroyed)) return Promise.reject(closedBeforeEnd());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -63,8 +66,12 @@ function readRaw(req: IncomingMessage, maxBytes: number, timeoutMs: number): Pro
     // Closed before its end: the client went away mid-body.
     const onClose = () => {
       stop();
-      reject(new AppError("BAD_REQUEST", "Request body could not be read: the connection closed before its end"));
+      reject(closedBeforeEnd());
     };
     req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
   });
+}
+
+function closedBeforeEnd(): AppError {
+  return new AppError("BAD_REQUEST", "Request body could not be read: the connection closed before its end");
 }
