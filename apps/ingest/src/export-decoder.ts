@@ -16,12 +16,16 @@ const registry = globalThis as typeof globalThis & { __spanlensIngestDecodePool?
  * Decodes an export to validate and count it. Most exports are tens of kilobytes and decode
  * in well under a millisecond on the event loop. A large one takes it for long (a 9 MB export
  * ~100 ms) and every other request waits meanwhile, so from {@link THREAD_DECODE_BYTES} on
- * the decoding runs on a thread of its own. The body is copied to it: it is still needed here
- * for Redis. One thread, started on first use and stopped after a minute idle.
+ * the decoding runs on a thread of its own. The body goes to it as a copy: the original is
+ * still needed here for Redis. One thread, started on first use and stopped after a minute
+ * idle.
  */
 export async function summarize(task: TSummarizeTask): Promise<TExportSummary> {
   if (task.body.byteLength < THREAD_DECODE_BYTES) return summarizeExport(task);
-  const result = (await decodePool().run(task)) as TSummarizeResult;
+  // Posting a view clones its whole backing buffer, which for a gRPC message can be a larger
+  // frame's: the bytes are copied into a buffer of their own, and that is moved.
+  const body = new Uint8Array(task.body);
+  const result = (await decodePool().run({ ...task, body }, { transferList: [body.buffer] })) as TSummarizeResult;
   return fromThreadResult(result);
 }
 
