@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { type AddressInfo, connect, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createIngestProblemRecorder,
@@ -97,6 +98,47 @@ describe("ingest problem recorder", () => {
     await problems.close();
     await getRedis().lpush(ingestProblemsKey(project), "not json", JSON.stringify({ status: "four hundred" }));
     expect((await readIngestProblems(getRedis(), project)).map((problem) => problem.status)).toEqual([400]);
+  });
+
+  it("keeps one write waiting while Redis is away, counts what comes meanwhile, and writes it once Redis is back", async () => {
+    // Redis behind a port that answers nothing until the test opens it, forwarding to the real one.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const target = new URL(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+    // A client as the receiver's: it queues commands while disconnected and keeps reconnecting.
+    const flaky = createRedis(`redis://127.0.0.1:${port}${target.pathname}`, {
+      retryStrategy: () => 50,
+    });
+    const queued = () => (flaky as unknown as { offlineQueue: { length: number } }).offlineQueue.length;
+    const problems = createIngestProblemRecorder({ redis: () => flaky, flushMs: 20 });
+    const projectId = randomUUID();
+    const forwarder = createServer((client) => {
+      const upstream = connect(Number(target.port || 6379), target.hostname);
+      client.pipe(upstream).pipe(client);
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+    });
+    try {
+      // Every interval has a problem to write while Redis is away.
+      for (let tick = 0; tick < 15; tick += 1) {
+        problems.record(projectId, badData);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // One pipeline of three commands waits in the client, not one per interval.
+      expect(queued()).toBe(3);
+      await new Promise<void>((resolve) => forwarder.listen(port, "127.0.0.1", resolve));
+      await problems.flush();
+      const stored = await readIngestProblems(getRedis(), projectId);
+      // What the first write carried and what was counted while it waited: all 15.
+      expect(stored.reduce((sum, problem) => sum + problem.count, 0)).toBe(15);
+      expect(stored.length).toBeLessThanOrEqual(2);
+    } finally {
+      await problems.close();
+      flaky.disconnect();
+      await new Promise((resolve) => forwarder.close(resolve));
+    }
   });
 
   it("drops what it cannot write when Redis is away, without throwing", async () => {

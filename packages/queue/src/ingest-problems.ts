@@ -1,4 +1,4 @@
-import { childLogger } from "@spanlens/core";
+import { childLogger, withTimeout } from "@spanlens/core";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { queuePrefix } from "./queues.js";
@@ -50,6 +50,8 @@ export const INGEST_PROBLEMS_TTL_SECONDS = 7 * 24 * 3600;
 const MAX_GROUPS_PER_PROJECT = 20;
 /** Projects one flush may write; problems of further projects are dropped and counted in the log. */
 const MAX_PROJECTS_PER_FLUSH = 500;
+/** How long closing waits for the last write. */
+const CLOSE_WAIT_MS = 3_000;
 
 /** Under the queue prefix, so a Redis Cluster hash tag covers it as it covers the queues. */
 export function ingestProblemsKey(projectId: string): string {
@@ -79,7 +81,13 @@ export function createIngestProblemRecorder(options: {
   const now = options.now ?? Date.now;
   let pending = new Map<string, Map<string, TIngestProblem>>();
   let droppedProblems = 0;
-  const flush = async (): Promise<void> => {
+  /**
+   * The write under way. Only one is: while Redis is away the client holds a write in its
+   * queue until it is back, and a write every interval would pile up there for as long as
+   * the outage lasts. Problems recorded meanwhile are counted in `pending`, within its caps.
+   */
+  let writing: Promise<void> | null = null;
+  const write = async (): Promise<void> => {
     if (pending.size === 0) return;
     const batch = pending;
     const dropped = droppedProblems;
@@ -109,7 +117,20 @@ export function createIngestProblemRecorder(options: {
       log.warn({ err: { message: (error as Error).message } }, "could not write ingest problems to Redis");
     }
   };
-  const timer = setInterval(() => void flush(), options.flushMs ?? 2_000);
+  const startWrite = (): Promise<void> => {
+    writing = write().finally(() => {
+      writing = null;
+    });
+    return writing;
+  };
+  /** Waits for the write under way, then writes what came since. */
+  const flush = async (): Promise<void> => {
+    while (writing) await writing;
+    await startWrite();
+  };
+  const timer = setInterval(() => {
+    if (!writing) void startWrite();
+  }, options.flushMs ?? 2_000);
   timer.unref();
   return {
     record(projectId, event) {
@@ -151,7 +172,10 @@ export function createIngestProblemRecorder(options: {
     flush,
     async close() {
       clearInterval(timer);
-      await flush();
+      // Shutting down while Redis is away: what is not written within a few seconds is lost.
+      await withTimeout(flush(), CLOSE_WAIT_MS, () => new Error("Redis did not take the last ingest problems")).catch(
+        (error: unknown) => log.warn({ err: { message: (error as Error).message } }, "ingest problems not written"),
+      );
     },
   };
 }
