@@ -106,8 +106,7 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
       }
     },
     async accept(principal, signal, encoding, body, source) {
-      const decoded = await summarize({ signal, encoding, body: body.decoded });
-      const accepted = decoded.accepted;
+      const { accepted, rejected } = await summarize({ signal, encoding, body: body.decoded });
       const requestId = randomUUID();
       if (accepted > 0) {
         const queue = getQueue(QueueName.OtlpIngest);
@@ -150,8 +149,8 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
         await withinQueueTimeout(enqueue(), config.enqueueTimeoutMs);
       }
       const partial =
-        decoded.rejected.count > 0
-          ? { rejected: decoded.rejected.count, errorMessage: decoded.rejected.reasons.slice(0, 5).join("; ") }
+        rejected.count > 0
+          ? { rejected: rejected.count, errorMessage: rejected.reasons.slice(0, 5).join("; ") }
           : undefined;
       if (partial) {
         ingestProblems().record(principal.projectId, {
@@ -162,10 +161,7 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           droppedRecords: partial.rejected,
         });
       }
-      log.debug(
-        { projectId: principal.projectId, requestId, signal, accepted, rejected: decoded.rejected.count },
-        "accepted",
-      );
+      log.debug({ projectId: principal.projectId, requestId, signal, accepted, rejected: rejected.count }, "accepted");
       return encodeResponse(signal, encoding, partial);
     },
   };

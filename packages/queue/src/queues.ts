@@ -219,7 +219,9 @@ export async function retryFailedJobs(
         });
         checked += jobs.length;
       }
-      for (const ids of chunks([...unstorable.keys()], FAILED_PAGE)) {
+      const gone = [...unstorable.keys()];
+      for (let start = 0; start < gone.length; start += FAILED_PAGE) {
+        const ids = gone.slice(start, start + FAILED_PAGE);
         const results = await Promise.all(ids.map((id) => queue.remove(id)));
         ids.forEach((id, index) => {
           if (results[index] !== 1) return;
@@ -251,12 +253,6 @@ export async function retryFailedJobs(
 function projectOf(job: Job): string {
   const projectId = (job.data as { projectId?: unknown } | undefined)?.projectId;
   return typeof projectId === "string" ? projectId : "(unknown)";
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
-    items.slice(index * size, (index + 1) * size),
-  );
 }
 
 /**

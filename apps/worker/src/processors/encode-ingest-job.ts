@@ -6,12 +6,7 @@ import {
   toScoreRow,
   toSpanRow,
 } from "@spanlens/clickhouse";
-import {
-  NORMALIZATION_ERROR_ATTRIBUTE,
-  normalizeEvaluationLog,
-  normalizeSpanOrKeep,
-  type TOtlpIngestJob,
-} from "@spanlens/core";
+import { normalizeEvaluationLog, normalizeSpanOrKeep, type TOtlpIngestJob } from "@spanlens/core";
 import { decodeLogs, decodeTraces, decompressBody } from "@spanlens/otlp";
 
 /** One queued request with its body resolved (from its Redis key or the older inline form). */
@@ -41,14 +36,13 @@ export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJ
   const spanRows: TSpanRow[] = [];
   const scoreRows: TScoreRow[] = [];
   const keptAsSent: TEncodedIngestJob["keptAsSent"] = { spans: 0, firstError: null };
+  const onKept = (message: string) => {
+    keptAsSent.spans += 1;
+    keptAsSent.firstError ??= message;
+  };
   if (job.signal === "traces") {
     for (const otlpSpan of decodeTraces(body, job.encoding).spans) {
-      const span = normalizeSpanOrKeep(otlpSpan);
-      const failure = span.attributes[NORMALIZATION_ERROR_ATTRIBUTE];
-      if (failure !== undefined && !(NORMALIZATION_ERROR_ATTRIBUTE in otlpSpan.attributes)) {
-        keptAsSent.spans += 1;
-        keptAsSent.firstError ??= failure;
-      }
+      const span = normalizeSpanOrKeep(otlpSpan, { onKept });
       spanRows.push(toSpanRow(job.projectId, span));
       for (const score of span.scores) scoreRows.push(toScoreRow(job.projectId, score, span.endTime));
     }

@@ -128,19 +128,24 @@ export const NORMALIZATION_ERROR_ATTRIBUTE = "spanlens.normalization_error";
 /**
  * {@link normalizeSpan}, or, when it throws on a shape no mapping expected, the span as sent:
  * ids, name, times, OTel kind, status, events and links, every attribute kept as text, and
- * {@link NORMALIZATION_ERROR_ATTRIBUTE} naming the failure. A request is stored whole or
+ * {@link NORMALIZATION_ERROR_ATTRIBUTE} naming the failure, which `onKept` also hears. A request is stored whole or
  * retried whole, so one span's surprise would otherwise fail every span sent with it, on every
  * attempt, until the job ran out of them.
  */
-export function normalizeSpanOrKeep(span: TOtlpSpan, options: TNormalizeOptions = {}): TNormalizedSpan {
+export function normalizeSpanOrKeep(
+  span: TOtlpSpan,
+  options: TNormalizeOptions & { onKept?: (message: string) => void } = {},
+): TNormalizedSpan {
   try {
     return normalizeSpan(span, options);
   } catch (error) {
-    return keptAsSent(span, error);
+    const message = error instanceof Error ? error.message : String(error);
+    options.onKept?.(message);
+    return keptAsSent(span, message);
   }
 }
 
-function keptAsSent(span: TOtlpSpan, error: unknown): TNormalizedSpan {
+function keptAsSent(span: TOtlpSpan, message: string): TNormalizedSpan {
   const attempt = <T>(read: () => T, fallback: T): T => {
     try {
       return read();
@@ -148,7 +153,6 @@ function keptAsSent(span: TOtlpSpan, error: unknown): TNormalizedSpan {
       return fallback;
     }
   };
-  const message = error instanceof Error ? error.message : String(error);
   return {
     traceId: span.traceId,
     spanId: span.spanId,
