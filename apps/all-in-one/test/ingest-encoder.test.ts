@@ -27,6 +27,27 @@ function job(body: Uint8Array, overrides: Partial<TEncodeTask> = {}): TEncodeTas
 }
 
 describe("ingest encoder", () => {
+  it("encodes a request in slices that together are the whole, in the thread as inline", async () => {
+    const raw = toProtobufBody(createTraceSpans(25));
+    const whole = withBufferText(await inline.encode(job(raw)));
+    expect(whole.next).toBeNull();
+    for (const encoder of [inline, threaded]) {
+      const slices: TEncodedIngestJob[] = [];
+      for (let from: number | null = 0; from !== null; from = slices.at(-1)?.next ?? null)
+        slices.push(withBufferText(await encoder.encode(job(raw, { from, maxRows: 10 }))));
+      expect(slices.map((slice) => [slice.spans?.rows, slice.next])).toEqual([
+        [10, 10],
+        [10, 20],
+        [5, null],
+      ]);
+      expect(Buffer.concat(slices.map((slice) => slice.spans?.text ?? Buffer.alloc(0)))).toEqual(whole.spans?.text);
+      expect(slices.every((slice) => slice.bytes === raw.byteLength)).toBe(true);
+    }
+    // A byte bound ends a slice once reached, always after at least one span.
+    const bySize = await inline.encode(job(raw, { from: 3, maxBytes: 1 }));
+    expect([bySize.spans?.rows, bySize.next]).toEqual([1, 4]);
+  });
+
   it("encodes an SDK export the same in the encoding thread as inline, gzip or not", async () => {
     const spans = createTraceSpans(5);
     const raw = toProtobufBody(spans);

@@ -24,10 +24,14 @@ import {
 /** Tokens each generation span of {@link createTraceSpans} reports (input + output). */
 export const TOKENS_PER_GENERATION = 15;
 
-function finishedSpans(idGenerator: IdGenerator | undefined, emit: (provider: TracerProvider) => void): ReadableSpan[] {
+function finishedSpans(
+  idGenerator: IdGenerator | undefined,
+  emit: (provider: TracerProvider) => void,
+  resource: Record<string, string> = { "service.name": "fault-injector" },
+): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ "service.name": "fault-injector" }),
+    resource: resourceFromAttributes(resource),
     spanProcessors: [new SimpleSpanProcessor({ exporter })],
     ...(idGenerator ? { idGenerator } : {}),
   });
@@ -65,6 +69,24 @@ export function createTraceSpans(spanCount: number, padding = 0): ReadableSpan[]
     }
     root.end();
   });
+}
+
+/**
+ * `count` spans of one trace, as small as the SDK makes them (a name, no attributes), under
+ * one resource with `resource`'s attributes: 74 bytes a span as protobuf with a small resource.
+ */
+export function createSmallSpans(count: number, resource: Record<string, string>): ReadableSpan[] {
+  return finishedSpans(
+    undefined,
+    (provider) => {
+      const tracer = provider.getTracer("fault-injector");
+      const root = tracer.startSpan("bulk");
+      const parent = trace.setSpan(context.active(), root);
+      for (let index = 1; index < count; index += 1) tracer.startSpan(`s${index}`, {}, parent).end();
+      root.end();
+    },
+    resource,
+  );
 }
 
 /** Two single-span traces, the second with an all-zero trace id that a receiver must reject. */

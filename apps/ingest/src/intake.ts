@@ -122,6 +122,7 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           compression: body.compression,
           receivedAt: Date.now(),
           bytes: body.decoded.length,
+          records: accepted,
         };
         const jobOptions = {
           jobId: requestId,

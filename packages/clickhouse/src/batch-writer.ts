@@ -18,24 +18,55 @@ export interface TEncodedRows {
   rows: number;
 }
 
+/** Rows encoded one at a time, so a caller can stop at a size: see {@link createRowEncoder}. */
+export interface TRowEncoder<TRow extends object> {
+  add(row: TRow): void;
+  readonly rows: number;
+  /** Encoded bytes so far, newlines included. */
+  readonly bytes: number;
+  /** The rows added, encoded; null when none were. */
+  finish(): TEncodedRows | null;
+}
+
+/** Encodes rows built by one mapping function (same keys, same order) as they are added. */
+export function createRowEncoder<TRow extends object>(): TRowEncoder<TRow> {
+  let columns: string[] | null = null;
+  const lines: string[] = [];
+  let bytes = 0;
+  return {
+    add(row) {
+      columns ??= Object.keys(row);
+      const line = JSON.stringify(columns.map((column) => (row as Record<string, unknown>)[column]));
+      lines.push(line);
+      bytes += Buffer.byteLength(line) + 1;
+    },
+    get rows() {
+      return lines.length;
+    },
+    get bytes() {
+      return bytes;
+    },
+    finish() {
+      if (!columns) return null;
+      // Each line written straight into one buffer: `Buffer.from` of the joined lines copies
+      // the text twice and cost ~25% more client CPU per row (docs/benchmarks.md, runs 23–25).
+      // Sized exactly and not from Buffer's shared pool, so a held batch pins only its own bytes.
+      const text = Buffer.allocUnsafeSlow(bytes);
+      let offset = 0;
+      for (const line of lines) {
+        offset += text.write(line, offset);
+        text[offset++] = 0x0a;
+      }
+      return { columns, text, rows: lines.length };
+    },
+  };
+}
+
 /** Encodes rows built by one mapping function (same keys, same order); null when empty. */
 export function encodeRows<TRow extends object>(rows: readonly TRow[]): TEncodedRows | null {
-  const first = rows[0];
-  if (!first) return null;
-  const columns = Object.keys(first);
-  const lines = rows.map((row) => JSON.stringify(columns.map((column) => (row as Record<string, unknown>)[column])));
-  let bytes = lines.length;
-  for (const line of lines) bytes += Buffer.byteLength(line);
-  // Each line written straight into one buffer: `Buffer.from` of the joined lines copies
-  // the text twice and cost ~25% more client CPU per row (docs/benchmarks.md, runs 23–25).
-  // Sized exactly and not from Buffer's shared pool, so a held batch pins only its own bytes.
-  const text = Buffer.allocUnsafeSlow(bytes);
-  let offset = 0;
-  for (const line of lines) {
-    offset += text.write(line, offset);
-    text[offset++] = 0x0a;
-  }
-  return { columns, text, rows: rows.length };
+  const encoder = createRowEncoder<TRow>();
+  for (const row of rows) encoder.add(row);
+  return encoder.finish();
 }
 
 /** Inserts encoded rows (the same statement over HTTP and in the embedded engine). */

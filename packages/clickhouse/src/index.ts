@@ -1,11 +1,13 @@
 export {
   createBatchWriter,
+  createRowEncoder,
   encodeRows,
   insertEncoded,
   insertRows,
   type TBatchWriter,
   type TBatchWriterOptions,
   type TEncodedRows,
+  type TRowEncoder,
 } from "./batch-writer.js";
 export {
   applyEmbeddedMallocConf,

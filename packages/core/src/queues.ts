@@ -51,6 +51,12 @@ export const ZOtlpIngestJob = z
      * before it reads the body. Absent on jobs queued before this field existed.
      */
     bytes: z.number().int().nonnegative().optional(),
+    /**
+     * Spans (or log records) the receiver accepted: what the worker's reservation counts
+     * besides `bytes`, since each decoded record takes memory however small it was on the
+     * wire. Absent on jobs queued before this field existed.
+     */
+    records: z.number().int().nonnegative().optional(),
   })
   .refine((job) => job.bodyKey !== undefined || job.body !== undefined, {
     message: "a job carries bodyKey or body",

@@ -1,20 +1,32 @@
 import {
-  encodeRows,
+  createRowEncoder,
   type TEncodedRows,
   type TScoreRow,
   type TSpanRow,
   toScoreRow,
   toSpanRow,
 } from "@spanlens/clickhouse";
-import { normalizeEvaluationLog, normalizeSpanOrKeep, type TOtlpIngestJob } from "@spanlens/core";
+import {
+  normalizeEvaluationLog,
+  normalizeSpanOrKeep,
+  type TOtlpIngestJob,
+  type TOtlpLogRecord,
+  type TOtlpSpan,
+} from "@spanlens/core";
 import { decodeLogs, decodeTraces, decompressBody } from "@spanlens/otlp";
 
 /** One queued request with its body resolved (from its Redis key or the older inline form). */
 export type TEncodeTask = Pick<TOtlpIngestJob, "projectId" | "signal" | "encoding" | "compression" | "receivedAt"> & {
   body: Uint8Array;
+  /** The slice to encode: from this record (span or log record) on, 0 when absent. */
+  from?: number;
+  /** The slice ends before the record that would pass this many rows. */
+  maxRows?: number;
+  /** The slice ends once its encoded rows reach this many bytes (at least one record is taken). */
+  maxBytes?: number;
 };
 
-/** What one queued OTLP request becomes: encoded rows ready for the batch writers. */
+/** What one slice of a queued request becomes: encoded rows ready for the batch writers. */
 export interface TEncodedIngestJob {
   spans: TEncodedRows | null;
   scores: TEncodedRows | null;
@@ -24,42 +36,67 @@ export interface TEncodedIngestJob {
   bytes: number;
   /** Spans kept as sent because normalizing them failed, with the first failure. */
   keptAsSent: { spans: number; firstError: string | null };
+  /** The first record of the next slice, or null when this slice ends the request. */
+  next: number | null;
 }
 
 /**
- * Decompresses, decodes, normalizes and encodes one request. A pure function of the job,
- * so it runs the same on the event loop or in an encoding thread (ingest-encoder.ts).
+ * Decompresses, decodes, normalizes and encodes one request, or one slice of its records.
+ * A pure function of the task, so it runs the same on the event loop or in an encoding
+ * thread (ingest-encoder.ts); each slice decodes the body again, which only requests large
+ * enough to be sliced pay.
  */
 export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJob> {
   const sent = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
   const body = await decompressBody(sent, job.compression);
-  const spanRows: TSpanRow[] = [];
-  const scoreRows: TScoreRow[] = [];
+  const spanRows = createRowEncoder<TSpanRow>();
+  const scoreRows = createRowEncoder<TScoreRow>();
+  const traceIds = new Set<string>();
   const keptAsSent: TEncodedIngestJob["keptAsSent"] = { spans: 0, firstError: null };
   const onKept = (message: string) => {
     keptAsSent.spans += 1;
     keptAsSent.firstError ??= message;
   };
+  const from = job.from ?? 0;
+  const maxRows = job.maxRows ?? Number.POSITIVE_INFINITY;
+  const maxBytes = job.maxBytes ?? Number.POSITIVE_INFINITY;
+  const full = (index: number) =>
+    index > from && (spanRows.rows + scoreRows.rows >= maxRows || spanRows.bytes + scoreRows.bytes >= maxBytes);
+  let next: number | null = null;
   if (job.signal === "traces") {
-    for (const otlpSpan of decodeTraces(body, job.encoding).spans) {
-      const span = normalizeSpanOrKeep(otlpSpan, { onKept });
-      spanRows.push(toSpanRow(job.projectId, span));
-      for (const score of span.scores) scoreRows.push(toScoreRow(job.projectId, score, span.endTime));
+    const { spans } = decodeTraces(body, job.encoding);
+    for (let index = from; index < spans.length; index += 1) {
+      if (full(index)) {
+        next = index;
+        break;
+      }
+      const span = normalizeSpanOrKeep(spans[index] as TOtlpSpan, { onKept });
+      const row = toSpanRow(job.projectId, span);
+      spanRows.add(row);
+      traceIds.add(row.trace_id);
+      for (const score of span.scores) scoreRows.add(toScoreRow(job.projectId, score, span.endTime));
     }
   } else {
-    for (const record of decodeLogs(body, job.encoding).logRecords) {
+    const { logRecords } = decodeLogs(body, job.encoding);
+    for (let index = from; index < logRecords.length; index += 1) {
+      if (full(index)) {
+        next = index;
+        break;
+      }
+      const record = logRecords[index] as TOtlpLogRecord;
       const score = normalizeEvaluationLog(record);
       if (!score) continue;
       const nanos = record.timeUnixNano !== "0" ? record.timeUnixNano : record.observedTimeUnixNano;
       const timestampMs = nanos !== "0" ? Number(BigInt(nanos) / 1_000_000n) : job.receivedAt;
-      scoreRows.push(toScoreRow(job.projectId, score, timestampMs));
+      scoreRows.add(toScoreRow(job.projectId, score, timestampMs));
     }
   }
   return {
-    spans: encodeRows(spanRows),
-    scores: encodeRows(scoreRows),
-    traceIds: [...new Set(spanRows.map((row) => row.trace_id))],
+    spans: spanRows.finish(),
+    scores: scoreRows.finish(),
+    traceIds: [...traceIds],
     bytes: body.length,
     keptAsSent,
+    next,
   };
 }

@@ -2,7 +2,13 @@ import type { TBatchWriter, TEncodedRows } from "@spanlens/clickhouse";
 import { type Job, UnrecoverableError } from "bullmq";
 import { describe, expect, it } from "vitest";
 import type { TIngestEncoder } from "./ingest-encoder.js";
-import { createOtlpIngestProcessor, type TOtlpBodyStore } from "./otlp-ingest-processor.js";
+import {
+  createOtlpIngestProcessor,
+  RECORD_RESERVE_BYTES,
+  SLICE_MAX_ROWS,
+  SLICE_MIN_BYTES,
+  type TOtlpBodyStore,
+} from "./otlp-ingest-processor.js";
 
 /** Records what each writer received and the order of events around the body store. */
 function setup(
@@ -40,6 +46,7 @@ function setup(
         traceIds: ["t1"],
         bytes: task.body.byteLength,
         keptAsSent: { spans: 0, firstError: null },
+        next: null,
       };
     },
     close: async () => undefined,
@@ -151,5 +158,88 @@ describe("otlpIngestProcessor", () => {
     // c runs once a and b are stored; the request larger than the whole budget runs alone, last.
     expect(encodes().slice(3)).toEqual(["encode:20", "encode:500"]);
     expect(events.indexOf("encode:500")).toBeGreaterThan(events.indexOf("remove:c"));
+  });
+
+  it("stores a request of many records in slices, each written before the next is encoded, with one receipt", async () => {
+    const records = 12_345;
+    const events: string[] = [];
+    let receipt: unknown[] = [];
+    const writer = (name: string): TBatchWriter => ({
+      write: async (rows: TEncodedRows | null) => {
+        if (!rows) return;
+        await new Promise((resolve) => setImmediate(resolve));
+        events.push(`${name}:${rows.rows}`);
+        if (name === "requests") receipt = JSON.parse(String(rows.text).trim()) as unknown[];
+      },
+      flush: async () => undefined,
+      pendingRows: 0,
+    });
+    const encoder: TIngestEncoder = {
+      // One trace per 1,000 records; a slice ends at maxRows, as encodeIngestJob's does.
+      encode: async (task) => {
+        const from = task.from ?? 0;
+        const to = Math.min(records, from + (task.maxRows ?? records));
+        events.push(`encode:${from}-${to}:${task.maxBytes}`);
+        const traceIds = new Set<string>();
+        for (let index = from; index < to; index += 1) traceIds.add(`t${Math.floor(index / 1000)}`);
+        return {
+          spans: { columns: ["n"], text: Buffer.from("[1]\n"), rows: to - from },
+          scores: from === 0 ? { columns: ["s"], text: Buffer.from("[1]\n"), rows: 1 } : null,
+          traceIds: [...traceIds],
+          bytes: 900_000,
+          keptAsSent: { spans: from === 5000 ? 2 : 0, firstError: from === 5000 ? "bad span" : null },
+          next: to < records ? to : null,
+        };
+      },
+      close: async () => undefined,
+    };
+    const notified: string[][] = [];
+    const processor = createOtlpIngestProcessor(
+      { spans: writer("spans"), scores: writer("scores"), ingestRequests: writer("requests") },
+      encoder,
+      { onTracesStored: async (_projectId, traceIds) => void notified.push(traceIds) },
+      { get: async () => Buffer.from("body"), remove: async (key) => void events.push(`remove:${key}`) },
+    );
+    const result = await processor(job({ bodyKey: "b", bytes: 900_000, records, contentId: "sha" }));
+
+    expect(result).toEqual({ spans: records, scores: 1 });
+    // 12,345 records reserve 12.6 MB (more than the 0.9 MB body), and a slice may encode twice that.
+    const maxBytes = 2 * records * RECORD_RESERVE_BYTES;
+    expect(maxBytes).toBeGreaterThan(SLICE_MIN_BYTES);
+    expect(events).toEqual([
+      `encode:0-${SLICE_MAX_ROWS}:${maxBytes}`,
+      `spans:${SLICE_MAX_ROWS}`,
+      "scores:1",
+      `encode:5000-10000:${maxBytes}`,
+      "spans:5000",
+      `encode:10000-${records}:${maxBytes}`,
+      "spans:2345",
+      "requests:1",
+      "remove:b",
+    ]);
+    // The receipt counts every slice's spans, under the body's hash.
+    expect(receipt).toEqual(["p", "sha", expect.any(String), records, 900_000]);
+    expect(notified).toEqual([Array.from({ length: 13 }, (_, index) => `t${index}`)]);
+  });
+
+  it("reserves a job's records' decoded size when it is larger than its bytes", async () => {
+    let markStored: () => void = () => undefined;
+    const stored = new Promise<void>((resolve) => {
+      markStored = resolve;
+    });
+    const { processor, events } = setup(
+      { a: Buffer.alloc(10), b: Buffer.alloc(11) },
+      { maxBytesInFlight: 100 * RECORD_RESERVE_BYTES, stored },
+    );
+    // 10 bytes each on the wire, 60 and 50 records: 110 KiB together against a budget of 100.
+    const jobs = [
+      processor(job({ requestId: "a", bodyKey: "a", bytes: 10, records: 60 })),
+      processor(job({ requestId: "b", bodyKey: "b", bytes: 11, records: 50 })),
+    ];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.filter((event) => event.startsWith("encode:"))).toEqual(["encode:10"]);
+    markStored();
+    await Promise.all(jobs);
+    expect(events.filter((event) => event.startsWith("encode:"))).toEqual(["encode:10", "encode:11"]);
   });
 });

@@ -11,6 +11,7 @@ import { resolveKind } from "./fields/kind.js";
 import { readInputMessages, readOutputMessages, readToolCalls } from "./fields/messages.js";
 import { readModelParameters, readPrompt } from "./fields/parameters.js";
 import { readProvider } from "./fields/provider.js";
+import { resourceAttributesOf } from "./fields/resource.js";
 import { readStatus, STATUS_CODES, toEventRecords, toLinkRecords } from "./fields/status.js";
 import { readUsage } from "./fields/usage.js";
 import { toText } from "./internal/any-value.js";
@@ -49,7 +50,7 @@ function resolveCost(
   return usage === null ? { ...NO_COST } : computeCost(model, usage, table, provider);
 }
 
-function toStringAttributes(values: TOtlpSpan["resource"]): Record<string, string> {
+function toStringAttributes(values: TOtlpSpan["attributes"]): Record<string, string> {
   const record: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     const text = toText(value);
@@ -117,7 +118,7 @@ export function normalizeSpan(span: TOtlpSpan, options: TNormalizeOptions = {}):
     scores,
     links: toLinkRecords(span.links),
     attributes: reader.leftovers(),
-    resourceAttributes: toStringAttributes(span.resource),
+    resourceAttributes: resourceAttributesOf(span.resource),
     conventions,
   };
 }
@@ -197,7 +198,7 @@ function keptAsSent(span: TOtlpSpan, message: string): TNormalizedSpan {
       ...attempt(() => toStringAttributes(span.attributes), {}),
       [NORMALIZATION_ERROR_ATTRIBUTE]: message,
     },
-    resourceAttributes: attempt(() => toStringAttributes(span.resource), {}),
+    resourceAttributes: attempt(() => resourceAttributesOf(span.resource), {}),
     conventions: [],
   };
 }

@@ -5,19 +5,21 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { closeClickHouse, getClickHouse, initClickHouse, listTraces } from "@spanlens/clickhouse";
-import { QueueName } from "@spanlens/core";
+import { QueueName, RESOURCE_TRUNCATED_ATTRIBUTE, RESOURCE_VALUE_MAX_CHARS } from "@spanlens/core";
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
 import { startIngest } from "@spanlens/ingest";
 import { closeQueues, closeRedis, getQueue } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTraceSpans, toJsonBody } from "./otlp-payloads.js";
+import { createSmallSpans, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
 import { waitFor } from "./pipeline-harness.js";
 
 /**
- * The worker as its own OS process (apps/worker/src/main.ts), killed with SIGKILL while
- * it holds a batch of acknowledged jobs whose rows are not yet in ClickHouse. A second
- * worker process picks the stalled jobs up; every span must end up stored exactly once.
+ * The worker as its own OS process (apps/worker/src/main.ts): killed with SIGKILL while it
+ * holds a batch of acknowledged jobs whose rows are not yet in ClickHouse (a second worker
+ * process picks the stalled jobs up, and every span must end up stored exactly once),
+ * stopped while an insert hangs, and under a heap bound given exports whose rows outgrow it.
  */
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -56,8 +58,8 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-function run(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ["--conditions=@spanlens/source", "--import", "tsx", script], {
+function run(script: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, "--conditions=@spanlens/source", "--import", "tsx", script], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "inherit", "inherit"],
@@ -74,9 +76,9 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 
 let lastHealthPort = 0;
 
-async function startWorkerProcess(extra: Record<string, string> = {}): Promise<ChildProcess> {
+async function startWorkerProcess(extra: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ChildProcess> {
   const port = await freePort();
-  const child = run("apps/worker/src/main.ts", childEnv({ WORKER_HEALTH_PORT: String(port), ...extra }));
+  const child = run("apps/worker/src/main.ts", childEnv({ WORKER_HEALTH_PORT: String(port), ...extra }), nodeFlags);
   await waitFor(
     () =>
       fetch(`http://127.0.0.1:${port}/`)
@@ -247,4 +249,79 @@ describe("worker process killed with SIGKILL mid-batch", () => {
 
     await expectStoredOnce(projectId, traceIds);
   }, 180_000);
+});
+
+describe("worker process under a heap bound", () => {
+  it("stores exports whose rows outgrow its heap: 100,000 small spans, and 2,000 spans under a 1 MB resource", async () => {
+    const project = await getPrisma().project.create({ data: { orgId, name: "heap bound" } });
+    const key = (await createApiKey(project.id)).secretKey;
+    const manySpans = createSmallSpans(100_000, { "service.name": "bulk" });
+    const commandLine = `java -cp ${"lib/a.jar:".repeat(100_000)}`;
+    const underLargeResource = createSmallSpans(2000, {
+      "service.name": "classpath",
+      "process.command_line": commandLine,
+    });
+    const bodies = [toProtobufBody(manySpans), toProtobufBody(underLargeResource)];
+    // Both well under the receiver's 16 MB limit: 8.4 MB and 1.2 MB.
+    expect(bodies.map((body) => Math.round(body.byteLength / 1e5) / 10)).toEqual([8.4, 1.2]);
+
+    // Before slices and bounded resource attributes, either export alone ran this worker out
+    // of heap (SIGABRT) on every delivery; the first needed over 900 MB.
+    // An earlier test may still hold the data directory's engine open in this process.
+    await closeClickHouse();
+    const worker = await startWorkerProcess({ WORKER_BATCH_MAX_WAIT_MS: "200" }, ["--max-old-space-size=256"]);
+    const failedBefore = await getQueue(QueueName.OtlpIngest).getFailedCount();
+    for (const body of bodies) {
+      const response = await fetch(`${baseUrl}/v1/traces`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-protobuf",
+          "Content-Encoding": "gzip",
+          Authorization: `Bearer ${key}`,
+        },
+        body: gzipSync(body),
+      });
+      expect(response.status).toBe(200);
+    }
+    await waitFor(queuedJobs, (jobs) => jobs === 0, 120_000);
+    expect(worker.exitCode).toBeNull();
+    expect(worker.signalCode).toBeNull();
+    // Neither job failed (an earlier test leaves one unreadable job in the failed set).
+    expect(await getQueue(QueueName.OtlpIngest).getFailedCount()).toBe(failedBefore);
+    worker.kill("SIGTERM");
+    expect(await exitOf(worker)).toBe(0);
+
+    await initClickHouse({ mode: "embedded", path: path.join(dataDir, "clickhouse"), database: "spanlens" });
+    try {
+      const result = await getClickHouse().query({
+        query: `SELECT resource_attributes['service.name'] AS service, toUInt32(count()) AS rows,
+                  toUInt32(uniqExact(span_id)) AS distinct,
+                  toUInt32(max(length(resource_attributes['process.command_line']))) AS kept,
+                  any(resource_attributes['${RESOURCE_TRUNCATED_ATTRIBUTE}']) AS marker
+                FROM spans FINAL WHERE project_id = {projectId:String} GROUP BY service ORDER BY service`,
+        query_params: { projectId: project.id },
+        format: "JSONEachRow",
+      });
+      expect(await result.json()).toEqual([
+        { service: "bulk", rows: 100_000, distinct: 100_000, kept: 0, marker: "" },
+        {
+          service: "classpath",
+          rows: 2000,
+          distinct: 2000,
+          kept: RESOURCE_VALUE_MAX_CHARS,
+          marker: `cut to ${RESOURCE_VALUE_MAX_CHARS} characters: process.command_line (${commandLine.length})`,
+        },
+      ]);
+      // The rollup counts every span of each trace once.
+      const list = await listTraces(getClickHouse(), {
+        projectId: project.id,
+        from: new Date(Date.now() - 3600_000),
+        to: new Date(Date.now() + 60_000),
+        limit: 10,
+      });
+      expect(list.data.map((trace) => trace.spanCount).sort((a, b) => a - b)).toEqual([2000, 100_000]);
+    } finally {
+      await closeClickHouse();
+    }
+  }, 300_000);
 });
