@@ -189,6 +189,13 @@ async function seed(page: Page) {
       { timeout: 30_000 },
     )
     .toBe(4);
+  // The trace reply, written span by span, through the server as an API client reads it.
+  const detail = await page.request.get(`/api/public/v1/traces/${traces.failing.ids.traceId}`, { headers });
+  expect(detail.status()).toBe(200);
+  const trace = (await detail.json()) as { traceId: string; spans: { spanId: string }[]; scores: { name: string }[] };
+  expect(trace.traceId).toBe(traces.failing.ids.traceId);
+  expect(trace.spans.map((span) => span.spanId).sort()).toEqual(traces.failing.spans.map((span) => span.spanId).sort());
+  expect(trace.scores.map((score) => score.name)).toEqual(["confidence"]);
   return { demo, traces };
 }
 

@@ -94,60 +94,46 @@ export function toSpanDto(row: TStoredSpanRow) {
 
 export type TSpanDto = ReturnType<typeof toSpanDto>;
 
+const TRACE_SPANS_QUERY = `SELECT * FROM spans FINAL
+  WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
+  ORDER BY start_time, span_id`;
+
 /**
- * Every stored span of a trace, oldest first, and its scores. FINAL collapses rows a
- * redelivery wrote twice that merges have not folded yet; the trace-id bloom filter keeps
- * it to a few granules.
+ * Every stored span of a trace, oldest first, one at a time as the engine's rows arrive.
+ * FINAL collapses rows a redelivery wrote twice that merges have not folded yet; the
+ * trace-id bloom filter keeps it to a few granules. A reply that streams these holds one
+ * span at a time instead of the whole trace several times over (its rows, their objects,
+ * the reply's text): an agent's trace of thousands of spans with long prompts reaches
+ * hundreds of megabytes.
  */
+export async function* streamTraceSpans(
+  client: ClickHouseClient,
+  projectId: string,
+  traceId: string,
+): AsyncGenerator<TSpanDto> {
+  const result = await client.query({
+    query: TRACE_SPANS_QUERY,
+    query_params: { projectId, traceId },
+    format: "JSONEachRow",
+  });
+  for await (const rows of result.stream<TStoredSpanRow>()) {
+    for (const row of rows) yield toSpanDto(row.json());
+  }
+}
+
+/** Every stored span of a trace, oldest first, and its scores, in memory; null when it has no spans. */
 export async function getTrace(
   client: ClickHouseClient,
   projectId: string,
   traceId: string,
 ): Promise<{ spans: TSpanDto[]; scores: TStoredScore[] } | null> {
-  const params = { projectId, traceId };
-  const [spanResult, scoreResult] = await Promise.all([
-    client.query({
-      query: `SELECT * FROM spans FINAL
-              WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
-              ORDER BY start_time, span_id`,
-      query_params: params,
-      format: "JSONEachRow",
-    }),
-    client.query({
-      query: `SELECT id, trace_id, span_id, name, value, label, comment, source, timestamp FROM scores FINAL
-              WHERE project_id = {projectId:String} AND trace_id = {traceId:String} AND is_deleted = 0
-              ORDER BY timestamp, id`,
-      query_params: params,
-      format: "JSONEachRow",
-    }),
-  ]);
-  const spanRows = await spanResult.json<TStoredSpanRow>();
-  if (spanRows.length === 0) return null;
-  const scoreRows = await scoreResult.json<{
-    id: string;
-    trace_id: string;
-    span_id: string;
-    name: string;
-    value: number | null;
-    label: string;
-    comment: string;
-    source: string;
-    timestamp: string;
-  }>();
-  return {
-    spans: spanRows.map(toSpanDto),
-    scores: scoreRows.map((row) => ({
-      id: row.id,
-      traceId: row.trace_id,
-      spanId: orNull(row.span_id),
-      name: row.name,
-      value: row.value,
-      label: orNull(row.label),
-      comment: orNull(row.comment),
-      source: row.source,
-      timestamp: isoTime(row.timestamp),
-    })),
+  const collect = async () => {
+    const spans: TSpanDto[] = [];
+    for await (const span of streamTraceSpans(client, projectId, traceId)) spans.push(span);
+    return spans;
   };
+  const [spans, scores] = await Promise.all([collect(), listScoresOfTrace(client, projectId, traceId)]);
+  return spans.length === 0 ? null : { spans, scores };
 }
 
 /** One span of the trace tree: timing, identity and headline numbers, no payloads. */
@@ -297,7 +283,12 @@ export async function getSpan(
   return row ? toSpanDto(row) : null;
 }
 
-async function listScoresOfTrace(client: ClickHouseClient, projectId: string, traceId: string) {
+/** The scores of a trace, oldest first, deleted annotations left out. */
+export async function listScoresOfTrace(
+  client: ClickHouseClient,
+  projectId: string,
+  traceId: string,
+): Promise<TStoredScore[]> {
   const result = await client.query({
     query: `SELECT id, trace_id, span_id, name, value, label, comment, source, timestamp FROM scores FINAL
             WHERE project_id = {projectId:String} AND trace_id = {traceId:String} AND is_deleted = 0

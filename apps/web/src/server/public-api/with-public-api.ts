@@ -100,7 +100,8 @@ export function withPublicApi<
   TResponse extends z.ZodType,
 >(
   definition: TPublicApiDefinition<TQuery, TBody, TParams, TResponse>,
-  handler: (input: TPublicApiRequest<TQuery, TBody, TParams>) => Promise<z.input<TResponse>>,
+  /** Returns the DTO, or a `Response` of its own for a reply that streams (`streamedJsonArray`). */
+  handler: (input: TPublicApiRequest<TQuery, TBody, TParams>) => Promise<z.input<TResponse> | Response>,
   deps: TPublicApiDeps = defaultDeps,
 ): TPublicApiRoute {
   const route = async (request: Request, context?: TRouteContext): Promise<Response> => {
@@ -120,6 +121,7 @@ export function withPublicApi<
         params: params as TParsed<TParams>,
         request,
       });
+      if (result instanceof Response) return result;
       return json(definition.successStatus ?? 200, result);
     } catch (error) {
       const { status, body } = toErrorResponse(error);

@@ -1,5 +1,6 @@
-import { getClickHouse, getSpan, getTrace } from "@spanlens/clickhouse";
+import { getClickHouse, getSpan, listScoresOfTrace, streamTraceSpans } from "@spanlens/clickhouse";
 import { AppError } from "@spanlens/core";
+import { streamedJsonArray } from "../../../server/public-api/streamed-json";
 import { withPublicApi } from "../../../server/public-api/with-public-api";
 import { findTraces, findTraceTree } from "./find-traces";
 import {
@@ -33,10 +34,29 @@ export const getTraceRoute = withPublicApi(
     request: { params: ZTraceParams },
     response: ZTraceDetail,
   },
+  // Streamed: a trace of thousands of spans with long prompts and outputs reaches hundreds
+  // of megabytes, which a reply built in memory held several times over.
   async ({ projectId, params }) => {
-    const trace = await getTrace(getClickHouse(), projectId, params.traceId);
-    if (!trace) throw new AppError("NOT_FOUND", `Trace ${params.traceId} not found in this project`);
-    return { traceId: params.traceId, ...trace };
+    const client = getClickHouse();
+    const spans = streamTraceSpans(client, projectId, params.traceId);
+    const first = await spans.next();
+    if (first.done) throw new AppError("NOT_FOUND", `Trace ${params.traceId} not found in this project`);
+    let scores: Awaited<ReturnType<typeof listScoresOfTrace>>;
+    try {
+      scores = await listScoresOfTrace(client, projectId, params.traceId);
+    } catch (error) {
+      await spans.return(undefined);
+      throw error;
+    }
+    const all = (async function* () {
+      yield first.value;
+      yield* spans;
+    })();
+    return streamedJsonArray(
+      all,
+      `{"traceId":${JSON.stringify(params.traceId)},"spans":[`,
+      `],"scores":${JSON.stringify(scores)}}`,
+    );
   },
 );
 
