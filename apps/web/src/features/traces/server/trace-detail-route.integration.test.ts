@@ -75,7 +75,8 @@ describe("GET /api/public/v1/traces/{traceId}", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json");
     const chunks: Uint8Array[] = [];
-    for await (const chunk of response.body ?? []) chunks.push(chunk);
+    const reader = response.body?.getReader();
+    for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) chunks.push(read.value);
     // One piece per span and the two ends: never the whole reply in one string.
     expect(chunks.length).toBe(SPANS + 2);
     expect(Math.max(...chunks.map((chunk) => chunk.byteLength))).toBeLessThan(OUTPUT_CHARS * 2);
