@@ -48,6 +48,21 @@ describe("ingest encoder", () => {
     expect([bySize.spans?.rows, bySize.next]).toEqual([1, 4]);
   });
 
+  it("decodes a request once for all its slices on the event loop, and lets the decoding go after the last", async () => {
+    const body = Buffer.from(toProtobufBody(createTraceSpans(25)));
+    const whole = withBufferText(await inline.encode(job(new Uint8Array(body))));
+    const first = await inline.encode(job(body, { from: 0, maxRows: 20 }));
+    // The bytes are gone, yet the rest comes from the first slice's decoding.
+    body.fill(0xff);
+    const rest = await inline.encode(job(body, { from: first.next ?? -1, maxRows: 20 }));
+    expect([first.spans?.rows, rest.spans?.rows, rest.next]).toEqual([20, 5, null]);
+    expect(Buffer.concat([Buffer.from(first.spans?.text ?? []), Buffer.from(rest.spans?.text ?? [])])).toEqual(
+      whole.spans?.text,
+    );
+    // Past the last slice the body is decoded afresh.
+    await expect(inline.encode(job(body, { from: 0, maxRows: 20 }))).rejects.toThrow(/could not be decoded|invalid/i);
+  });
+
   it("encodes an SDK export the same in the encoding thread as inline, gzip or not", async () => {
     const spans = createTraceSpans(5);
     const raw = toProtobufBody(spans);

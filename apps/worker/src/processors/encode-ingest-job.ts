@@ -42,13 +42,13 @@ export interface TEncodedIngestJob {
 
 /**
  * Decompresses, decodes, normalizes and encodes one request, or one slice of its records.
- * A pure function of the task, so it runs the same on the event loop or in an encoding
- * thread (ingest-encoder.ts); each slice decodes the body again, which only requests large
- * enough to be sliced pay.
+ * A function of the task, so it runs the same on the event loop or in an encoding thread
+ * (ingest-encoder.ts). On the event loop the slices of one request share its decoding
+ * (kept by the task's body until the last slice); a thread gets a copy of the body with
+ * each slice and decodes it again, which only requests large enough to be sliced pay.
  */
 export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJob> {
-  const sent = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
-  const body = await decompressBody(sent, job.compression);
+  const decoded = slicedBodies.get(job.body) ?? (await decode(job));
   const spanRows = createRowEncoder<TSpanRow>();
   const scoreRows = createRowEncoder<TScoreRow>();
   const traceIds = new Set<string>();
@@ -63,8 +63,8 @@ export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJ
   const full = (index: number) =>
     index > from && (spanRows.rows + scoreRows.rows >= maxRows || spanRows.bytes + scoreRows.bytes >= maxBytes);
   let next: number | null = null;
-  if (job.signal === "traces") {
-    const { spans } = decodeTraces(body, job.encoding);
+  if (decoded.signal === "traces") {
+    const { spans } = decoded;
     for (let index = from; index < spans.length; index += 1) {
       if (full(index)) {
         next = index;
@@ -77,7 +77,7 @@ export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJ
       for (const score of span.scores) scoreRows.add(toScoreRow(job.projectId, score, span.endTime));
     }
   } else {
-    const { logRecords } = decodeLogs(body, job.encoding);
+    const { logRecords } = decoded;
     for (let index = from; index < logRecords.length; index += 1) {
       if (full(index)) {
         next = index;
@@ -91,12 +91,30 @@ export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJ
       scoreRows.add(toScoreRow(job.projectId, score, timestampMs));
     }
   }
+  if (next === null) slicedBodies.delete(job.body);
+  else slicedBodies.set(job.body, decoded);
   return {
     spans: spanRows.finish(),
     scores: scoreRows.finish(),
     traceIds: [...traceIds],
-    bytes: body.length,
+    bytes: decoded.bytes,
     keptAsSent,
     next,
   };
+}
+
+type TDecodedBody = { bytes: number } & (
+  | { signal: "traces"; spans: TOtlpSpan[] }
+  | { signal: "logs"; logRecords: TOtlpLogRecord[] }
+);
+
+/** Requests part way through their slices, by the task's body: the decoding their next slice reuses. */
+const slicedBodies = new WeakMap<Uint8Array, TDecodedBody>();
+
+async function decode(job: TEncodeTask): Promise<TDecodedBody> {
+  const sent = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
+  const body = await decompressBody(sent, job.compression);
+  return job.signal === "traces"
+    ? { signal: "traces", bytes: body.length, spans: decodeTraces(body, job.encoding).spans }
+    : { signal: "logs", bytes: body.length, logRecords: decodeLogs(body, job.encoding).logRecords };
 }
