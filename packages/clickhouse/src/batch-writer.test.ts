@@ -53,6 +53,15 @@ describe("createBatchWriter", () => {
     expect(inserts).toEqual([[1, 2]]);
   });
 
+  it("inserts at once a write that asks for it, with what was pending", async () => {
+    const { client, inserts } = recordingClient();
+    const writer = createBatchWriter(() => client, { table: "t", maxRows: 1000, maxWaitMs: 60_000 });
+    const pending = writer.write(rows(1));
+    await writer.write(rows(2, 3), { now: true });
+    await pending;
+    expect(inserts).toEqual([[1, 2, 3]]);
+  });
+
   it("rejects every writer of a failed batch, and later batches still go through", async () => {
     const failing = recordingClient({ fail: true });
     let client = failing.client;

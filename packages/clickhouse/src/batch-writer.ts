@@ -132,8 +132,12 @@ export interface TBatchWriterOptions {
 }
 
 export interface TBatchWriter {
-  /** Resolves once these rows are inserted (rejects if their batch failed). */
-  write(rows: TEncodedRows | null): Promise<void>;
+  /**
+   * Resolves once these rows are inserted (rejects if their batch failed). With `now` the
+   * batch is due at once: for a writer that holds its next rows back until these are stored
+   * (a slice of a large request), the timer would only idle.
+   */
+  write(rows: TEncodedRows | null, options?: { now?: boolean }): Promise<void>;
   /** Inserts whatever is pending and waits for every running insert. */
   flush(): Promise<void>;
   readonly pendingRows: number;
@@ -221,7 +225,7 @@ export function createBatchWriter(getClient: () => ClickHouseClient, options: TB
   };
 
   return {
-    write(encoded) {
+    write(encoded, writeOptions) {
       if (!encoded || encoded.rows === 0) return Promise.resolve();
       if (pending.columns && !sameColumns(pending.columns, encoded.columns)) {
         return Promise.reject(new Error(`rows for ${options.table} must share one column list`));
@@ -232,6 +236,7 @@ export function createBatchWriter(getClient: () => ClickHouseClient, options: TB
         pending.rows += encoded.rows;
         pending.waiters.push({ resolve, reject });
         const isFull =
+          writeOptions?.now === true ||
           pending.rows >= options.maxRows ||
           (options.maxWaiters !== undefined && pending.waiters.length >= options.maxWaiters);
         if (isFull) markDue();

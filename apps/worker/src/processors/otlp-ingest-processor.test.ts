@@ -165,10 +165,10 @@ describe("otlpIngestProcessor", () => {
     const events: string[] = [];
     let receipt: unknown[] = [];
     const writer = (name: string): TBatchWriter => ({
-      write: async (rows: TEncodedRows | null) => {
+      write: async (rows: TEncodedRows | null, options?: { now?: boolean }) => {
         if (!rows) return;
         await new Promise((resolve) => setImmediate(resolve));
-        events.push(`${name}:${rows.rows}`);
+        events.push(`${name}:${rows.rows}${options?.now ? " now" : ""}`);
         if (name === "requests") receipt = JSON.parse(String(rows.text).trim()) as unknown[];
       },
       flush: async () => undefined,
@@ -208,10 +208,11 @@ describe("otlpIngestProcessor", () => {
     expect(maxBytes).toBeGreaterThan(SLICE_MIN_BYTES);
     expect(events).toEqual([
       `encode:0-${SLICE_MAX_ROWS}:${maxBytes}`,
-      `spans:${SLICE_MAX_ROWS}`,
-      "scores:1",
+      // Slices before the last are inserted at once, without the batch timer.
+      `spans:${SLICE_MAX_ROWS} now`,
+      "scores:1 now",
       `encode:5000-10000:${maxBytes}`,
-      "spans:5000",
+      "spans:5000 now",
       `encode:10000-${records}:${maxBytes}`,
       "spans:2345",
       "requests:1",

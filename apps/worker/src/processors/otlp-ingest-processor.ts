@@ -106,7 +106,9 @@ export function createOtlpIngestProcessor(
       totals.keptAsSent += encoded.keptAsSent.spans;
       totals.firstError ??= encoded.keptAsSent.firstError;
       for (const traceId of encoded.traceIds) traceIds.add(traceId);
-      const writes = [writers.spans.write(encoded.spans), writers.scores.write(encoded.scores)];
+      // A slice before the last is inserted at once: the job adds nothing until it is stored.
+      const now = encoded.next !== null;
+      const writes = [writers.spans.write(encoded.spans, { now }), writers.scores.write(encoded.scores, { now })];
       // The receipt goes with the last slice, counting them all.
       if (encoded.next === null) {
         const requestRow: TIngestRequestRow = {
