@@ -48,7 +48,8 @@ export interface TEncodedIngestJob {
  * each slice and decodes it again, which only requests large enough to be sliced pay.
  */
 export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJob> {
-  const decoded = slicedBodies.get(job.body) ?? (await decode(job));
+  const from = job.from ?? 0;
+  const decoded = (from > 0 ? slicedBodies.get(job.body) : undefined) ?? (await decode(job));
   const spanRows = createRowEncoder<TSpanRow>();
   const scoreRows = createRowEncoder<TScoreRow>();
   const traceIds = new Set<string>();
@@ -57,42 +58,35 @@ export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJ
     keptAsSent.spans += 1;
     keptAsSent.firstError ??= message;
   };
-  const from = job.from ?? 0;
+  const addSpan = (otlpSpan: TOtlpSpan) => {
+    const span = normalizeSpanOrKeep(otlpSpan, { onKept });
+    const row = toSpanRow(job.projectId, span);
+    spanRows.add(row);
+    traceIds.add(row.trace_id);
+    for (const score of span.scores) scoreRows.add(toScoreRow(job.projectId, score, span.endTime));
+  };
+  const addLogRecord = (record: TOtlpLogRecord) => {
+    const score = normalizeEvaluationLog(record);
+    if (!score) return;
+    const nanos = record.timeUnixNano !== "0" ? record.timeUnixNano : record.observedTimeUnixNano;
+    const timestampMs = nanos !== "0" ? Number(BigInt(nanos) / 1_000_000n) : job.receivedAt;
+    scoreRows.add(toScoreRow(job.projectId, score, timestampMs));
+  };
   const maxRows = job.maxRows ?? Number.POSITIVE_INFINITY;
   const maxBytes = job.maxBytes ?? Number.POSITIVE_INFINITY;
-  const full = (index: number) =>
-    index > from && (spanRows.rows + scoreRows.rows >= maxRows || spanRows.bytes + scoreRows.bytes >= maxBytes);
+  const count = decoded.signal === "traces" ? decoded.spans.length : decoded.logRecords.length;
   let next: number | null = null;
-  if (decoded.signal === "traces") {
-    const { spans } = decoded;
-    for (let index = from; index < spans.length; index += 1) {
-      if (full(index)) {
-        next = index;
-        break;
-      }
-      const span = normalizeSpanOrKeep(spans[index] as TOtlpSpan, { onKept });
-      const row = toSpanRow(job.projectId, span);
-      spanRows.add(row);
-      traceIds.add(row.trace_id);
-      for (const score of span.scores) scoreRows.add(toScoreRow(job.projectId, score, span.endTime));
+  for (let index = from; index < count; index += 1) {
+    if (index > from && (spanRows.rows + scoreRows.rows >= maxRows || spanRows.bytes + scoreRows.bytes >= maxBytes)) {
+      next = index;
+      break;
     }
-  } else {
-    const { logRecords } = decoded;
-    for (let index = from; index < logRecords.length; index += 1) {
-      if (full(index)) {
-        next = index;
-        break;
-      }
-      const record = logRecords[index] as TOtlpLogRecord;
-      const score = normalizeEvaluationLog(record);
-      if (!score) continue;
-      const nanos = record.timeUnixNano !== "0" ? record.timeUnixNano : record.observedTimeUnixNano;
-      const timestampMs = nanos !== "0" ? Number(BigInt(nanos) / 1_000_000n) : job.receivedAt;
-      scoreRows.add(toScoreRow(job.projectId, score, timestampMs));
-    }
+    if (decoded.signal === "traces") addSpan(decoded.spans[index] as TOtlpSpan);
+    else addLogRecord(decoded.logRecords[index] as TOtlpLogRecord);
   }
-  if (next === null) slicedBodies.delete(job.body);
-  else slicedBodies.set(job.body, decoded);
+  // Kept only while a request is part way through its slices: one of a single slice never enters.
+  if (next !== null) slicedBodies.set(job.body, decoded);
+  else if (from > 0) slicedBodies.delete(job.body);
   return {
     spans: spanRows.finish(),
     scores: scoreRows.finish(),

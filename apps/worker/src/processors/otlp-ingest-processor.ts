@@ -106,11 +106,12 @@ export function createOtlpIngestProcessor(
       totals.keptAsSent += encoded.keptAsSent.spans;
       totals.firstError ??= encoded.keptAsSent.firstError;
       for (const traceId of encoded.traceIds) traceIds.add(traceId);
+      const last = encoded.next === null;
       // A slice before the last is inserted at once: the job adds nothing until it is stored.
-      const now = encoded.next !== null;
+      const now = !last;
       const writes = [writers.spans.write(encoded.spans, { now }), writers.scores.write(encoded.scores, { now })];
       // The receipt goes with the last slice, counting them all.
-      if (encoded.next === null) {
+      if (last) {
         const requestRow: TIngestRequestRow = {
           project_id: job.projectId,
           // A retried export (same bytes) lands on the same row; older jobs only have their own id.

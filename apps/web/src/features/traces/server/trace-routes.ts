@@ -38,16 +38,11 @@ export const getTraceRoute = withPublicApi(
   // of megabytes, which a reply built in memory held several times over.
   async ({ projectId, params }) => {
     const client = getClickHouse();
+    // Scores first, so nothing is left to fail once the spans' query is open.
+    const scores = await listScoresOfTrace(client, projectId, params.traceId);
     const spans = streamTraceSpans(client, projectId, params.traceId);
     const first = await spans.next();
     if (first.done) throw new AppError("NOT_FOUND", `Trace ${params.traceId} not found in this project`);
-    let scores: Awaited<ReturnType<typeof listScoresOfTrace>>;
-    try {
-      scores = await listScoresOfTrace(client, projectId, params.traceId);
-    } catch (error) {
-      await spans.return(undefined);
-      throw error;
-    }
     const all = (async function* () {
       yield first.value;
       yield* spans;
