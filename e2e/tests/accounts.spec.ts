@@ -129,7 +129,7 @@ test("a new user signs up, creates an org, a project and an API key, sends a tra
   await expect(page.getByTestId("latest-refusal")).toContainText("refused (415)");
   await expect(page.getByTestId("latest-refusal")).toContainText("send application/x-protobuf or application/json");
   await page.getByTestId("traces-empty-state").screenshot({ path: testInfo.outputPath("latest-refusal.png") });
-  await page.getByRole("link", { name: "See every refused export" }).click();
+  await page.getByRole("link", { name: "See every ingest problem" }).click();
   await expect(page).toHaveURL(new RegExp(`/project/${projectId}/settings#usage$`));
   await expect(page.getByTestId("ingest-problem-row")).toHaveCount(1);
 

@@ -1,6 +1,6 @@
 import { toClickHouseTime } from "@spanlens/clickhouse";
 import { QueueName } from "@spanlens/core";
-import { getQueue, otlpBodyKey } from "@spanlens/queue";
+import { getQueue, getRedis, otlpBodyKey, readIngestProblems } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
 
@@ -32,6 +32,9 @@ describe("bodies past their expiry", () => {
       compression: "gzip",
       receivedAt,
       bytes: 10,
+      records: 7,
+      transport: "grpc",
+      userAgent: "OTel-OTLP-Exporter-JavaScript/0.301.1",
     });
     const stamp = Date.now();
     const lostId = `expired-lost-${stamp}`;
@@ -69,6 +72,25 @@ describe("bodies past their expiry", () => {
       (value) => value?.finishedOn !== undefined,
     );
     expect(await stored?.getState()).toBe("completed");
+    // The exporter was answered 200 a week ago: the project hears of the loss here, once.
+    const problems = await waitFor(
+      () => readIngestProblems(getRedis(), pipeline.projectId),
+      (list) => list.length > 0,
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        stage: "worker",
+        status: 200,
+        count: 1,
+        droppedRecords: 7,
+        keptRecords: 0,
+        transport: "grpc",
+        signal: "traces",
+        userAgent: "OTel-OTLP-Exporter-JavaScript/0.301.1",
+        message: lost?.failedReason,
+        note: "Accepted, then not stored: no retry can store it, so its spans are lost.",
+      }),
+    ]);
     await Promise.all([lost?.remove(), stored?.remove()]);
   });
 });
@@ -77,10 +99,11 @@ describe("rolling upgrades", () => {
   it("retries a job it cannot read, as a newer receiver's, instead of failing it for good", async () => {
     const queue = getQueue(QueueName.OtlpIngest);
     const jobId = `newer-${Date.now()}`;
+    const project = await pipeline.createProject();
     await queue.add(
       "traces",
       {
-        projectId: pipeline.projectId,
+        projectId: project.projectId,
         requestId: jobId,
         signal: "traces",
         encoding: "protobuf",
@@ -99,5 +122,9 @@ describe("rolling upgrades", () => {
     expect(await job?.getState()).toBe("delayed");
     expect(job?.failedReason).toMatch(/cannot read \(queued by a newer receiver\? upgrade the workers\)/);
     await job?.remove();
+    // The operator's to fix, and retried: past the worker's next write of problems (every 2 s),
+    // the project was told nothing.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await readIngestProblems(getRedis(), project.projectId)).toEqual([]);
   });
 });

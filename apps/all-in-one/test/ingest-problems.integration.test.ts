@@ -4,7 +4,7 @@ import { clearApiKeyCache, createApiKey, getPrisma } from "@spanlens/db";
 import { getRedis, readIngestProblems, type TIngestProblem } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSpansWithOneBadTraceId, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
-import { startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
+import { getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
 
 // The real receivers (OTLP/HTTP and OTLP/gRPC) recording into real Redis what they answered
 // exports carrying a project's key; the worker and ClickHouse run as in the other pipeline tests.
@@ -184,5 +184,77 @@ describe("refused exports, as the project sees them", () => {
         shown: note,
       },
     ]);
+  });
+});
+
+describe("accepted exports the worker could not store, as the project sees them", () => {
+  async function storedSpans(projectId: string): Promise<number> {
+    const result = await getClickHouse().query({
+      query: "SELECT count() AS n FROM spans FINAL WHERE project_id = {projectId:String}",
+      query_params: { projectId },
+      format: "JSONEachRow",
+    });
+    const [row] = await result.json<{ n: string }>();
+    return Number(row?.n);
+  }
+
+  it("tells the project when the store refuses an accepted export's spans, and stores them once the cause is gone", async () => {
+    const project = await pipeline.createProject();
+    const bystander = await pipeline.createProject();
+    // A CHECK on the table stands in for any row the engine refuses: this project's rows only.
+    const constraint = `refuse_${project.projectId.replace(/\W/g, "_")}`;
+    await getClickHouse().command({
+      query: `ALTER TABLE spans ADD CONSTRAINT ${constraint} CHECK project_id != {projectId:String}`,
+      query_params: { projectId: project.projectId },
+    });
+    try {
+      const exported = await Promise.all(
+        [project, bystander].map(async ({ secretKey }) => {
+          const exporter = new OTLPTraceExporter({
+            url: `${pipeline.baseUrl}/v1/traces`,
+            headers: { Authorization: `Bearer ${secretKey}` },
+          });
+          const result = await new Promise<{ code: number }>((resolve) =>
+            exporter.export(createTraceSpans(3), resolve),
+          );
+          await exporter.shutdown();
+          return result.code;
+        }),
+      );
+      // ExportResultCode.SUCCESS for both: the receiver accepted them, and the exporters hear no more.
+      expect(exported).toEqual([0, 0]);
+
+      const [problem] = await problemsOf(project.projectId, (list) => list.length > 0);
+      expect(problem).toMatchObject({
+        stage: "worker",
+        status: 200,
+        transport: "http",
+        signal: "traces",
+        droppedRecords: 0,
+        keptRecords: 0,
+        message: expect.stringMatching(/^ClickHouse refused rows of this request for spans: .*onstraint/),
+        note: expect.stringMatching(/none of them are stored yet\. The worker retries it, 20 attempts in all/),
+        userAgent: expect.stringMatching(/^OTel-OTLP-Exporter-JavaScript\/\d/),
+      });
+      // The bystander's rows went in, in the same batches.
+      expect(
+        await waitFor(
+          () => storedSpans(bystander.projectId),
+          (n) => n === 3,
+        ),
+      ).toBe(3);
+      expect(await storedSpans(project.projectId)).toBe(0);
+    } finally {
+      await getClickHouse().command({ query: `ALTER TABLE spans DROP CONSTRAINT ${constraint}` });
+    }
+    // The job is retried with backoff, and goes in once the store takes its rows.
+    expect(
+      await waitFor(
+        () => storedSpans(project.projectId),
+        (n) => n === 3,
+        30_000,
+      ),
+    ).toBe(3);
+    expect(await readIngestProblems(getRedis(), bystander.projectId)).toEqual([]);
   });
 });

@@ -1,5 +1,13 @@
 import { hash, randomUUID } from "node:crypto";
-import { AppError, childLogger, isAppError, QueueName, type TOtlpIngestJob, withTimeout } from "@spanlens/core";
+import {
+  AppError,
+  childLogger,
+  isAppError,
+  MAX_JOB_USER_AGENT_CHARS,
+  QueueName,
+  type TOtlpIngestJob,
+  withTimeout,
+} from "@spanlens/core";
 import { authenticateApiKey, RevokedApiKeyError, type TApiKeyPrincipal } from "@spanlens/db";
 import { encodeLogsResponse, encodeTraceResponse, type TOtlpContentType } from "@spanlens/otlp";
 import {
@@ -123,6 +131,8 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           receivedAt: Date.now(),
           bytes: body.decoded.length,
           records: accepted,
+          transport: source.transport,
+          userAgent: source.userAgent.slice(0, MAX_JOB_USER_AGENT_CHARS),
         };
         const jobOptions = {
           jobId: requestId,

@@ -2,11 +2,12 @@ import { availableParallelism } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import { createBatchWriter, getClickHouse, isIngestRequestStored } from "@spanlens/clickhouse";
 import { parseEnv, QueueName } from "@spanlens/core";
-import { createConsumer } from "@spanlens/queue";
+import { createConsumer, createIngestProblemRecorder, getRedis } from "@spanlens/queue";
 import { z } from "zod";
 import { createTraceEvaluationScheduler, evaluatorRunProcessor, traceEvaluationProcessor } from "./evaluators/index.js";
 import { defaultIngestMaxBytes } from "./processors/byte-budget.js";
 import { createIngestEncoder } from "./processors/ingest-encoder.js";
+import { createIngestLossReporter } from "./processors/ingest-losses.js";
 import { createOtlpIngestProcessor } from "./processors/otlp-ingest-processor.js";
 import type { TConsumerFactory } from "./worker.js";
 
@@ -103,10 +104,14 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
       const encoder = createIngestEncoder({
         threads: env.WORKER_ENCODE_THREADS ?? options.encodeThreads ?? 0,
       });
+      // Accepted exports this worker could not store whole, in each project's ingest problems.
+      const problems = createIngestProblemRecorder({ redis: getRedis });
+      const losses = createIngestLossReporter(problems);
       const consumer = createConsumer(
         QueueName.OtlpIngest,
         createOtlpIngestProcessor(writers, encoder, {
           onTracesStored: createTraceEvaluationScheduler({ delayMs: env.EVALUATION_DEBOUNCE_MS }),
+          onKeptAsSent: losses.keptAsSent,
           maxBytesInFlight: env.WORKER_INGEST_MAX_BYTES,
           wasStored: (request) => isIngestRequestStored(getClickHouse(), request),
         }),
@@ -117,8 +122,10 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
           gatherMs: env.WORKER_INGEST_GATHER_MS,
         },
       );
-      // close() waits for active jobs, so the threads are stopped only once nothing uses them.
-      consumer.once("closed", () => void encoder.close());
+      consumer.on("failed", losses.failed);
+      // close() waits for active jobs, so the threads are stopped, and the last problems
+      // written, only once nothing uses them.
+      consumer.once("closed", () => void Promise.all([encoder.close(), problems.close()]));
       return consumer;
     },
     () => createConsumer(QueueName.TraceEvaluation, traceEvaluationProcessor, { concurrency: 4 }),

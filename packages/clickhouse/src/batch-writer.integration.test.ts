@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBatchWriter, encodeRows } from "./batch-writer.js";
+import { createBatchWriter, encodeRows, RefusedRowsError } from "./batch-writer.js";
 import { closeClickHouse, getClickHouse, initClickHouse } from "./registry.js";
 
 // Real embedded ClickHouse (chdb) in this file's own data directory and database.
@@ -49,6 +49,8 @@ describe("createBatchWriter against the engine", () => {
     expect((results[3] as PromiseRejectedResult).reason.message).toMatch(
       /^ClickHouse refused rows of this request for rows: Cannot parse input/,
     );
+    // Its own class, which the worker reports to the project the rows came from.
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(RefusedRowsError);
     const stored = await getClickHouse().query({ query: "SELECT n FROM rows ORDER BY n", format: "JSONEachRow" });
     expect((await stored.json<{ n: number | string }>()).map((row) => Number(row.n))).toEqual([1, 2, 3, 4, 5]);
   });

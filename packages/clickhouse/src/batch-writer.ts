@@ -190,7 +190,7 @@ export function createBatchWriter(getClient: () => ClickHouseClient, options: TB
       for (const waiter of waiters) waiter.resolve();
     } catch (error) {
       if (chunks.length < 2 || !isRowDataError(error)) {
-        const refusal = isRowDataError(error) ? refusedRowsError(options.table, error) : error;
+        const refusal = isRowDataError(error) ? new RefusedRowsError(options.table, error) : error;
         for (const waiter of waiters) waiter.reject(refusal);
         return;
       }
@@ -278,15 +278,25 @@ const ROW_DATA_ERROR_CODES = new Set([
   "131", // TOO_LARGE_STRING_SIZE
   "321", // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
   "349", // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
+  "469", // VIOLATED_CONSTRAINT: a CHECK an operator put on the table refuses the row
 ]);
 
 export function isRowDataError(error: unknown): boolean {
   return isClickHouseError(error) && ROW_DATA_ERROR_CODES.has(error.code);
 }
 
-/** What a job whose own rows were refused fails with: the engine's reason, on one line. */
-function refusedRowsError(table: string, error: unknown): Error {
-  return new Error(`ClickHouse refused rows of this request for ${table}: ${firstLine(error)}`, { cause: error });
+/**
+ * What a write whose own rows the engine refused fails with: the engine's reason, on one line.
+ * Its own class, so the worker can tell the project its data was refused from a store that is
+ * down, which is the operator's to fix.
+ */
+export class RefusedRowsError extends Error {
+  override readonly name = "RefusedRowsError";
+  readonly table: string;
+  constructor(table: string, cause: unknown) {
+    super(`ClickHouse refused rows of this request for ${table}: ${firstLine(cause)}`, { cause });
+    this.table = table;
+  }
 }
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {

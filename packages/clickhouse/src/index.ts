@@ -4,6 +4,7 @@ export {
   encodeRows,
   insertEncoded,
   insertRows,
+  RefusedRowsError,
   type TBatchWriter,
   type TBatchWriterOptions,
   type TEncodedRows,

@@ -21,6 +21,9 @@ export type TQueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ZOtlpBodyCompression = z.enum(["identity", "gzip", "deflate", "zstd"]);
 export type TOtlpBodyCompression = z.infer<typeof ZOtlpBodyCompression>;
 
+/** The longest User-Agent a job keeps: it names an SDK and its version, well within this. */
+export const MAX_JOB_USER_AGENT_CHARS = 256;
+
 export const ZOtlpIngestJob = z
   .object({
     projectId: z.string().min(1),
@@ -57,6 +60,13 @@ export const ZOtlpIngestJob = z
      * wire. Absent on jobs queued before this field existed.
      */
     records: z.number().int().nonnegative().optional(),
+    /**
+     * How the export came in and its User-Agent (cut to {@link MAX_JOB_USER_AGENT_CHARS}):
+     * what the project's list of ingest problems shows when the worker cannot store the
+     * request whole. Absent on jobs queued before these fields existed.
+     */
+    transport: z.enum(["http", "grpc"]).optional(),
+    userAgent: z.string().optional(),
   })
   .refine((job) => job.bodyKey !== undefined || job.body !== undefined, {
     message: "a job carries bodyKey or body",

@@ -70,6 +70,42 @@ describe("ingest problem recorder", () => {
     expect(await readIngestProblems(getRedis(), randomUUID())).toEqual([]);
   });
 
+  it("keeps the worker's problems apart from the receiver's, summing the spans each stored as sent", async () => {
+    const { problems } = recorder();
+    const project = randomUUID();
+    const kept = { ...badData, status: 200, message: "Normalizing spans failed: boom", stage: "worker" } as const;
+    problems.record(project, { ...badData, status: 200, message: "Normalizing spans failed: boom" });
+    problems.record(project, { ...kept, keptRecords: 2 });
+    problems.record(project, { ...kept, keptRecords: 3 });
+    await problems.close();
+    const listed = await readIngestProblems(getRedis(), project);
+    expect(listed.map(({ stage, count, keptRecords }) => ({ stage, count, keptRecords }))).toEqual([
+      { stage: "worker", count: 2, keptRecords: 5 },
+      { stage: "receiver", count: 1, keptRecords: 0 },
+    ]);
+  });
+
+  it("reads entries written before the worker's fields existed as the receiver's", async () => {
+    const project = randomUUID();
+    const {
+      stage: _stage,
+      keptRecords: _kept,
+      ...older
+    } = {
+      ...badData,
+      at: 2,
+      firstAt: 1,
+      count: 1,
+      droppedRecords: 0,
+      note: "",
+      grpcStatus: "",
+      stage: "receiver",
+      keptRecords: 0,
+    };
+    await getRedis().lpush(ingestProblemsKey(project), JSON.stringify(older));
+    expect(await readIngestProblems(getRedis(), project)).toEqual([{ ...older, stage: "receiver", keptRecords: 0 }]);
+  });
+
   it(`keeps the last ${INGEST_PROBLEMS_KEPT} problems of a project, expiring a week after the last`, async () => {
     const { problems, advance } = recorder();
     const project = randomUUID();

@@ -8,8 +8,9 @@ const log = childLogger("ingest-problems");
 /**
  * An export the receiver refused, or accepted only in part, for a project it knew by its
  * API key: what the exporter was told, so the project's Settings → Usage can answer "why
- * are my traces missing?" without the exporter's own logs. Identical problems within one
- * flush are counted, not repeated.
+ * are my traces missing?" without the exporter's own logs. The worker adds the accepted
+ * exports it could not store whole (stage `worker`), which the exporter was never told of.
+ * Identical problems within one flush are counted, not repeated.
  */
 export const ZIngestProblem = z.object({
   /** Last time seen (epoch ms). */
@@ -24,8 +25,18 @@ export const ZIngestProblem = z.object({
   signal: z.enum(["traces", "logs", "metrics"]),
   /** The exporter's User-Agent, which names its SDK and version. */
   userAgent: z.string(),
-  /** Spans or log records dropped from accepted exports (partial success). */
+  /**
+   * Spans or log records dropped from accepted exports: by the receiver (partial success), or
+   * by the worker when it failed to store an export for good.
+   */
   droppedRecords: z.number().int().nonnegative(),
+  /**
+   * Where it happened: the receiver answered the exporter so; the worker met it after the
+   * export was accepted (entries written before this field existed are the receiver's).
+   */
+  stage: z.enum(["receiver", "worker"]).default("receiver"),
+  /** Spans the worker stored as sent, without their normalized fields, because normalizing them failed. */
+  keptRecords: z.number().int().nonnegative().default(0),
   /** What the project should know besides what the exporter was told (a revoked key's name). */
   note: z.string().default(""),
   /** The gRPC status code's name an OTLP/gRPC exporter was answered (`INVALID_ARGUMENT`); empty over HTTP. */
@@ -36,11 +47,13 @@ export type TIngestProblem = z.infer<typeof ZIngestProblem>;
 /** What one refusal adds: the rest is filled in when it is counted. */
 export type TIngestProblemEvent = Omit<
   TIngestProblem,
-  "at" | "firstAt" | "count" | "droppedRecords" | "note" | "grpcStatus"
+  "at" | "firstAt" | "count" | "droppedRecords" | "note" | "grpcStatus" | "stage" | "keptRecords"
 > & {
   droppedRecords?: number;
   note?: string;
   grpcStatus?: string;
+  stage?: TIngestProblem["stage"];
+  keptRecords?: number;
 };
 
 /** How many problems a project keeps (newest first), and for how long after the last one. */
@@ -150,6 +163,7 @@ export function createIngestProblemRecorder(options: {
         event.signal,
         event.userAgent,
         event.note ?? "",
+        event.stage ?? "receiver",
       ]);
       const at = now();
       const seen = groups.get(group);
@@ -157,6 +171,7 @@ export function createIngestProblemRecorder(options: {
         seen.at = at;
         seen.count += 1;
         seen.droppedRecords += event.droppedRecords ?? 0;
+        seen.keptRecords += event.keptRecords ?? 0;
       } else if (groups.size < MAX_GROUPS_PER_PROJECT) {
         groups.set(group, {
           ...event,
@@ -166,6 +181,8 @@ export function createIngestProblemRecorder(options: {
           droppedRecords: event.droppedRecords ?? 0,
           note: event.note ?? "",
           grpcStatus: event.grpcStatus ?? "",
+          stage: event.stage ?? "receiver",
+          keptRecords: event.keptRecords ?? 0,
         });
       }
     },

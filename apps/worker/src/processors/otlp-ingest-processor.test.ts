@@ -194,10 +194,14 @@ describe("otlpIngestProcessor", () => {
       close: async () => undefined,
     };
     const notified: string[][] = [];
+    const kept: unknown[] = [];
     const processor = createOtlpIngestProcessor(
       { spans: writer("spans"), scores: writer("scores"), ingestRequests: writer("requests") },
       encoder,
-      { onTracesStored: async (_projectId, traceIds) => void notified.push(traceIds) },
+      {
+        onTracesStored: async (_projectId, traceIds) => void notified.push(traceIds),
+        onKeptAsSent: (keptJob, spans, firstError) => void kept.push([keptJob.requestId, spans, firstError]),
+      },
       { get: async () => Buffer.from("body"), remove: async (key) => void events.push(`remove:${key}`) },
     );
     const result = await processor(job({ bodyKey: "b", bytes: 900_000, records, contentId: "sha" }));
@@ -221,6 +225,8 @@ describe("otlpIngestProcessor", () => {
     // The receipt counts every slice's spans, under the body's hash.
     expect(receipt).toEqual(["p", "sha", expect.any(String), records, 900_000]);
     expect(notified).toEqual([Array.from({ length: 13 }, (_, index) => `t${index}`)]);
+    // The spans stored as sent, summed over the slices, reported once for the job.
+    expect(kept).toEqual([["r1", 2, "bad span"]]);
   });
 
   it("reserves a job's records' decoded size when it is larger than its bytes", async () => {

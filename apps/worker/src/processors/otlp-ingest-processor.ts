@@ -52,6 +52,8 @@ export function createOtlpIngestProcessor(
   encoder: TIngestEncoder,
   options: {
     onTracesStored?: (projectId: string, traceIds: string[]) => Promise<void>;
+    /** Spans of the job stored as sent because normalizing them failed (after the job's rows are stored). */
+    onKeptAsSent?: (job: TOtlpIngestJob, spans: number, firstError: string | null) => void;
     /** Decompressed request bytes in flight at once (default: unbounded). */
     maxBytesInFlight?: number;
     /**
@@ -130,6 +132,7 @@ export function createOtlpIngestProcessor(
         { projectId: job.projectId, requestId: job.requestId, spans: totals.keptAsSent, err: totals.firstError },
         "spans kept as sent: normalizing them failed (their attributes hold spanlens.normalization_error)",
       );
+      options.onKeptAsSent?.(job, totals.keptAsSent, totals.firstError);
     }
     const { spans, scores } = totals;
     // A failed delete leaves the body to its expiry; the job is stored either way.

@@ -64,7 +64,7 @@ describe("GET /usage", () => {
 });
 
 describe("GET /usage/problems", () => {
-  it("lists what the receiver refused for the key's project, newest first, with ISO times", async () => {
+  it("lists what the receiver refused and the worker could not store for the key's project, newest first, with ISO times", async () => {
     const other = await project.createProject();
     let clock = Date.parse("2026-12-06T09:00:00.000Z");
     const problems = createIngestProblemRecorder({ redis: getRedis, flushMs: 3_600_000, now: () => clock });
@@ -86,6 +86,17 @@ describe("GET /usage/problems", () => {
       grpcStatus: "UNAVAILABLE",
       message: "Ingest queue is full",
     });
+    await problems.flush();
+    clock += 60_000;
+    // What the worker adds: an accepted export it then failed to store for good.
+    problems.record(project.projectId, {
+      ...refusal,
+      stage: "worker",
+      status: 200,
+      message: "ClickHouse refused rows of this request for spans: Cannot parse input",
+      droppedRecords: 10,
+      note: "Accepted, then not stored after 20 attempts.",
+    });
     await problems.close();
 
     const response = await listIngestProblemsRoute(apiRequest(project.secretKey, "GET", "/usage/problems"));
@@ -93,6 +104,15 @@ describe("GET /usage/problems", () => {
     const { data } = (await response.json()) as { data: Record<string, unknown>[] };
     expect(data).toEqual([
       expect.objectContaining({
+        stage: "worker",
+        status: 200,
+        droppedRecords: 10,
+        keptRecords: 0,
+        note: "Accepted, then not stored after 20 attempts.",
+        at: "2026-12-06T09:02:00.000Z",
+      }),
+      expect.objectContaining({
+        stage: "receiver",
         status: 503,
         grpcStatus: "UNAVAILABLE",
         transport: "grpc",

@@ -53,13 +53,27 @@ export const ZIngestProblem = z
       description:
         "HTTP status answered (an OTLP/gRPC export: the status its code maps from); 200 when records were dropped from an accepted export",
     }),
-    message: z.string().meta({ description: "What the exporter was told" }),
+    message: z.string().meta({
+      description:
+        "What the exporter was told; for a problem the worker met after accepting the export (stage `worker`), what failed",
+    }),
+    stage: z.enum(["receiver", "worker"]).meta({
+      description:
+        "`receiver`: the export was refused or cut short and its exporter told so. `worker`: it was accepted (200) and then not stored whole, which its exporter never learns",
+    }),
     transport: z.enum(["http", "grpc"]),
     signal: z.enum(["traces", "logs", "metrics"]),
     userAgent: z
       .string()
       .meta({ description: "The exporter's User-Agent (its SDK and version); empty when none was sent" }),
-    droppedRecords: z.number().int().meta({ description: "Spans or log records dropped from accepted exports" }),
+    droppedRecords: z.number().int().meta({
+      description:
+        "Spans or log records dropped from accepted exports: by the receiver, or lost when the worker failed to store an export for good",
+    }),
+    keptRecords: z.number().int().meta({
+      description:
+        "Spans the worker stored as sent, without their normalized fields, because normalizing them failed (each keeps the error in its spanlens.normalization_error attribute)",
+    }),
     grpcStatus: z.string().meta({
       description:
         "The gRPC status code's name an OTLP/gRPC exporter was answered, such as INVALID_ARGUMENT; empty over HTTP",
@@ -73,7 +87,7 @@ export const ZIngestProblem = z
 export const ZIngestProblems = z
   .object({
     data: z.array(ZIngestProblem).meta({
-      description: `Newest first: the project's last ${INGEST_PROBLEMS_KEPT} refused or partly accepted exports, kept for 7 days after the last`,
+      description: `Newest first: the project's last ${INGEST_PROBLEMS_KEPT} refused or partly accepted exports, and accepted exports the worker could not store whole, kept for 7 days after the last`,
     }),
   })
   .meta({ id: "IngestProblems" });

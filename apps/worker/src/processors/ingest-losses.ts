@@ -1,0 +1,78 @@
+import { RefusedRowsError } from "@spanlens/clickhouse";
+import { NORMALIZATION_ERROR_ATTRIBUTE, type TOtlpIngestJob, ZOtlpIngestJob } from "@spanlens/core";
+import { OTLP_BODY_TTL_SECONDS, type TIngestProblemEvent, type TIngestProblemRecorder } from "@spanlens/queue";
+import { type Job, UnrecoverableError } from "bullmq";
+
+const BODY_DAYS = OTLP_BODY_TTL_SECONDS / 86_400;
+
+/** The longest reason a problem keeps of a normalization error. */
+const MAX_REASON_CHARS = 500;
+
+/**
+ * Tells a project, in its list of ingest problems (Settings → Usage, `GET /usage/problems`),
+ * about exports the receiver accepted and the worker then could not store whole. The exporter
+ * was answered 200 and will never learn of these, so without this list the spans would be
+ * missing with no word anywhere the project can see.
+ *
+ * - A job that failed for good: its records are lost unless an operator queues it again.
+ * - An attempt that failed because the engine refused the request's own rows: the project's
+ *   data is at issue, and every retry will likely fail the same way.
+ * - Spans stored as sent because normalizing them failed: stored, but without their meaning.
+ *
+ * A failed attempt for any other cause (the store down, a payload this worker cannot read) is
+ * the operator's to fix and is retried; it is logged, not shown to the project, until the job
+ * fails for good.
+ */
+export function createIngestLossReporter(recorder: Pick<TIngestProblemRecorder, "record">) {
+  const record = (job: TOtlpIngestJob, event: Omit<TIngestProblemEvent, "transport" | "userAgent" | "signal">) =>
+    recorder.record(job.projectId, {
+      ...event,
+      stage: "worker",
+      signal: job.signal,
+      // Jobs queued before the receiver recorded these.
+      transport: job.transport ?? "http",
+      userAgent: job.userAgent ?? "",
+    });
+  return {
+    /** For the consumer's `failed` event: called after BullMQ has counted the attempt. */
+    failed(bullJob: Job | undefined, error: Error): void {
+      const parsed = bullJob ? ZOtlpIngestJob.safeParse(bullJob.data) : null;
+      if (!bullJob || !parsed?.success) return;
+      const job = parsed.data;
+      const attempts = bullJob.opts.attempts ?? 1;
+      const unrecoverable = error instanceof UnrecoverableError || error.name === "UnrecoverableError";
+      const final = unrecoverable || bullJob.attemptsMade >= attempts;
+      const noun = job.signal === "logs" ? "log records" : "spans";
+      if (final) {
+        record(job, {
+          status: 200,
+          message: error.message,
+          droppedRecords: job.records ?? 0,
+          note: unrecoverable
+            ? `Accepted, then not stored: no retry can store it, so its ${noun} are lost.`
+            : `Accepted, then not stored after ${attempts} attempts. The job is kept as failed: once the cause is fixed, an operator can queue it again (pnpm queue:retry-failed) within ${BODY_DAYS} days of its arrival; after that its ${noun} are lost.`,
+        });
+        return;
+      }
+      if (error instanceof RefusedRowsError) {
+        record(job, {
+          status: 200,
+          message: error.message,
+          note: `Accepted, but the store refused its ${noun}, so none of them are stored yet. The worker retries it, ${attempts} attempts in all; unless the data or the store changes, each fails the same way.`,
+        });
+      }
+    },
+    /** Spans of an accepted export that were stored as sent, without their normalized fields. */
+    keptAsSent(job: TOtlpIngestJob, spans: number, firstError: string | null): void {
+      const reason = (firstError ?? "unknown error").slice(0, MAX_REASON_CHARS);
+      record(job, {
+        status: 200,
+        message: `Normalizing spans failed: ${reason}`,
+        keptRecords: spans,
+        note: `Stored as sent, without their normalized fields (model, usage, messages…); each keeps the error in its ${NORMALIZATION_ERROR_ATTRIBUTE} attribute.`,
+      });
+    },
+  };
+}
+
+export type TIngestLossReporter = ReturnType<typeof createIngestLossReporter>;
