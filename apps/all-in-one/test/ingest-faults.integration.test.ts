@@ -395,4 +395,54 @@ describe("backpressure", () => {
     expect(statuses).toEqual(burst.map(() => 200));
     await expectStoredExactlyOnce(burst);
   });
+
+  it("past half the queue's bound refuses first the project sending most (429), and keeps taking the others' exports", async () => {
+    await worker.close();
+    const handle = createIngestHandler({
+      maxBodyBytes: MAX_BODY_BYTES,
+      maxBytesInFlight: 256 * 1024 * 1024,
+      maxQueueDepth: 8,
+      retryAfterSeconds: 2,
+      enqueueTimeoutMs: 5_000,
+      requestTimeoutMs: 60_000,
+    });
+    const server: Server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    if (!address || typeof address === "string") throw new Error("no port");
+    const baseUrl = `http://127.0.0.1:${address.port}`;
+    const quiet = await pipeline.createProject();
+    const send = async (secretKey: string) => {
+      // Past the depth's maximum age, so each request is judged on the depth now.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const spans = createTraceSpans(2);
+      return post("/v1/traces", toJsonBody(spans), { baseUrl, headers: { Authorization: `Bearer ${secretKey}` } });
+    };
+    const statusOf = async (secretKey: string) => (await send(secretKey)).status;
+
+    // A project sending alone is taken up to the bound, past its half too.
+    const alone: number[] = [];
+    for (let index = 0; index < 6; index += 1) alone.push(await statusOf(pipeline.secretKey));
+    expect(alone).toEqual([200, 200, 200, 200, 200, 200]);
+    // Another project's export is taken, and now the first one sends more than its share.
+    expect(await statusOf(quiet.secretKey)).toBe(200);
+    const throttled = await send(pipeline.secretKey);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get("retry-after")).toBe("2");
+    expect(((await throttled.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Ingest queue is over half full \(7 requests waiting\) and this project sent 86% of the export bytes this receiver took in the last 10 s, more than its share among 2 projects: retry after the delay$/,
+    );
+    // The quiet project fills the queue; then it is full for every project.
+    expect(await statusOf(quiet.secretKey)).toBe(200);
+    expect([await statusOf(quiet.secretKey), await statusOf(pipeline.secretKey)]).toEqual([503, 503]);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+
+    const problems = await waitFor(
+      () => readIngestProblems(getRedis(), pipeline.projectId),
+      (list) => list.some((problem) => problem.status === 429),
+    );
+    expect(problems.find((problem) => problem.status === 429)).toMatchObject({ count: 1, transport: "http" });
+    worker = await startWorker(defaultConsumers());
+    await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
+  });
 });

@@ -110,7 +110,7 @@ function exportHandler(
       // Metadata keys arrive lowercased; exporters send the same header as over HTTP.
       const [authorization] = call.metadata.get("authorization");
       principal = await intake.authenticate(typeof authorization === "string" ? authorization : null);
-      await intake.checkCapacity();
+      await intake.checkCapacity(principal.projectId);
       // grpc-js decompresses a gzip message before the handler sees it, and refuses one past
       // `grpc.max_receive_message_length` (the body limit) after decompression itself.
       const message = call.request;

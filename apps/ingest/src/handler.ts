@@ -63,7 +63,7 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
         throw new AppError("BAD_REQUEST", `Method ${req.method} not allowed: OTLP/HTTP uses POST`);
       }
       principal = await intake.authenticate(authorization);
-      await intake.checkCapacity();
+      await intake.checkCapacity(principal.projectId);
       const mediaType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
       const parsedType = CONTENT_TYPES[mediaType];
       if (!parsedType) {

@@ -22,6 +22,7 @@ import {
 } from "@spanlens/queue";
 import type { TIngestConfig } from "./config.js";
 import { closeExportDecoder, summarize } from "./export-decoder.js";
+import { createFairShare, FAIR_SHARE_WINDOW_S, type TFairShare } from "./fair-share.js";
 import { createInFlightBudget, type TInFlightReservation } from "./in-flight-budget.js";
 import type { TRequestBody } from "./read-body.js";
 
@@ -42,8 +43,12 @@ export type TIntakeConfig = Omit<TIngestConfig, "keepAliveTimeoutMs">;
 export interface TExportIntake {
   /** The key's project, or a 401 naming what is wrong with the key (cached lookups). */
   authenticate(authorization: string | null): Promise<TApiKeyPrincipal>;
-  /** A 503 while the queue is over its bound: checked before the body is read. */
-  checkCapacity(): Promise<void>;
+  /**
+   * Checked before the body is read: a 503 while the queue is over its bound, and a 429 for a
+   * project taking more than its share of this receiver's exports while the queue is over
+   * half its bound (see {@link createFairShare}).
+   */
+  checkCapacity(projectId: string): Promise<void>;
   /**
    * Holds `bytes` (what the request declares, then its decompressed size) of the receiver's
    * in-flight budget until released, after waiting for room up to `enqueueTimeoutMs`: a 503
@@ -97,11 +102,12 @@ export async function closeIntake(): Promise<void> {
 }
 
 export function createExportIntake(config: TIntakeConfig): TExportIntake {
-  const backpressure = createBackpressure(config);
+  const shares = createFairShare();
+  const backpressure = createBackpressure(config, shares);
   const budget = createInFlightBudget(config.maxBytesInFlight, config.enqueueTimeoutMs);
   return {
     authenticate: authenticateApiKey,
-    checkCapacity: () => backpressure.check(),
+    checkCapacity: (projectId) => backpressure.check(projectId),
     reserve: (bytes) => budget.reserve(bytes),
     refused(principal, error, { transport, userAgent, signal, status, grpcStatus, message }) {
       const problem = { transport, userAgent, signal, status, message, ...(grpcStatus ? { grpcStatus } : {}) };
@@ -158,6 +164,7 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           ]);
         };
         await withinQueueTimeout(enqueue(), config.enqueueTimeoutMs);
+        shares.add(principal.projectId, body.decoded.length);
       }
       const partial =
         rejected.count > 0
@@ -238,8 +245,12 @@ const DEPTH_MAX_AGE_MS = 1_000;
  * request would cost more than the check is worth. A depth older than 1 s (after a quiet
  * spell) is never used: requests wait for a fresh one, so a burst after a drain is not
  * refused on the full queue last seen.
+ *
+ * Past half the bound, a project sending more than its share is refused first (429), so the
+ * other projects keep half the queue to themselves. A project sending alone is never refused
+ * before the bound.
  */
-function createBackpressure(config: TIntakeConfig) {
+function createBackpressure(config: TIntakeConfig, shares: TFairShare) {
   let depth = 0;
   let checkedAt = 0;
   let refreshing: Promise<void> | null = null;
@@ -255,13 +266,21 @@ function createBackpressure(config: TIntakeConfig) {
     return refreshing;
   };
   return {
-    async check(): Promise<void> {
+    async check(projectId: string): Promise<void> {
       const age = Date.now() - checkedAt;
       if (age > DEPTH_MAX_AGE_MS) await refresh();
       // In the background; if Redis does not answer, requests past the maximum age get its error.
       else if (age > DEPTH_REFRESH_MS) refresh().catch(() => undefined);
       if (depth >= config.maxQueueDepth) {
         throw new AppError("UNAVAILABLE", `Ingest queue is full (${depth} requests waiting): retry after the delay`);
+      }
+      if (depth < config.maxQueueDepth / 2) return;
+      const { share, projects, isOver } = shares.share(projectId);
+      if (isOver) {
+        throw new AppError(
+          "TOO_MANY_REQUESTS",
+          `Ingest queue is over half full (${depth} requests waiting) and this project sent ${Math.round(share * 100)}% of the export bytes this receiver took in the last ${FAIR_SHARE_WINDOW_S} s, more than its share among ${projects} projects: retry after the delay`,
+        );
       }
     },
   };
