@@ -48,7 +48,7 @@ export function IngestProblemsPanel({ projectId }: { projectId: string }) {
   return (
     <div className="flex flex-col gap-2" data-testid="ingest-problems">
       <div>
-        <h3 className="text-sm font-medium text-neutral-900">Refused exports</h3>
+        <h3 className="text-sm font-medium text-neutral-900">Ingest problems</h3>
         <p className="text-xs text-neutral-600">
           Exports with this project&apos;s keys that the receiver refused or accepted only in part, and what each
           exporter was told, and accepted exports that were then not stored whole: the last 100, for 7 days. Repeats
@@ -56,9 +56,9 @@ export function IngestProblemsPanel({ projectId }: { projectId: string }) {
         </p>
       </div>
       {problems.isPending ? (
-        <LoadingBox>Loading refused exports…</LoadingBox>
+        <LoadingBox>Loading ingest problems…</LoadingBox>
       ) : problems.isError ? (
-        <LoadErrorBox what="Refused exports" message={problems.error.message} />
+        <LoadErrorBox what="Ingest problems" message={problems.error.message} />
       ) : problems.data.data.length === 0 ? (
         <div
           className="rounded-lg border border-neutral-200 bg-white p-4 text-sm text-neutral-600"
