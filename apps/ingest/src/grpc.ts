@@ -114,7 +114,7 @@ function exportHandler(
       // grpc-js decompresses a gzip message before the handler sees it, and refuses one past
       // `grpc.max_receive_message_length` (the body limit) after decompression itself.
       const message = call.request;
-      const reservation = await intake.reserve(message.length);
+      const reservation = await intake.reserve(message.length, principal.projectId);
       try {
         const response = await intake.accept(
           principal,

@@ -77,7 +77,7 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
       const declared = declaredLength(req);
       if (declared > config.maxBodyBytes) throw bodyTooLarge(config.maxBodyBytes);
       // What the body declares is held before it is read; its decompressed size once known.
-      reservation = await intake.reserve(declared);
+      reservation = await intake.reserve(declared, principal.projectId);
       const body = await readBody(req, config.maxBodyBytes, config.requestTimeoutMs);
       reservation.resize(Math.max(body.sent.length, body.decoded.length));
       const response = await intake.accept(principal, signal, contentType, body, source);

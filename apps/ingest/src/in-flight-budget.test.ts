@@ -72,4 +72,53 @@ describe("createInFlightBudget", () => {
     expect(budget.bytesInFlight).toBe(30);
     other.release();
   });
+
+  it("gives room first to the waiting export of the project holding least, in arrival order within a project", async () => {
+    const budget = createInFlightBudget(100, 5_000);
+    const admitted: string[] = [];
+    const reserve = (name: string, bytes: number, projectId: string) =>
+      budget.reserve(bytes, projectId).then((reservation) => {
+        admitted.push(name);
+        return reservation;
+      });
+    // A backfill holds 90 and waits with 50 more; a quiet project's 10 fits and goes ahead of it.
+    const backfill = await reserve("backfill 1", 90, "backfill");
+    const backfillNext = reserve("backfill 2", 50, "backfill");
+    const quiet = reserve("quiet 1", 10, "quiet");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(admitted).toEqual(["backfill 1", "quiet 1"]);
+    // Once full, the quiet project's next waits too, and is still served before the backfill's.
+    const quietNext = reserve("quiet 2", 30, "quiet");
+    const backfillLast = reserve("backfill 3", 5, "backfill");
+    backfill.release();
+    await vi.advanceTimersByTimeAsync(0);
+    // Holding 10 against the backfill's 0, the quiet one waits: the backfill's oldest goes first,
+    // then the quiet one (10 against 50), then the backfill's smaller last one fits beside them.
+    expect(admitted).toEqual(["backfill 1", "quiet 1", "backfill 2", "quiet 2", "backfill 3"]);
+    for (const reservation of await Promise.all([backfillNext, quiet, quietNext, backfillLast])) reservation.release();
+    expect(budget.bytesInFlight).toBe(0);
+  });
+
+  it("lets no export overtake the one chosen next while it does not fit, so a large one is not starved", async () => {
+    const budget = createInFlightBudget(100, 5_000);
+    const admitted: string[] = [];
+    const held = await budget.reserve(60, "a");
+    const large = budget.reserve(80, "b").then((reservation) => {
+      admitted.push("large");
+      return reservation;
+    });
+    // Project c holds nothing either, but came later: the large export of b is chosen, and waits.
+    const small = budget.reserve(10, "c").then((reservation) => {
+      admitted.push("small");
+      return reservation;
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(admitted).toEqual([]);
+    held.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(admitted).toEqual(["large", "small"]);
+    (await large).release();
+    (await small).release();
+    expect(budget.bytesInFlight).toBe(0);
+  });
 });

@@ -52,9 +52,9 @@ export interface TExportIntake {
   /**
    * Holds `bytes` (what the request declares, then its decompressed size) of the receiver's
    * in-flight budget until released, after waiting for room up to `enqueueTimeoutMs`: a 503
-   * when other exports still hold it all.
+   * when other exports still hold it all. Room goes first to the project holding least.
    */
-  reserve(bytes: number): Promise<TInFlightReservation>;
+  reserve(bytes: number, projectId: string): Promise<TInFlightReservation>;
   accept(
     principal: TApiKeyPrincipal,
     signal: TOtlpIngestJob["signal"],
@@ -108,7 +108,7 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
   return {
     authenticate: authenticateApiKey,
     checkCapacity: (projectId) => backpressure.check(projectId),
-    reserve: (bytes) => budget.reserve(bytes),
+    reserve: (bytes, projectId) => budget.reserve(bytes, projectId),
     refused(principal, error, { transport, userAgent, signal, status, grpcStatus, message }) {
       const problem = { transport, userAgent, signal, status, message, ...(grpcStatus ? { grpcStatus } : {}) };
       if (principal) ingestProblems().record(principal.projectId, problem);

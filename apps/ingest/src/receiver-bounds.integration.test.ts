@@ -119,6 +119,25 @@ describe("OTLP receiver bounds on what it holds", () => {
       });
       expect(await holder.finish()).toBe(200);
 
+      // Another project's export does not wait behind this project's: its project holds nothing.
+      const otherKey = await receiver.createProjectKey();
+      const backfill = slowUpload(exportOf(80 * 1024));
+      await sleep(200);
+      const backfillNext = post(exportOf(60 * 1024));
+      const backfillNextStatus = backfillNext.then((response) => response.status);
+      await sleep(100);
+      const quietStarted = performance.now();
+      const quiet = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${otherKey}`, Connection: "close" },
+        body: exportOf(15 * 1024),
+      });
+      expect(quiet.status).toBe(200);
+      expect(performance.now() - quietStarted).toBeLessThan(700);
+      expect(await Promise.race([backfillNextStatus, sleep(100, "waiting")])).toBe("waiting");
+      expect(await backfill.finish()).toBe(200);
+      expect(await backfillNextStatus).toBe(200);
+
       // A client that gives up while it waits for room holds none once it is let in.
       const blocker = slowUpload(exportOf(80 * 1024));
       await sleep(200);

@@ -17,10 +17,22 @@ export function baseUrlOf(listening: Server): string {
  * own queue prefix, organization, project and key, all removed after the file's tests.
  * Read `baseUrl` and `secretKey` inside tests, once `beforeAll` has run.
  */
-export function useTestReceiver(): { readonly baseUrl: string; readonly secretKey: string } {
+export function useTestReceiver(): {
+  readonly baseUrl: string;
+  readonly secretKey: string;
+  /** Another project of the same organization, and its key's secret. */
+  createProjectKey(): Promise<string>;
+} {
   let server: Server | undefined;
   let orgId = "";
-  const receiver = { baseUrl: "", secretKey: "" };
+  const receiver = {
+    baseUrl: "",
+    secretKey: "",
+    async createProjectKey() {
+      const project = await getPrisma().project.create({ data: { orgId, name: "ingest" } });
+      return (await createApiKey(project.id)).secretKey;
+    },
+  };
   beforeAll(async () => {
     process.env.SPANLENS_QUEUE_PREFIX = `test-${randomUUID()}`;
     const org = await getPrisma().organization.create({ data: { name: `ingest ${randomUUID()}` } });
