@@ -11,9 +11,8 @@ const ZIngestEnv = z.object({
   /**
    * Decompressed export bytes the receiver holds at once (bodies read, decoded and waiting
    * on Redis). Past it a request waits for room before its body is read (the project holding
-   * the fewest bytes first), up to
-   * INGEST_ENQUEUE_TIMEOUT_MS, then gets 503 with Retry-After. A request alone is always
-   * taken. The benchmark's steady load holds about 1 MiB; 48 exports of 15 MiB at once
+   * the fewest bytes first), up to INGEST_ENQUEUE_TIMEOUT_MS, then gets 503 with Retry-After.
+   * A request alone is always taken. The benchmark's steady load holds about 1 MiB; 48 exports of 15 MiB at once
    * held a receiver at 64 MiB where they had held it at 720 MiB and timed out on Redis.
    */
   INGEST_MAX_BYTES_IN_FLIGHT: z.coerce
