@@ -25,7 +25,9 @@ export interface TFairShare {
  * being served; without it one project's backfill fills the queue and every project gets
  * 503s. Counted in memory per receiver process, over two buckets of half the window each
  * (the share covers the last half-window to whole window): no Redis round trip per request,
- * and with several receivers behind a balancer each sees about the same mix.
+ * and with several receivers behind a balancer each sees about the same mix. Written here
+ * because rate-limit libraries cap each caller at a fixed rate, which would also throttle a
+ * project sending alone; this compares a project with the others sending at the time.
  */
 export function createFairShare(options: { windowMs?: number; now?: () => number } = {}): TFairShare {
   const now = options.now ?? Date.now;
