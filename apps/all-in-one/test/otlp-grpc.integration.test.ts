@@ -286,6 +286,43 @@ describe("OTLP/gRPC receiver", () => {
     expect((await callExport(connect(), LOGS_EXPORT, body)).error).toBeUndefined();
   });
 
+  it("stores a large export from the official exporter, kept compressed while it waited for the worker", async () => {
+    // Over a megabyte as grpc-js hands it over (exporters send uncompressed by default): the
+    // receiver keeps it zstd-compressed in Redis, and the worker stores it whole.
+    const grpc = await startGrpcIngest({
+      port: 0,
+      hostname: "127.0.0.1",
+      config: { ...readIngestConfig(), maxBodyBytes: 4 * 1024 * 1024 },
+    });
+    try {
+      const exporter = new OTLPTraceExporter({
+        url: `http://127.0.0.1:${grpc.port}`,
+        metadata: (() => {
+          const metadata = new Metadata();
+          metadata.set("authorization", `Bearer ${pipeline.secretKey}`);
+          return metadata;
+        })(),
+      });
+      const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+      const document = Array.from(
+        { length: 24_000 },
+        (_, index) => `Chunk ${index}: parental leave is sixteen weeks, paid in full.`,
+      ).join(" ");
+      expect(document.length).toBeGreaterThan(1024 * 1024);
+      const span = provider.getTracer("large").startSpan("retrieve", { attributes: { "app.document": document } });
+      span.end();
+      await provider.forceFlush();
+      await provider.shutdown();
+      const stored = await waitFor(
+        () => getTrace(getClickHouse(), pipeline.projectId, span.spanContext().traceId),
+        (value) => value?.spans.length === 1,
+      );
+      expect(stored?.spans[0]?.attributes["app.document"]).toBe(document);
+    } finally {
+      await grpc.close();
+    }
+  });
+
   it("answers UNAVAILABLE with RetryInfo once the queue is deeper than the limit, and stores what it accepted", async () => {
     await worker.close();
     const grpc = await startGrpcIngest({

@@ -1,3 +1,4 @@
+import { constants, zstdCompressSync } from "node:zlib";
 import { AppError, isAppError, type TErrorCode, type TOtlpIngestJob } from "@spanlens/core";
 import { decodeLogs, decodeTraces, type TOtlpContentType } from "@spanlens/otlp";
 
@@ -5,13 +6,25 @@ import { decodeLogs, decodeTraces, type TOtlpContentType } from "@spanlens/otlp"
 export interface TExportSummary {
   accepted: number;
   rejected: { count: number; reasons: string[] };
+  /** The body compressed with zstd, when the task asked for it and it came out smaller. */
+  zstdBody?: Uint8Array;
 }
 
 export interface TSummarizeTask {
   signal: TOtlpIngestJob["signal"];
   encoding: TOtlpContentType;
   body: Uint8Array;
+  /** Also compress the body, for a large one that came uncompressed (see `summarize`). */
+  compress?: boolean;
 }
+
+/**
+ * zstd's fastest level: on the benchmark's prose spans a 5 MB export compressed to 1.85 MB in
+ * 34 ms (level 3: 1.69 MB, the same time), and decompresses in 21 ms.
+ */
+const ZSTD_LEVEL = 1;
+/** Kept compressed only when that saves at least a tenth: random bytes do not compress. */
+const MIN_SAVING = 0.1;
 
 /** A summary, or the client error decoding raised, in a form that crosses threads intact. */
 export type TSummarizeResult =
@@ -19,12 +32,21 @@ export type TSummarizeResult =
   | { ok: false; error: { code: TErrorCode; message: string } };
 
 /** Decodes an export to validate and count it (a 400 naming the problem when it does not decode). */
-export function summarizeExport({ signal, encoding, body }: TSummarizeTask): TExportSummary {
+export function summarizeExport({ signal, encoding, body, compress }: TSummarizeTask): TExportSummary {
   const decoded = signal === "traces" ? decodeTraces(body, encoding) : decodeLogs(body, encoding);
-  return {
-    accepted: "spans" in decoded ? decoded.spans.length : decoded.logRecords.length,
-    rejected: decoded.rejected,
-  };
+  const accepted = "spans" in decoded ? decoded.spans.length : decoded.logRecords.length;
+  const summary: TExportSummary = { accepted, rejected: decoded.rejected };
+  if (compress && accepted > 0) {
+    const zstdBody = zstdIfSmaller(body);
+    if (zstdBody) summary.zstdBody = zstdBody;
+  }
+  return summary;
+}
+
+/** The bytes compressed with zstd, or undefined when that saves less than a tenth. */
+export function zstdIfSmaller(body: Uint8Array): Uint8Array | undefined {
+  const compressed = zstdCompressSync(body, { params: { [constants.ZSTD_c_compressionLevel]: ZSTD_LEVEL } });
+  return compressed.length <= body.length * (1 - MIN_SAVING) ? compressed : undefined;
 }
 
 /** {@link summarizeExport} for a thread: an `AppError` comes back as data, since a thrown one would lose its code. */

@@ -120,7 +120,19 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
       }
     },
     async accept(principal, signal, encoding, body, source) {
-      const { accepted, rejected } = await summarize({ signal, encoding, body: body.decoded });
+      const { accepted, rejected, zstdBody } = await summarize({
+        signal,
+        encoding,
+        body: body.decoded,
+        compress: body.compression === "identity",
+      });
+      // What waits in Redis: the body as sent, or compressed when it came large and uncompressed.
+      const stored = zstdBody
+        ? {
+            bytes: Buffer.from(zstdBody.buffer, zstdBody.byteOffset, zstdBody.byteLength),
+            compression: "zstd" as const,
+          }
+        : { bytes: body.sent, compression: body.compression };
       const requestId = randomUUID();
       if (accepted > 0) {
         const queue = getQueue(QueueName.OtlpIngest);
@@ -133,7 +145,7 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           signal,
           encoding,
           bodyKey,
-          compression: body.compression,
+          compression: stored.compression,
           receivedAt: Date.now(),
           bytes: body.decoded.length,
           records: accepted,
@@ -148,10 +160,10 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           removeOnFail: { age: OTLP_BODY_TTL_SECONDS },
         } as const;
         const enqueue = async () => {
-          if (body.sent.length >= LARGE_BODY_BYTES) {
+          if (stored.bytes.length >= LARGE_BODY_BYTES) {
             // On a connection of its own, so its transfer holds no other request's commands;
             // the job is added once Redis has the body, as a worker must always find it.
-            await getBulkRedis().set(bodyKey, body.sent, "EX", OTLP_BODY_TTL_SECONDS);
+            await getBulkRedis().set(bodyKey, stored.bytes, "EX", OTLP_BODY_TTL_SECONDS);
             await queue.add(signal, job, jobOptions);
             return;
           }
@@ -159,7 +171,7 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           // One connection, so Redis runs the SET before the job exists: a worker that
           // sees the job always finds its body.
           await Promise.all([
-            client.set(bodyKey, body.sent, "EX", OTLP_BODY_TTL_SECONDS),
+            client.set(bodyKey, stored.bytes, "EX", OTLP_BODY_TTL_SECONDS),
             queue.add(signal, job, jobOptions),
           ]);
         };

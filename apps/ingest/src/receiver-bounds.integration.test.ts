@@ -1,5 +1,8 @@
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { gzipSync, zstdDecompressSync } from "node:zlib";
+import { QueueName } from "@spanlens/core";
+import { getQueue, getRedis } from "@spanlens/queue";
 import { describe, expect, it } from "vitest";
 import { baseUrlOf, useTestReceiver } from "../test/test-receiver.js";
 import { readIngestConfig } from "./config.js";
@@ -47,6 +50,68 @@ describe("OTLP receiver with large exports", () => {
           "invalid OTLP/JSON at resourceSpans[0].scopeSpans[0].spans[0]: startTimeUnixNano and endTimeUnixNano must be unsigned decimal nanoseconds",
       },
     });
+  });
+});
+
+describe("OTLP receiver storing large exports", () => {
+  it("keeps a large export that came uncompressed compressed in Redis (zstd), and one sent gzipped as sent", async () => {
+    const prompt = "The retriever returned three chunks about parental leave. ".repeat(25_000);
+    const exportOf = (traceId: string) =>
+      JSON.stringify({
+        resourceSpans: [
+          {
+            resource: {},
+            scopeSpans: [
+              {
+                scope: {},
+                spans: [
+                  {
+                    traceId,
+                    spanId: "00f067aa0ba902b7",
+                    name: "generate",
+                    startTimeUnixNano: "1767225600000000000",
+                    endTimeUnixNano: "1767225601000000000",
+                    attributes: [{ key: "gen_ai.prompt", value: { stringValue: prompt } }],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      });
+    const plain = Buffer.from(exportOf("5bf92f3577b34da6a3ce929d0e0e4736"));
+    const gzipped = gzipSync(exportOf("6bf92f3577b34da6a3ce929d0e0e4736"));
+    const headers = { "Content-Type": "application/json", Authorization: `Bearer ${receiver.secretKey}` };
+    const queue = getQueue(QueueName.OtlpIngest);
+    const before = new Set((await queue.getWaiting()).map((job) => job.id));
+    expect((await fetch(`${receiver.baseUrl}/v1/traces`, { method: "POST", headers, body: plain })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${receiver.baseUrl}/v1/traces`, {
+          method: "POST",
+          headers: { ...headers, "Content-Encoding": "gzip" },
+          body: gzipped,
+        })
+      ).status,
+    ).toBe(200);
+
+    const jobs = (await queue.getWaiting()).filter((job) => !before.has(job.id));
+    const stored = await Promise.all(
+      jobs.map(async (job) => ({
+        compression: job.data.compression as string,
+        bytes: job.data.bytes as number,
+        body: await getRedis().getBuffer(job.data.bodyKey as string),
+      })),
+    );
+    const byCompression = Object.fromEntries(stored.map((entry) => [entry.compression, entry]));
+    expect(Object.keys(byCompression).sort()).toEqual(["gzip", "zstd"]);
+    // The uncompressed export waits compressed, and inflates to what was sent.
+    const zstd = byCompression.zstd;
+    expect(zstd?.bytes).toBe(plain.length);
+    expect(zstd?.body?.length).toBeLessThan(plain.length / 10);
+    expect(zstd?.body && Buffer.from(zstdDecompressSync(zstd.body)).equals(plain)).toBe(true);
+    // The gzipped one waits as sent.
+    expect(byCompression.gzip?.body?.equals(gzipped)).toBe(true);
   });
 });
 
