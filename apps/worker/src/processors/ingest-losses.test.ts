@@ -4,6 +4,7 @@ import type { TIngestProblemEvent } from "@spanlens/queue";
 import { type Job, UnrecoverableError } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { createIngestLossReporter } from "./ingest-losses.js";
+import { BodyExpiredError } from "./otlp-ingest-processor.js";
 
 const data: TOtlpIngestJob = {
   projectId: "p1",
@@ -54,9 +55,11 @@ describe("createIngestLossReporter", () => {
     ]);
   });
 
-  it("reports an unrecoverable failure at its first attempt as lost for good", () => {
+  it("reports an unrecoverable failure at its first attempt as lost for good, saying whether a retry can store it", () => {
     const { reporter, recorded } = setup();
-    reporter.failed(failedJob(1, { ...data, signal: "logs" }), new UnrecoverableError("the body expired"));
+    reporter.failed(failedJob(1, { ...data, signal: "logs" }), new BodyExpiredError("the body expired"));
+    // BullMQ's own, for a job whose workers stopped under it more often than it allows: the body is still there.
+    reporter.failed(failedJob(2), new UnrecoverableError("job stalled more than allowable limit"));
     expect(recorded).toEqual([
       [
         "p1",
@@ -64,6 +67,14 @@ describe("createIngestLossReporter", () => {
           signal: "logs",
           droppedRecords: 12,
           note: "Accepted, then not stored: no retry can store it, so its log records are lost.",
+        }),
+      ],
+      [
+        "p1",
+        expect.objectContaining({
+          message: "job stalled more than allowable limit",
+          droppedRecords: 12,
+          note: expect.stringMatching(/^Accepted, then not stored\. The job is kept as failed: .*pnpm queue:retry-failed/),
         }),
       ],
     ]);

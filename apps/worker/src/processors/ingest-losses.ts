@@ -2,6 +2,7 @@ import { RefusedRowsError } from "@spanlens/clickhouse";
 import { NORMALIZATION_ERROR_ATTRIBUTE, type TOtlpIngestJob, ZOtlpIngestJob } from "@spanlens/core";
 import { OTLP_BODY_TTL_SECONDS, type TIngestProblemEvent, type TIngestProblemRecorder } from "@spanlens/queue";
 import { type Job, UnrecoverableError } from "bullmq";
+import { BodyExpiredError } from "./otlp-ingest-processor.js";
 
 const BODY_DAYS = OTLP_BODY_TTL_SECONDS / 86_400;
 
@@ -40,17 +41,23 @@ export function createIngestLossReporter(recorder: Pick<TIngestProblemRecorder, 
       if (!bullJob || !parsed?.success) return;
       const job = parsed.data;
       const attempts = bullJob.opts.attempts ?? 1;
+      // Failed for good: every attempt spent, or an unrecoverable error (the body expired, or
+      // BullMQ's own for a job whose workers stopped under it more often than it allows).
       const unrecoverable = error instanceof UnrecoverableError || error.name === "UnrecoverableError";
       const final = unrecoverable || bullJob.attemptsMade >= attempts;
       const noun = job.signal === "logs" ? "log records" : "spans";
       if (final) {
+        const kept = `The job is kept as failed: once the cause is fixed, an operator can queue it again (pnpm queue:retry-failed) within ${BODY_DAYS} days of its arrival; after that its ${noun} are lost.`;
         record(job, {
           status: 200,
           message: error.message,
           droppedRecords: job.records ?? 0,
-          note: unrecoverable
-            ? `Accepted, then not stored: no retry can store it, so its ${noun} are lost.`
-            : `Accepted, then not stored after ${attempts} attempts. The job is kept as failed: once the cause is fixed, an operator can queue it again (pnpm queue:retry-failed) within ${BODY_DAYS} days of its arrival; after that its ${noun} are lost.`,
+          note:
+            error instanceof BodyExpiredError
+              ? `Accepted, then not stored: no retry can store it, so its ${noun} are lost.`
+              : unrecoverable
+                ? `Accepted, then not stored. ${kept}`
+                : `Accepted, then not stored after ${attempts} attempts. ${kept}`,
         });
         return;
       }

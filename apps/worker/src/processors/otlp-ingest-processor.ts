@@ -7,6 +7,11 @@ import type { TIngestEncoder } from "./ingest-encoder.js";
 
 const log = childLogger("otlp-ingest-processor");
 
+/** A job whose body expired before any worker stored it: failed for good, as no retry can bring it back. */
+export class BodyExpiredError extends UnrecoverableError {
+  override readonly name = "UnrecoverableError";
+}
+
 export interface TOtlpIngestWriters {
   spans: TBatchWriter;
   scores: TBatchWriter;
@@ -76,7 +81,7 @@ export function createOtlpIngestProcessor(
           { projectId: job.projectId, requestId: job.requestId, receivedAt: received },
           "request body expired before it was stored: its records are lost",
         );
-        throw new UnrecoverableError(
+        throw new BodyExpiredError(
           `the request's body expired before it was stored (bodies are kept ${days} days from arrival; this request arrived ${received}): its ${job.signal} are lost`,
         );
       }
