@@ -74,7 +74,9 @@ describe("createIngestLossReporter", () => {
         expect.objectContaining({
           message: "job stalled more than allowable limit",
           droppedRecords: 12,
-          note: expect.stringMatching(/^Accepted, then not stored\. The job is kept as failed: .*pnpm queue:retry-failed/),
+          note: expect.stringMatching(
+            /^Accepted, then not stored\. The job is kept as failed: .*pnpm queue:retry-failed/,
+          ),
         }),
       ],
     ]);
