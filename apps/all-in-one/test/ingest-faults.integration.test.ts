@@ -342,12 +342,12 @@ describe("evaluation results over /v1/logs", () => {
 });
 
 describe("backpressure", () => {
-  it("answers 503 with Retry-After once the queue is deeper than the limit, loses no accepted request, and accepts again once it drained", async () => {
-    await worker.close();
+  /** A receiver of its own whose queue holds at most `maxQueueDepth` waiting requests. */
+  async function startReceiver(maxQueueDepth: number): Promise<{ server: Server; baseUrl: string }> {
     const handle = createIngestHandler({
       maxBodyBytes: MAX_BODY_BYTES,
       maxBytesInFlight: 256 * 1024 * 1024,
-      maxQueueDepth: 1,
+      maxQueueDepth,
       retryAfterSeconds: 2,
       enqueueTimeoutMs: 5_000,
       requestTimeoutMs: 60_000,
@@ -356,7 +356,12 @@ describe("backpressure", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     if (!address || typeof address === "string") throw new Error("no port");
-    const baseUrl = `http://127.0.0.1:${address.port}`;
+    return { server, baseUrl: `http://127.0.0.1:${address.port}` };
+  }
+
+  it("answers 503 with Retry-After once the queue is deeper than the limit, loses no accepted request, and accepts again once it drained", async () => {
+    await worker.close();
+    const { server, baseUrl } = await startReceiver(1);
 
     const accepted: ReadableSpan[][] = [];
     let refused: Response | undefined;
@@ -398,19 +403,7 @@ describe("backpressure", () => {
 
   it("past half the queue's bound refuses first the project sending most (429), and keeps taking the others' exports", async () => {
     await worker.close();
-    const handle = createIngestHandler({
-      maxBodyBytes: MAX_BODY_BYTES,
-      maxBytesInFlight: 256 * 1024 * 1024,
-      maxQueueDepth: 8,
-      retryAfterSeconds: 2,
-      enqueueTimeoutMs: 5_000,
-      requestTimeoutMs: 60_000,
-    });
-    const server: Server = createServer((req, res) => void handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    if (!address || typeof address === "string") throw new Error("no port");
-    const baseUrl = `http://127.0.0.1:${address.port}`;
+    const { server, baseUrl } = await startReceiver(8);
     const quiet = await pipeline.createProject();
     const send = async (secretKey: string) => {
       // Past the depth's maximum age, so each request is judged on the depth now.

@@ -1,33 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { zstdDecompressSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { generationSpan, otlpJsonExport } from "../test/otlp-json.js";
 import { summarizeExport, zstdIfSmaller } from "./export-summary.js";
 
-const exportOf = (traceId: string, prompt: string) =>
-  Buffer.from(
-    JSON.stringify({
-      resourceSpans: [
-        {
-          resource: {},
-          scopeSpans: [
-            {
-              scope: {},
-              spans: [
-                {
-                  traceId,
-                  spanId: "00f067aa0ba902b7",
-                  name: "generate",
-                  startTimeUnixNano: "1767225600000000000",
-                  endTimeUnixNano: "1767225601000000000",
-                  attributes: [{ key: "gen_ai.prompt", value: { stringValue: prompt } }],
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    }),
-  );
+const exportOf = (traceId: string, prompt: string) => Buffer.from(otlpJsonExport(generationSpan(traceId, prompt)));
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const prose = "The retriever returned three chunks about parental leave. ".repeat(2_000);
 

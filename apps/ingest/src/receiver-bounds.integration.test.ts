@@ -4,6 +4,7 @@ import { gzipSync, zstdDecompressSync } from "node:zlib";
 import { QueueName } from "@spanlens/core";
 import { getQueue, getRedis } from "@spanlens/queue";
 import { describe, expect, it } from "vitest";
+import { generationSpan, otlpJsonExport } from "../test/otlp-json.js";
 import { baseUrlOf, useTestReceiver } from "../test/test-receiver.js";
 import { readIngestConfig } from "./config.js";
 import { startIngest } from "./server.js";
@@ -13,17 +14,8 @@ import { startIngest } from "./server.js";
 const receiver = useTestReceiver();
 
 describe("OTLP receiver with large exports", () => {
-  const span = (traceId: string, extra: Record<string, unknown> = {}) => ({
-    traceId,
-    spanId: "00f067aa0ba902b7",
-    name: "generate",
-    startTimeUnixNano: "1767225600000000000",
-    endTimeUnixNano: "1767225601000000000",
-    attributes: [{ key: "gen_ai.prompt", value: { stringValue: "p".repeat(1_300_000) } }],
-    ...extra,
-  });
-  const exportOf = (...spans: unknown[]) =>
-    JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ scope: {}, spans }] }] });
+  const span = (traceId: string, extra: Record<string, unknown> = {}) =>
+    generationSpan(traceId, "p".repeat(1_300_000), extra);
   const post = (body: string) =>
     fetch(`${receiver.baseUrl}/v1/traces`, {
       method: "POST",
@@ -33,7 +25,7 @@ describe("OTLP receiver with large exports", () => {
 
   it("answers a large export decoded off the event loop as a small one: partial success, and 400 naming the problem", async () => {
     // Over a megabyte: decoded on the receiver's thread.
-    const partial = await post(exportOf(span("4bf92f3577b34da6a3ce929d0e0e4736"), span("0".repeat(32))));
+    const partial = await post(otlpJsonExport(span("4bf92f3577b34da6a3ce929d0e0e4736"), span("0".repeat(32))));
     expect(partial.status).toBe(200);
     expect(await partial.json()).toEqual({
       partialSuccess: {
@@ -41,7 +33,9 @@ describe("OTLP receiver with large exports", () => {
         errorMessage: "invalid traceId: must be 32 hex characters and not all zero",
       },
     });
-    const malformed = await post(exportOf(span("4bf92f3577b34da6a3ce929d0e0e4736", { startTimeUnixNano: "soon" })));
+    const malformed = await post(
+      otlpJsonExport(span("4bf92f3577b34da6a3ce929d0e0e4736", { startTimeUnixNano: "soon" })),
+    );
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({
       error: {
@@ -56,29 +50,7 @@ describe("OTLP receiver with large exports", () => {
 describe("OTLP receiver storing large exports", () => {
   it("keeps a large export that came uncompressed compressed in Redis (zstd), and one sent gzipped as sent", async () => {
     const prompt = "The retriever returned three chunks about parental leave. ".repeat(25_000);
-    const exportOf = (traceId: string) =>
-      JSON.stringify({
-        resourceSpans: [
-          {
-            resource: {},
-            scopeSpans: [
-              {
-                scope: {},
-                spans: [
-                  {
-                    traceId,
-                    spanId: "00f067aa0ba902b7",
-                    name: "generate",
-                    startTimeUnixNano: "1767225600000000000",
-                    endTimeUnixNano: "1767225601000000000",
-                    attributes: [{ key: "gen_ai.prompt", value: { stringValue: prompt } }],
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      });
+    const exportOf = (traceId: string) => otlpJsonExport(generationSpan(traceId, prompt));
     const plain = Buffer.from(exportOf("5bf92f3577b34da6a3ce929d0e0e4736"));
     const gzipped = gzipSync(exportOf("6bf92f3577b34da6a3ce929d0e0e4736"));
     const headers = { "Content-Type": "application/json", Authorization: `Bearer ${receiver.secretKey}` };
