@@ -249,6 +249,41 @@ describe("worker process killed with SIGKILL mid-batch", () => {
 
     await expectStoredOnce(projectId, traceIds);
   }, 180_000);
+
+  it("stores every acknowledged span once when the worker that took over the stalled jobs is killed too", async () => {
+    const project = await getPrisma().project.create({ data: { orgId, name: "killed twice" } });
+    const key = (await createApiKey(project.id)).secretKey;
+    // An earlier test may still hold the data directory's engine open in this process.
+    await closeClickHouse();
+    const failedBefore = await getQueue(QueueName.OtlpIngest).getFailedCount();
+    const first = await startWorkerProcess();
+    const traceIds = await sendTraces(key, REQUESTS);
+    await waitFor(
+      () => getQueue(QueueName.OtlpIngest).getActiveCount(),
+      (active) => active > 0,
+    );
+    first.kill("SIGKILL");
+    await exitOf(first);
+
+    // The next worker fetches the stalled jobs first, and holds them in its batch when it dies too.
+    const second = await startWorkerProcess();
+    await waitFor(
+      async () => (await getQueue(QueueName.OtlpIngest).getActive()).some((job) => job.stalledCounter >= 1),
+      (holdsStalled) => holdsStalled,
+      30_000,
+    );
+    second.kill("SIGKILL");
+    await exitOf(second);
+
+    const third = await startWorkerProcess();
+    await waitFor(queuedJobs, (jobs) => jobs === 0, 60_000);
+    const failed = await getQueue(QueueName.OtlpIngest).getFailedCount();
+    third.kill("SIGTERM");
+    expect(await exitOf(third)).toBe(0);
+    // BullMQ's default (a job may stall once) failed the twice-stalled jobs here for good.
+    expect(failed - failedBefore).toBe(0);
+    await expectStoredOnce(project.id, traceIds);
+  }, 180_000);
 });
 
 describe("worker process under a heap bound", () => {

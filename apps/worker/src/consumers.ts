@@ -54,6 +54,14 @@ const ZWorkerEnv = z.object({
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   /**
+   * How many times an ingest job may be held by a worker that died (killed, out of memory, its
+   * node lost) and still be handed out again; past it BullMQ fails the job for good. BullMQ's
+   * default, 1, failed every job a crashed worker's replacement held when it crashed too, and
+   * that is the stalled jobs themselves, which a new worker fetches first. A job that itself
+   * crashes its worker is failed after as many crashes, with the jobs held beside it.
+   */
+  WORKER_MAX_STALLED_COUNT: z.coerce.number().int().nonnegative().default(5),
+  /**
    * Threads that decompress, decode, normalize and encode queued requests (0: on the
    * event loop). Default: see `TConsumerOptions.encodeThreads`.
    */
@@ -119,6 +127,7 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
           concurrency: env.WORKER_INGEST_CONCURRENCY,
           lockDuration: env.WORKER_LOCK_DURATION_MS,
           stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
+          maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
           gatherMs: env.WORKER_INGEST_GATHER_MS,
         },
       );
