@@ -125,6 +125,21 @@ const rpcTypes = protobuf.Root.fromJSON({
     },
   },
 });
+/** The google.rpc.Status an error carries in `grpc-status-details-bin`: its code and RetryInfo's delay. */
+function retryInfoOf(error: ServiceError): { code: number; retryDelaySeconds: number | undefined } {
+  const [detailsBin] = error.metadata.get("grpc-status-details-bin");
+  expect(Buffer.isBuffer(detailsBin)).toBe(true);
+  const rpcStatus = rpcTypes.lookupType("google.rpc.Status").decode(detailsBin as Buffer) as unknown as {
+    code: number;
+    details: Array<{ type_url: string; value: Uint8Array }>;
+  };
+  expect(rpcStatus.details[0]?.type_url).toBe("type.googleapis.com/google.rpc.RetryInfo");
+  const retryInfoType = rpcTypes.lookupType("google.rpc.RetryInfo");
+  const retryInfo = retryInfoType.toObject(retryInfoType.decode(rpcStatus.details[0]?.value ?? new Uint8Array()), {
+    longs: Number,
+  }) as { retry_delay?: { seconds?: number } };
+  return { code: rpcStatus.code, retryDelaySeconds: retryInfo.retry_delay?.seconds };
+}
 
 describe("OTLP/gRPC receiver", () => {
   it("stores the spans of a plain and of a gzip-compressed export with an empty response", async () => {
@@ -345,20 +360,7 @@ describe("OTLP/gRPC receiver", () => {
       if (!refused) throw new Error("the gRPC receiver never pushed back");
       expect(refused.code).toBe(status.UNAVAILABLE);
       expect(refused.details).toMatch(/queue is full/i);
-      const [detailsBin] = refused.metadata.get("grpc-status-details-bin");
-      expect(Buffer.isBuffer(detailsBin)).toBe(true);
-      const rpcStatus = rpcTypes.lookupType("google.rpc.Status").decode(detailsBin as Buffer) as unknown as {
-        code: number;
-        details: Array<{ type_url: string; value: Uint8Array }>;
-      };
-      expect(rpcStatus.code).toBe(status.UNAVAILABLE);
-      expect(rpcStatus.details[0]?.type_url).toBe("type.googleapis.com/google.rpc.RetryInfo");
-      const retryInfo = rpcTypes
-        .lookupType("google.rpc.RetryInfo")
-        .toObject(rpcTypes.lookupType("google.rpc.RetryInfo").decode(rpcStatus.details[0]?.value ?? new Uint8Array()), {
-          longs: Number,
-        }) as { retry_delay?: { seconds?: number } };
-      expect(retryInfo.retry_delay?.seconds).toBe(3);
+      expect(retryInfoOf(refused)).toEqual({ code: status.UNAVAILABLE, retryDelaySeconds: 3 });
       expect(accepted.length).toBeGreaterThan(0);
 
       worker = await startWorker(defaultConsumers());
@@ -371,6 +373,37 @@ describe("OTLP/gRPC receiver", () => {
       }
     } finally {
       await grpc.close();
+    }
+  });
+
+  it("answers RESOURCE_EXHAUSTED with RetryInfo to a project taking more than its share past half the queue's bound", async () => {
+    await worker.close();
+    const grpc = await startGrpcIngest({
+      port: 0,
+      hostname: "127.0.0.1",
+      config: { ...readIngestConfig(), maxQueueDepth: 8, retryAfterSeconds: 3 },
+    });
+    try {
+      const client = connect(`127.0.0.1:${grpc.port}`);
+      const quiet = await pipeline.createProject();
+      const send = async (authorization: string) => {
+        // Past the depth's maximum age, so each export is judged on the depth now.
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+        return (await callExport(client, TRACE_EXPORT, toProtobufBody(createTraceSpans(2)), authorization)).error;
+      };
+      const busy = `Bearer ${pipeline.secretKey}`;
+      for (let index = 0; index < 5; index += 1) expect(await send(busy)).toBeUndefined();
+      expect(await send(`Bearer ${quiet.secretKey}`)).toBeUndefined();
+      const refused = await send(busy);
+      if (!refused) throw new Error("the gRPC receiver took more than the project's share");
+      expect(refused.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(refused.details).toMatch(/more than its share among 2 projects/);
+      // With RetryInfo, which OTLP exporters take as "retry later", unlike an export over the size limit.
+      expect(retryInfoOf(refused)).toEqual({ code: status.RESOURCE_EXHAUSTED, retryDelaySeconds: 3 });
+      expect(await send(`Bearer ${quiet.secretKey}`)).toBeUndefined();
+    } finally {
+      await grpc.close();
+      worker = await startWorker(defaultConsumers());
     }
   });
 });
