@@ -1,7 +1,7 @@
 /**
  * What a large export sent uncompressed (every OTLP/gRPC message, which grpc-js inflates, and
  * OTLP/HTTP without Content-Encoding) costs while it waits in Redis, as sent against compressed
- * with zstd level 1 as the receiver now keeps it (`summarizeExport`, apps/ingest): the
+ * with zstd level 1 as the receiver now keeps it (`summarizeForThread`, apps/ingest): the
  * receiver's compression, the body's SET on its own connection, how long a small command on
  * another connection waits meanwhile (Redis runs one command at a time), and the worker's
  * GET and inflation. The export is the ingest benchmark's own spans (prose), many requests'

@@ -1,6 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -8,7 +7,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTraceSpans, toJsonBody } from "./otlp-payloads.js";
-import { getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
+import { freePort, getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
 
 /**
  * Durability across a Redis restart and a Redis crash: a private redis-server with the
@@ -31,15 +30,6 @@ let redis: ChildProcess | undefined;
 let pipeline: TPipeline;
 let worker: TRunningWorker | undefined;
 const savedRedisUrl = process.env.REDIS_URL;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 async function startRedis(appendFsync: TAppendFsync): Promise<ChildProcess> {
   const child = spawn(

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -13,7 +12,7 @@ import { startIngest } from "@spanlens/ingest";
 import { closeQueues, closeRedis, getQueue } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSmallSpans, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
-import { waitFor } from "./pipeline-harness.js";
+import { freePort, waitFor } from "./pipeline-harness.js";
 
 /**
  * The worker as its own OS process (apps/worker/src/main.ts): killed with SIGKILL while it
@@ -34,15 +33,6 @@ let projectId: string;
 let secretKey: string;
 const children = new Set<ChildProcess>();
 const queuePrefix = `test-${randomUUID()}`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {

@@ -27,9 +27,7 @@ const registry = globalThis as typeof globalThis & { __spanlensIngestDecodePool?
  * worker inflates it in ~21 ms. Below the thread's size, compressing would take the event loop.
  */
 export async function summarize(task: TSummarizeTask): Promise<TExportSummary> {
-  if (task.body.byteLength < THREAD_DECODE_BYTES) {
-    return summarizeExport(task.compress ? { ...task, compress: false } : task);
-  }
+  if (task.body.byteLength < THREAD_DECODE_BYTES) return summarizeExport(task);
   // Posting a view clones its whole backing buffer, which for a gRPC message can be a larger
   // frame's: the bytes are copied into a buffer of their own, and that is moved.
   const body = new Uint8Array(task.body);

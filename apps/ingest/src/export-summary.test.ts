@@ -2,13 +2,15 @@ import { randomBytes } from "node:crypto";
 import { zstdDecompressSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { generationSpan, otlpJsonExport } from "../test/otlp-json.js";
-import { summarizeExport, zstdIfSmaller } from "./export-summary.js";
+import { fromThreadResult, summarizeForThread, type TSummarizeTask, zstdIfSmaller } from "./export-summary.js";
 
 const exportOf = (traceId: string, prompt: string) => Buffer.from(otlpJsonExport(generationSpan(traceId, prompt)));
+/** As the decoding thread summarizes a task, unwrapped. */
+const summarizeExport = (task: TSummarizeTask) => fromThreadResult(summarizeForThread(task));
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const prose = "The retriever returned three chunks about parental leave. ".repeat(2_000);
 
-describe("summarizeExport", () => {
+describe("summarizeForThread", () => {
   it("compresses the body with zstd when asked, to bytes that inflate to the body", () => {
     const body = exportOf(TRACE_ID, prose);
     const summary = summarizeExport({ signal: "traces", encoding: "json", body, compress: true });

@@ -14,7 +14,7 @@ export interface TSummarizeTask {
   signal: TOtlpIngestJob["signal"];
   encoding: TOtlpContentType;
   body: Uint8Array;
-  /** Also compress the body, for a large one that came uncompressed (see `summarize`). */
+  /** On the decoding thread: also compress the body, a large one that came uncompressed (see `summarize`). */
   compress?: boolean;
 }
 
@@ -32,15 +32,12 @@ export type TSummarizeResult =
   | { ok: false; error: { code: TErrorCode; message: string } };
 
 /** Decodes an export to validate and count it (a 400 naming the problem when it does not decode). */
-export function summarizeExport({ signal, encoding, body, compress }: TSummarizeTask): TExportSummary {
+export function summarizeExport({ signal, encoding, body }: TSummarizeTask): TExportSummary {
   const decoded = signal === "traces" ? decodeTraces(body, encoding) : decodeLogs(body, encoding);
-  const accepted = "spans" in decoded ? decoded.spans.length : decoded.logRecords.length;
-  const summary: TExportSummary = { accepted, rejected: decoded.rejected };
-  if (compress && accepted > 0) {
-    const zstdBody = zstdIfSmaller(body);
-    if (zstdBody) summary.zstdBody = zstdBody;
-  }
-  return summary;
+  return {
+    accepted: "spans" in decoded ? decoded.spans.length : decoded.logRecords.length,
+    rejected: decoded.rejected,
+  };
 }
 
 /** The bytes compressed with zstd, or undefined when that saves less than a tenth. */
@@ -49,10 +46,18 @@ export function zstdIfSmaller(body: Uint8Array): Uint8Array | undefined {
   return compressed.length <= body.length * (1 - MIN_SAVING) ? compressed : undefined;
 }
 
-/** {@link summarizeExport} for a thread: an `AppError` comes back as data, since a thrown one would lose its code. */
+/**
+ * {@link summarizeExport} for a thread, compressing the body too when the task asks and it
+ * has records to store: an `AppError` comes back as data, since a thrown one would lose its code.
+ */
 export function summarizeForThread(task: TSummarizeTask): TSummarizeResult {
   try {
-    return { ok: true, summary: summarizeExport(task) };
+    const summary = summarizeExport(task);
+    if (task.compress && summary.accepted > 0) {
+      const zstdBody = zstdIfSmaller(task.body);
+      if (zstdBody) summary.zstdBody = zstdBody;
+    }
+    return { ok: true, summary };
   } catch (error) {
     if (isAppError(error)) return { ok: false, error: { code: error.code, message: error.message } };
     throw error;

@@ -292,10 +292,8 @@ export function isRowDataError(error: unknown): boolean {
  */
 export class RefusedRowsError extends Error {
   override readonly name = "RefusedRowsError";
-  readonly table: string;
   constructor(table: string, cause: unknown) {
     super(`ClickHouse refused rows of this request for ${table}: ${firstLine(cause)}`, { cause });
-    this.table = table;
   }
 }
 
