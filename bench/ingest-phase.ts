@@ -7,7 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse } from "../apps/all-in-one/test/pipeline-harness.js";
 import { QueueName } from "../packages/core/src/index.js";
-import { getQueue } from "../packages/queue/src/index.js";
+import { getQueue, waitingExports } from "../packages/queue/src/index.js";
 import { SPANS_PER_REQUEST } from "./ingest-bodies.js";
 import type { TLoadCommand, TLoadMessage } from "./ingest-load.js";
 import {
@@ -129,7 +129,7 @@ export async function runPhase(
           pending.delete(traceId);
         }
       }
-      const depth = await getQueue(QueueName.OtlpIngest).getWaitingCount();
+      const depth = await waitingExports();
       maxQueueDepth = Math.max(maxQueueDepth, depth);
       if (TIMELINE) {
         process.stderr.write(

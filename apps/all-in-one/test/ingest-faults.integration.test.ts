@@ -5,7 +5,15 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { createBatchWriter, getIngestUsage, getTrace, listTraces } from "@spanlens/clickhouse";
 import { QueueName } from "@spanlens/core";
 import { createIngestHandler } from "@spanlens/ingest";
-import { createConsumer, getQueue, getRedis, otlpBodyKey, readIngestProblems } from "@spanlens/queue";
+import {
+  createConsumer,
+  getQueue,
+  getRedis,
+  otlpBodyKey,
+  queueConnection,
+  readIngestProblems,
+  waitingExports,
+} from "@spanlens/queue";
 import {
   createIngestEncoder,
   createOtlpIngestProcessor,
@@ -84,8 +92,16 @@ async function summariesOf(traceIds: string[]) {
   return list.data.filter((summary) => traceIds.includes(summary.traceId));
 }
 
+/** Jobs by state; `waiting` counts those queued behind other projects' exports too. */
 async function queueBacklog() {
-  return getQueue(QueueName.OtlpIngest).getJobCounts("waiting", "active", "delayed", "failed");
+  const { prioritized = 0, ...counts } = await getQueue(QueueName.OtlpIngest).getJobCounts(
+    "waiting",
+    "prioritized",
+    "active",
+    "delayed",
+    "failed",
+  );
+  return { ...counts, waiting: (counts.waiting ?? 0) + prioritized };
 }
 
 /** Every trace stored whole, each span once, and its token total counted once. */
@@ -227,7 +243,7 @@ describe("delivery guarantees", () => {
       expect((await post("/v1/traces", gzipSync(body), { headers: { "Content-Encoding": "gzip" } })).status).toBe(200);
     }
     // Queued with no worker running: each job carries its request's size after decompression.
-    const queued = await getQueue(QueueName.OtlpIngest).getWaiting();
+    const queued = await getQueue(QueueName.OtlpIngest).getJobs(["waiting", "prioritized"]);
     expect(queued.map((job) => job.data.bytes).sort()).toEqual(bodies.map((body) => body.length).sort());
 
     process.env.WORKER_INGEST_MAX_BYTES = String(Math.min(...bodies.map((body) => body.length)) - 1);
@@ -437,5 +453,55 @@ describe("backpressure", () => {
     expect(problems.find((problem) => problem.status === 429)).toMatchObject({ count: 1, transport: "http" });
     worker = await startWorker(defaultConsumers());
     await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
+  });
+
+  it("while exports wait for a worker, queues those of a project taking more than its share behind the other projects'", async () => {
+    await worker.close();
+    const { server, baseUrl } = await startReceiver(1_000);
+    const quiet = await pipeline.createProject();
+    const send = async (secretKey: string, spans = createTraceSpans(2)) => {
+      // Past the depth's maximum age, so each export sees the exports queued before it.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const response = await post("/v1/traces", toJsonBody(spans), {
+        baseUrl,
+        headers: { Authorization: `Bearer ${secretKey}` },
+      });
+      expect(response.status).toBe(200);
+    };
+
+    // No worker runs. The busy project backfills while the quiet one sends now and then.
+    const busyTraces = Array.from({ length: 8 }, () => createTraceSpans(2));
+    await send(pipeline.secretKey, busyTraces[0]);
+    await send(quiet.secretKey);
+    for (const spans of busyTraces.slice(1)) await send(pipeline.secretKey, spans);
+    await send(quiet.secretKey);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+
+    const queue = getQueue(QueueName.OtlpIngest);
+    const projectOf = (jobs: { id?: string; data: { projectId: string } }[]) =>
+      new Map(jobs.map((job) => [job.id ?? "", job.data.projectId]));
+    const waiting = projectOf(await queue.getJobs(["waiting"]));
+    const behind = projectOf(await queue.getJobs(["prioritized"]));
+    // From its third export on (2 of the 3 exports taken), the busy project is over its share
+    // among two projects, and its exports wait behind the others'.
+    expect([...behind.values()]).toEqual(Array.from({ length: 6 }, () => pipeline.projectId));
+    expect([...waiting.values()].sort()).toEqual(
+      [pipeline.projectId, pipeline.projectId, quiet.projectId, quiet.projectId].sort(),
+    );
+    // Both count toward the queue's bound.
+    expect(await waitingExports()).toBe(10);
+
+    worker = await startWorker(defaultConsumers());
+    await expectStoredExactlyOnce(busyTraces);
+    await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
+    // The order the worker took the jobs in, from the queue's event stream.
+    const events = await (await queueConnection(queue)).xrange(queue.keys.events, "-", "+");
+    const taken = events
+      .map(([, fields]) => ({ event: fields[fields.indexOf("event") + 1], jobId: fields[fields.indexOf("jobId") + 1] }))
+      .filter(({ event, jobId }) => event === "active" && jobId && (waiting.has(jobId) || behind.has(jobId)))
+      .map(({ jobId }) => jobId);
+    expect(taken).toHaveLength(10);
+    // The quiet project's export sent after the busy one's backfill was taken before any of it.
+    expect(new Set(taken.slice(0, 4))).toEqual(new Set(waiting.keys()));
   });
 });

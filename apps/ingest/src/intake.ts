@@ -19,6 +19,7 @@ import {
   otlpBodyKey,
   queueConnection,
   type TIngestProblemRecorder,
+  waitingExports,
 } from "@spanlens/queue";
 import type { TIngestConfig } from "./config.js";
 import { closeExportDecoder, summarize } from "./export-decoder.js";
@@ -30,6 +31,17 @@ const log = childLogger("ingest");
 
 /** Bodies from this size on are written to Redis on a connection of their own (see `getBulkRedis`). */
 const LARGE_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The BullMQ priority of an export from a project taking more than its share of this
+ * receiver's exports. Workers fetch every job added without a priority before any
+ * prioritized one, so a backlog left by one project's backfill waits behind the exports
+ * the other projects send meanwhile, instead of delaying their traces by as long as it
+ * takes to drain. Only while exports wait for a worker: with none waiting, the order makes no
+ * difference. A project's own exports may then be stored out of order, which the trace view
+ * does not mind (spans of one trace may arrive in any order).
+ */
+const BEHIND_OTHER_PROJECTS = 1;
 
 /** What an export needs besides its body: the receiver's settings without the connection ones. */
 export type TIntakeConfig = Omit<TIngestConfig, "keepAliveTimeoutMs">;
@@ -158,6 +170,9 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           backoff: { type: "exponential", delay: 500 },
           removeOnComplete: true,
           removeOnFail: { age: OTLP_BODY_TTL_SECONDS },
+          ...(backpressure.hasBacklog() && shares.share(principal.projectId).isOver
+            ? { priority: BEHIND_OTHER_PROJECTS }
+            : {}),
         } as const;
         const enqueue = async () => {
           if (stored.bytes.length >= LARGE_BODY_BYTES) {
@@ -267,7 +282,7 @@ function createBackpressure(config: TIntakeConfig, shares: TFairShare) {
   let checkedAt = 0;
   let refreshing: Promise<void> | null = null;
   const refresh = (): Promise<void> => {
-    refreshing ??= withinQueueTimeout(getQueue(QueueName.OtlpIngest).getWaitingCount(), config.enqueueTimeoutMs)
+    refreshing ??= withinQueueTimeout(waitingExports(), config.enqueueTimeoutMs)
       .then((count) => {
         depth = count;
         checkedAt = Date.now();
@@ -278,6 +293,8 @@ function createBackpressure(config: TIntakeConfig, shares: TFairShare) {
     return refreshing;
   };
   return {
+    /** Whether exports were waiting for a worker when the depth was last read. */
+    hasBacklog: (): boolean => depth > 0,
     async check(projectId: string): Promise<void> {
       const age = Date.now() - checkedAt;
       if (age > DEPTH_MAX_AGE_MS) await refresh();

@@ -27,15 +27,17 @@ async function ingestQueueCounts(): Promise<Record<string, number | string>> {
   try {
     const {
       waiting = 0,
+      prioritized = 0,
       active = 0,
       delayed = 0,
       failed = 0,
     } = await withTimeout(
-      getQueue(QueueName.OtlpIngest).getJobCounts("waiting", "active", "delayed", "failed"),
+      getQueue(QueueName.OtlpIngest).getJobCounts("waiting", "prioritized", "active", "delayed", "failed"),
       HEALTH_REDIS_TIMEOUT_MS,
       () => new Error("Redis did not answer in time"),
     );
-    const counts = { waiting, active, delayed, failed };
+    // Exports of a project taking more than its share wait as prioritized, behind the others'.
+    const counts = { waiting: waiting + prioritized, active, delayed, failed };
     return failed > 0
       ? { ...counts, hint: "ingest jobs failed for good: fix the cause, then run pnpm queue:retry-failed" }
       : counts;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { TQueueName } from "@spanlens/core";
+import { QueueName, type TQueueName } from "@spanlens/core";
 import { type Job, type JobJsonRaw, type Processor, Queue, type RedisClient, Worker, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { createRedis, getRedis } from "./redis.js";
@@ -50,6 +50,14 @@ export function getQueue(name: TQueueName): Queue {
     registry.__spanlensQueues.set(key, queue);
   }
   return queue;
+}
+
+/**
+ * OTLP exports waiting for a worker, what `INGEST_MAX_QUEUE_DEPTH` bounds: the queue's waiting
+ * jobs and those added behind the other projects' (with a priority, see the receiver's intake).
+ */
+export async function waitingExports(): Promise<number> {
+  return getQueue(QueueName.OtlpIngest).getJobCountByTypes("waiting", "prioritized");
 }
 
 /**
