@@ -53,7 +53,8 @@ async function engineTrackedBytes(): Promise<number> {
   return Number(rows[0]?.value ?? 0);
 }
 
-async function findTraces(projectId: string, traceIds: string[]): Promise<Set<string>> {
+/** Which of the project's `traceIds` have a span queryable. */
+export async function findTraces(projectId: string, traceIds: string[]): Promise<Set<string>> {
   const result = await getClickHouse().query({
     query:
       "SELECT DISTINCT trace_id FROM spans WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}",

@@ -135,3 +135,18 @@ export async function startWorkerProcess(
   await waitUntilHealthy(child, `http://127.0.0.1:${healthPort}/`, "worker");
   return { child };
 }
+
+/**
+ * Sends SIGTERM and waits up to 15 s for the process to exit, then kills it, so the next
+ * run finds its ports free; a process that needed the kill is named on stderr.
+ */
+export async function terminate(child: ChildProcess, name: string): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  if ((await Promise.race([exited.then(() => "exited"), sleep(15_000, "running")])) === "running") {
+    console.error(`${name} did not exit within 15 s of SIGTERM: killed`);
+    child.kill("SIGKILL");
+    await exited;
+  }
+}

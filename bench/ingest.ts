@@ -37,17 +37,11 @@ import {
   startClickHouseProcess,
   startReceiverProcess,
   startWorkerProcess,
+  terminate,
 } from "./ingest-processes.js";
 import { forkLoadGenerator, prepareLoad } from "./load-generator.js";
 import { withMachineProbe } from "./machine-probe.js";
-import { round } from "./stats.js";
-
-const envNumber = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value >= 0 && process.env[name] !== "" && process.env[name] !== undefined
-    ? value
-    : fallback;
-};
+import { envNumber, round } from "./stats.js";
 
 const DURATION_S = envNumber("BENCH_DURATION_S", 30);
 /** Past this much data already in Redis a run refuses to start (BENCH_ALLOW_BUSY_REDIS=1 runs anyway). */
@@ -137,21 +131,6 @@ async function prepareRequests(generator: ChildProcess, requests: number) {
   const result = await prepareLoad(generator, requests);
   console.error(`prepared: ${JSON.stringify(result)}`);
   return result;
-}
-
-/**
- * Sends SIGTERM and waits up to 15 s for the process to exit, then kills it, so the next
- * run finds its ports free; a process that needed the kill is named on stderr.
- */
-async function terminate(child: ChildProcess, name: string): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  if ((await Promise.race([exited.then(() => "exited"), sleep(15_000, "running")])) === "running") {
-    console.error(`${name} did not exit within 15 s of SIGTERM: killed`);
-    child.kill("SIGKILL");
-    await exited;
-  }
 }
 
 async function main() {

@@ -7,3 +7,11 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
+
+/** A number of zero or more from the environment, or `fallback` when unset, empty or not one. */
+export const envNumber = (name: string, fallback: number): number => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value >= 0 && process.env[name] !== "" && process.env[name] !== undefined
+    ? value
+    : fallback;
+};
