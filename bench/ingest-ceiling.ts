@@ -137,15 +137,29 @@ function summarize(batchRows: number, passes: TPass[], insertsInFlight: number) 
   };
 }
 
+/**
+ * Empties the tables a pass or a load phase writes. The ceiling's rows share the `spans`
+ * partition that (b) writes: left in place, the next pass's or (b)'s merges would rewrite
+ * them too, work the pass itself never paid (it started on an empty table).
+ */
+async function dropRows(): Promise<void> {
+  for (const table of ["spans", "traces"]) await getClickHouse().command({ query: `TRUNCATE TABLE ${table}` });
+}
+
+/**
+ * One more pass at `batchRows`, on empty tables, its rows dropped after it: the ceiling of
+ * one of the benchmark's paired rounds, each measured right before a load phase of its own.
+ */
+export async function measureCeilingPass(batchRows: number, options: TCeilingOptions) {
+  await dropRows();
+  const pass = await withEngineCounters(getClickHouse(), () => insertFor(batchRows, options.seconds, options));
+  await dropRows();
+  return summarize(batchRows, [pass], options.insertsInFlight);
+}
+
 /** The warm-up, then both batch sizes' passes; see the file's comment. */
 export async function measureCeilings(options: TCeilingOptions) {
   const client = getClickHouse();
-  // The ceiling's rows share the `spans` partition that (b) writes: left in place, the next
-  // pass's or (b)'s merges would rewrite them too, work the pass itself never paid (it
-  // started on an empty table).
-  const dropRows = async () => {
-    for (const table of ["spans", "traces"]) await client.command({ query: `TRUNCATE TABLE ${table}` });
-  };
   if (options.warmupSeconds > 0) {
     await insertFor(options.workerBatchRows, options.warmupSeconds, options);
     await dropRows();

@@ -27,7 +27,7 @@ import { defaultBatchMaxWaiters, INGEST_DEFAULTS, workerNodeFlags } from "../app
 import { applyEmbeddedMallocConf } from "../packages/clickhouse/src/index.js";
 import { withEngineCounters } from "./engine-counters.js";
 import { PAYLOAD, SPANS_PER_REQUEST } from "./ingest-bodies.js";
-import { measureCeilings } from "./ingest-ceiling.js";
+import { measureCeilingPass, measureCeilings } from "./ingest-ceiling.js";
 import type { TLoadCommand } from "./ingest-load.js";
 import { redisUsedMemoryMiB, startCpuProfile } from "./ingest-measure.js";
 import { runPhase, type TPipelineTarget, type TSidecars } from "./ingest-phase.js";
@@ -41,7 +41,7 @@ import {
 } from "./ingest-processes.js";
 import { forkLoadGenerator, prepareLoad } from "./load-generator.js";
 import { withMachineProbe } from "./machine-probe.js";
-import { envNumber, round } from "./stats.js";
+import { envNumber, median, round } from "./stats.js";
 
 const DURATION_S = envNumber("BENCH_DURATION_S", 30);
 /** Past this much data already in Redis a run refuses to start (BENCH_ALLOW_BUSY_REDIS=1 runs anyway). */
@@ -61,6 +61,13 @@ const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 32);
 const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
 /** Each ceiling pass inserts for this long, as long as (b) sends by default, so background merges weigh on both alike. */
 const CEILING_S = envNumber("BENCH_CEILING_S", 30);
+/**
+ * Rounds after (b), each a ceiling pass at the pipeline's batch size followed at once by a (b)
+ * of its own. (b)'s ratio sets it against ceiling passes minutes before it, and the ceiling
+ * moved by a third within one hour (runs 68–71): several pairs, each measured back to back,
+ * give the run a median. 0 skips them.
+ */
+const PAIRED_ROUNDS = envNumber("BENCH_PAIRED_ROUNDS", 2);
 /** Unmeasured inserts before the ceiling's passes (bench/ingest-ceiling.ts). */
 const CEILING_WARMUP_S = envNumber("BENCH_CEILING_WARMUP_S", 10);
 const BATCH_ROWS = envNumber("WORKER_BATCH_MAX_ROWS", 20_000);
@@ -194,7 +201,7 @@ async function main() {
     worker: worker?.child ?? null,
   };
   try {
-    const { cap: ceiling, workerBatch: ceilingAtWorkerBatch } = await measureCeilings({
+    const ceilingOptions = {
       seconds: CEILING_S,
       warmupSeconds: CEILING_WARMUP_S,
       capRows: BATCH_ROWS,
@@ -203,7 +210,8 @@ async function main() {
       requests: CEILING_REQUESTS,
       keepRows: KEEP_CEILING_ROWS,
       clickhousePid: clickhouse?.child.pid,
-    });
+    };
+    const { cap: ceiling, workerBatch: ceilingAtWorkerBatch } = await measureCeilings(ceilingOptions);
     console.error(`ceiling: ${JSON.stringify(ceiling)}`);
     console.error(`ceiling at the worker's batch: ${JSON.stringify(ceilingAtWorkerBatch)}`);
     // The ceiling's rows are garbage now; collect them so the phases below measure the
@@ -228,6 +236,31 @@ async function main() {
     );
     if (profiler && CPU_PROFILE_PATH) await profiler.stop(CPU_PROFILE_PATH);
     console.error(`end-to-end: ${JSON.stringify(full)}`);
+
+    // Paired rounds: a ceiling pass right before a (b) of its own, each on empty tables, so
+    // each round's ratio sets two measurements a minute apart against each other.
+    const pairedRounds = [];
+    for (let index = 0; index < PAIRED_ROUNDS; index += 1) {
+      await prepareRequests(generator, Math.ceil((PREPARE_SPANS_PER_SECOND * DURATION_S) / SPANS_PER_REQUEST));
+      const pairCeiling = await measureCeilingPass(WORKER_BATCH_ROWS, ceilingOptions);
+      globalThis.gc?.();
+      const pairEndToEnd = await withMachineProbe(() =>
+        withEngineCounters(getClickHouse(), () =>
+          runPhase(generator, pipeline, closed(pipeline, DURATION_S), 0, sidecars),
+        ),
+      );
+      // Its rows stay, as (b)'s did: the next pass drops them, and (c) starts beside them as ever.
+      const pair = {
+        ceilingRowsPerSecond: pairCeiling.insertRowsPerSecond,
+        ceilingEngineCpuMicrosPerRow: pairCeiling.engineCpuMicrosPerRow,
+        endToEndSpansPerSecond: pairEndToEnd.endToEndSpansPerSecond,
+        ratio: round(pairEndToEnd.endToEndSpansPerSecond / pairCeiling.insertRowsPerSecond, 3),
+        cpuMicrosPerSpan: pairEndToEnd.cpuMicrosPerSpan,
+        machineProbe: pairEndToEnd.machineProbeRowsPerSecond,
+      };
+      console.error(`paired round ${index + 1}/${PAIRED_ROUNDS}: ${JSON.stringify(pair)}`);
+      pairedRounds.push(pair);
+    }
 
     const halfTarget = { ...pipeline, ...(await pipeline.createProject()) };
     const halfRate =
@@ -285,6 +318,10 @@ async function main() {
       console.error(`sustained: ${JSON.stringify(sustained)}`);
     }
 
+    const ratioEndToEndToCeilingAtWorkerBatch = round(
+      full.endToEndSpansPerSecond / ceilingAtWorkerBatch.insertRowsPerSecond,
+      3,
+    );
     const summary = {
       machine: {
         cpus: availableParallelism(),
@@ -320,6 +357,7 @@ async function main() {
         workerBatchMaxRows: BATCH_ROWS,
         workerBatchMaxWaitMs: Number(process.env.WORKER_BATCH_MAX_WAIT_MS),
         keepCeilingRows: KEEP_CEILING_ROWS,
+        pairedRounds: PAIRED_ROUNDS,
         stopMerges: STOP_MERGES,
       },
       requests: { ...ready, spansPerRequest: SPANS_PER_REQUEST },
@@ -329,8 +367,12 @@ async function main() {
       halfLoad: { targetSpansPerSecond: Math.round(halfRate * SPANS_PER_REQUEST), ...half },
       sustained: sustained && { offeredSpansPerSecond: Math.round(sustainedRate), ...sustained },
       ratioEndToEndToCeiling: round(full.endToEndSpansPerSecond / ceiling.insertRowsPerSecond, 3),
-      ratioEndToEndToCeilingAtWorkerBatch: round(
-        full.endToEndSpansPerSecond / ceilingAtWorkerBatch.insertRowsPerSecond,
+      ratioEndToEndToCeilingAtWorkerBatch,
+      pairedRounds,
+      // The run's ratios at the pipeline's batch size, (b)'s and each paired round's: their
+      // median is what the run says, as one ceiling drifts by a quarter within an hour.
+      ratioAtWorkerBatchMedian: round(
+        median([ratioEndToEndToCeilingAtWorkerBatch, ...pairedRounds.map((pair) => pair.ratio)]),
         3,
       ),
     };

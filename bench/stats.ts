@@ -15,3 +15,13 @@ export const envNumber = (name: string, fallback: number): number => {
     ? value
     : fallback;
 };
+
+/** The middle value, or the mean of the two middle ones (NaN for no values). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
