@@ -63,6 +63,29 @@ describe("ingest encoder", () => {
     await expect(inline.encode(job(body, { from: 0, maxRows: 20 }))).rejects.toThrow(/could not be decoded|invalid/i);
   });
 
+  it("decodes a request once for all its slices in an encoding thread too, found by the request's key", async () => {
+    const raw = toProtobufBody(createTraceSpans(25));
+    const whole = withBufferText(await inline.encode(job(raw)));
+    const gzipped = gzipSync(raw);
+    const first = await threaded.encode(job(gzipped, { compression: "gzip", from: 0, maxRows: 20, key: "request-1" }));
+    // Each slice reaches the thread with a copy of the body: here one that no longer decodes.
+    const garbage = Buffer.alloc(gzipped.byteLength, 0xff);
+    const rest = withBufferText(
+      await threaded.encode(
+        job(garbage, { compression: "gzip", from: first.next ?? -1, maxRows: 20, key: "request-1" }),
+      ),
+    );
+    expect([first.spans?.rows, rest.spans?.rows, rest.next]).toEqual([20, 5, null]);
+    expect(Buffer.concat([Buffer.from(first.spans?.text ?? []), rest.spans?.text ?? Buffer.alloc(0)])).toEqual(
+      whole.spans?.text,
+    );
+    // Another request's slice, and the same request's once its last slice is done, decode their body.
+    await threaded.encode(job(gzipped, { compression: "gzip", from: 0, maxRows: 20, key: "request-2" }));
+    await expect(
+      threaded.encode(job(garbage, { compression: "gzip", from: 20, maxRows: 20, key: "request-1" })),
+    ).rejects.toThrow(/gzip|header|decompress|could not be decoded|invalid/i);
+  });
+
   it("encodes an SDK export the same in the encoding thread as inline, gzip or not", async () => {
     const spans = createTraceSpans(5);
     const raw = toProtobufBody(spans);

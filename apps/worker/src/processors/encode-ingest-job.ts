@@ -24,6 +24,11 @@ export type TEncodeTask = Pick<TOtlpIngestJob, "projectId" | "signal" | "encodin
   maxRows?: number;
   /** The slice ends once its encoded rows reach this many bytes (at least one record is taken). */
   maxBytes?: number;
+  /**
+   * The request's identity across its slices (its request id). An encoding thread gets a copy
+   * of the body with each slice, so it finds the decoding of the slice before by this key.
+   */
+  key?: string;
 };
 
 /** What one slice of a queued request becomes: encoded rows ready for the batch writers. */
@@ -40,16 +45,64 @@ export interface TEncodedIngestJob {
   next: number | null;
 }
 
+/** A request decompressed and decoded, as its slices share it. */
+export type TDecodedBody = { bytes: number } & (
+  | { signal: "traces"; spans: TOtlpSpan[] }
+  | { signal: "logs"; logRecords: TOtlpLogRecord[] }
+);
+
+/**
+ * Where a request part way through its slices keeps its decoding for the next slice, so a
+ * request is decompressed and decoded once however many slices it is stored in.
+ */
+export interface TSlicedRequests {
+  get(job: TEncodeTask): TDecodedBody | undefined;
+  set(job: TEncodeTask, decoded: TDecodedBody): void;
+  delete(job: TEncodeTask): void;
+}
+
+/**
+ * On the event loop: by the task's body, which every slice of a request shares. A weak map,
+ * so a request that fails part way lets its decoding go with its job.
+ */
+const byBody = (() => {
+  const decodings = new WeakMap<Uint8Array, TDecodedBody>();
+  return {
+    get: (job) => decodings.get(job.body),
+    set: (job, decoded) => decodings.set(job.body, decoded),
+    delete: (job) => decodings.delete(job.body),
+  } satisfies TSlicedRequests;
+})();
+
+/**
+ * In an encoding thread, whose every slice comes with a copy of the body: by the request's
+ * key, one request at a time. The processor stores a request's slices one after another, so
+ * the next slice a thread sees is usually the same request's; when slices of two requests
+ * (or of one on two threads) alternate, a slice decodes its request again, as before. A
+ * request that fails part way is held until the thread's next sliced request replaces it.
+ */
+export function createLastSlicedRequest(): TSlicedRequests {
+  let last: { key: string; decoded: TDecodedBody } | null = null;
+  return {
+    get: (job) => (job.key !== undefined && last?.key === job.key ? last.decoded : undefined),
+    set: (job, decoded) => {
+      last = job.key === undefined ? null : { key: job.key, decoded };
+    },
+    delete: (job) => {
+      if (last?.key === job.key) last = null;
+    },
+  };
+}
+
 /**
  * Decompresses, decodes, normalizes and encodes one request, or one slice of its records.
  * A function of the task, so it runs the same on the event loop or in an encoding thread
- * (ingest-encoder.ts). On the event loop the slices of one request share its decoding
- * (kept by the task's body until the last slice); a thread gets a copy of the body with
- * each slice and decodes it again, which only requests large enough to be sliced pay.
+ * (ingest-encoder.ts). The slices of one request share its decoding, kept in `sliced`
+ * from its first slice until its last.
  */
-export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJob> {
+export async function encodeIngestJob(job: TEncodeTask, sliced: TSlicedRequests = byBody): Promise<TEncodedIngestJob> {
   const from = job.from ?? 0;
-  const decoded = (from > 0 ? slicedBodies.get(job.body) : undefined) ?? (await decode(job));
+  const decoded = (from > 0 ? sliced.get(job) : undefined) ?? (await decode(job));
   const spanRows = createRowEncoder<TSpanRow>();
   const scoreRows = createRowEncoder<TScoreRow>();
   const traceIds = new Set<string>();
@@ -85,8 +138,8 @@ export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJ
     else addLogRecord(decoded.logRecords[index] as TOtlpLogRecord);
   }
   // Kept only while a request is part way through its slices: one of a single slice never enters.
-  if (next !== null) slicedBodies.set(job.body, decoded);
-  else if (from > 0) slicedBodies.delete(job.body);
+  if (next !== null) sliced.set(job, decoded);
+  else if (from > 0) sliced.delete(job);
   return {
     spans: spanRows.finish(),
     scores: scoreRows.finish(),
@@ -96,14 +149,6 @@ export async function encodeIngestJob(job: TEncodeTask): Promise<TEncodedIngestJ
     next,
   };
 }
-
-type TDecodedBody = { bytes: number } & (
-  | { signal: "traces"; spans: TOtlpSpan[] }
-  | { signal: "logs"; logRecords: TOtlpLogRecord[] }
-);
-
-/** Requests part way through their slices, by the task's body: the decoding their next slice reuses. */
-const slicedBodies = new WeakMap<Uint8Array, TDecodedBody>();
 
 async function decode(job: TEncodeTask): Promise<TDecodedBody> {
   const sent = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);

@@ -100,6 +100,7 @@ export function createOtlpIngestProcessor(
       compression: job.compression,
       receivedAt: job.receivedAt,
       body,
+      key: job.requestId,
     };
     const totals = { spans: 0, scores: 0, bytes: 0, keptAsSent: 0, firstError: null as string | null };
     const traceIds = new Set<string>();
