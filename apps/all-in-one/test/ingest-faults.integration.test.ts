@@ -93,15 +93,21 @@ async function summariesOf(traceIds: string[]) {
 }
 
 /** Jobs by state; `waiting` counts those queued behind other projects' exports too. */
-async function queueBacklog() {
-  const { prioritized = 0, ...counts } = await getQueue(QueueName.OtlpIngest).getJobCounts(
+async function queueBacklog(): Promise<Record<"waiting" | "active" | "delayed" | "failed", number>> {
+  const counts = await getQueue(QueueName.OtlpIngest).getJobCounts(
     "waiting",
     "prioritized",
     "active",
     "delayed",
     "failed",
   );
-  return { ...counts, waiting: (counts.waiting ?? 0) + prioritized };
+  const count = (state: string) => counts[state] ?? 0;
+  return {
+    waiting: count("waiting") + count("prioritized"),
+    active: count("active"),
+    delayed: count("delayed"),
+    failed: count("failed"),
+  };
 }
 
 /** Every trace stored whole, each span once, and its token total counted once. */
@@ -495,7 +501,7 @@ describe("backpressure", () => {
     await expectStoredExactlyOnce(busyTraces);
     await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
     // The order the worker took the jobs in, from the queue's event stream.
-    const events = await (await queueConnection(queue)).xrange(queue.keys.events, "-", "+");
+    const events = await (await queueConnection(queue)).xrange(queue.keys.events ?? "", "-", "+");
     const taken = events
       .map(([, fields]) => ({ event: fields[fields.indexOf("event") + 1], jobId: fields[fields.indexOf("jobId") + 1] }))
       .filter(({ event, jobId }) => event === "active" && jobId && (waiting.has(jobId) || behind.has(jobId)))
