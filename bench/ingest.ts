@@ -68,6 +68,12 @@ const CEILING_S = envNumber("BENCH_CEILING_S", 30);
  * give the run a median. 0 skips them.
  */
 const PAIRED_ROUNDS = envNumber("BENCH_PAIRED_ROUNDS", 2);
+/**
+ * A pause before each paired round's ceiling pass and before its (b). Right after a load
+ * phase the engine spent 99 µs of CPU per row of a ceiling pass against 83 before it (run 72);
+ * after a 60 s pause, 81–83 (run 73): what a phase leaves behind passes within a minute.
+ */
+const PAIRED_SETTLE_S = envNumber("BENCH_PAIRED_SETTLE_S", 60);
 /** Unmeasured inserts before the ceiling's passes (bench/ingest-ceiling.ts). */
 const CEILING_WARMUP_S = envNumber("BENCH_CEILING_WARMUP_S", 10);
 const BATCH_ROWS = envNumber("WORKER_BATCH_MAX_ROWS", 20_000);
@@ -237,13 +243,15 @@ async function main() {
     if (profiler && CPU_PROFILE_PATH) await profiler.stop(CPU_PROFILE_PATH);
     console.error(`end-to-end: ${JSON.stringify(full)}`);
 
-    // Paired rounds: a ceiling pass right before a (b) of its own, each on empty tables, so
-    // each round's ratio sets two measurements a minute apart against each other.
+    // Paired rounds: a ceiling pass, then a (b) of its own, each on empty tables and after a
+    // pause, so each round's ratio sets two measurements two minutes apart against each other.
     const pairedRounds = [];
     for (let index = 0; index < PAIRED_ROUNDS; index += 1) {
       await prepareRequests(generator, Math.ceil((PREPARE_SPANS_PER_SECOND * DURATION_S) / SPANS_PER_REQUEST));
+      await sleep(PAIRED_SETTLE_S * 1000);
       const pairCeiling = await measureCeilingPass(WORKER_BATCH_ROWS, ceilingOptions);
       globalThis.gc?.();
+      await sleep(PAIRED_SETTLE_S * 1000);
       const pairEndToEnd = await withMachineProbe(() =>
         withEngineCounters(getClickHouse(), () =>
           runPhase(generator, pipeline, closed(pipeline, DURATION_S), 0, sidecars),
@@ -358,6 +366,7 @@ async function main() {
         workerBatchMaxWaitMs: Number(process.env.WORKER_BATCH_MAX_WAIT_MS),
         keepCeilingRows: KEEP_CEILING_ROWS,
         pairedRounds: PAIRED_ROUNDS,
+        pairedSettleS: PAIRED_SETTLE_S,
         stopMerges: STOP_MERGES,
       },
       requests: { ...ready, spansPerRequest: SPANS_PER_REQUEST },
