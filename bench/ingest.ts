@@ -62,10 +62,10 @@ const CEILING_REQUESTS = envNumber("BENCH_CEILING_REQUESTS", 3000);
 /** Each ceiling pass inserts for this long, as long as (b) sends by default, so background merges weigh on both alike. */
 const CEILING_S = envNumber("BENCH_CEILING_S", 30);
 /**
- * Rounds after (b), each a ceiling pass at the pipeline's batch size followed at once by a (b)
- * of its own. (b)'s ratio sets it against ceiling passes minutes before it, and the ceiling
- * moved by a third within one hour (runs 68–71): several pairs, each measured back to back,
- * give the run a median. 0 skips them.
+ * Rounds after (b), each a ceiling pass at the pipeline's batch size and then a (b) of its own.
+ * (b)'s ratio sets it against ceiling passes minutes before it, and the ceiling moved by a
+ * third within one hour (runs 68–71): several pairs, each measured within two minutes, give
+ * the run a median. 0 skips them.
  */
 const PAIRED_ROUNDS = envNumber("BENCH_PAIRED_ROUNDS", 2);
 /**

@@ -1,19 +1,8 @@
-import { createServer, type Server } from "node:http";
 import { gzipSync, zstdCompressSync } from "node:zlib";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace";
-import { createBatchWriter, getIngestUsage, getTrace, listTraces } from "@spanlens/clickhouse";
+import { createBatchWriter, getIngestUsage, getTrace } from "@spanlens/clickhouse";
 import { QueueName } from "@spanlens/core";
-import { createIngestHandler } from "@spanlens/ingest";
-import {
-  createConsumer,
-  getQueue,
-  getRedis,
-  otlpBodyKey,
-  queueConnection,
-  readIngestProblems,
-  waitingExports,
-} from "@spanlens/queue";
+import { createConsumer, getQueue, getRedis, otlpBodyKey } from "@spanlens/queue";
 import {
   createIngestEncoder,
   createOtlpIngestProcessor,
@@ -23,10 +12,16 @@ import {
 } from "@spanlens/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  countStoredSpans,
+  expectStoredExactlyOnce,
+  queueBacklog,
+  traceIdOf,
+  waitForEmptyQueue,
+} from "./ingest-checks.js";
+import {
   createEvaluationLogBody,
   createSpansWithOneBadTraceId,
   createTraceSpans,
-  TOKENS_PER_GENERATION,
   toJsonBody,
   toProtobufBody,
 } from "./otlp-payloads.js";
@@ -55,9 +50,9 @@ const CONTENT_TYPE = { json: "application/json", protobuf: "application/x-protob
 function post(
   path: string,
   body: Uint8Array,
-  { encoding = "json" as TEncoding, headers = {} as Record<string, string>, baseUrl = pipeline.baseUrl } = {},
+  { encoding = "json" as TEncoding, headers = {} as Record<string, string> } = {},
 ): Promise<Response> {
-  return fetch(`${baseUrl}${path}`, {
+  return fetch(`${pipeline.baseUrl}${path}`, {
     method: "POST",
     headers: {
       "Content-Type": CONTENT_TYPE[encoding],
@@ -68,74 +63,13 @@ function post(
   });
 }
 
-const traceIdOf = (spans: ReadableSpan[]) => spans[0]?.spanContext().traceId ?? "";
-
-/** Rows per trace as `spans FINAL` sees them, plus the distinct span ids among them. */
-async function countStoredSpans(traceIds: string[]): Promise<{ rows: number; distinct: number }> {
-  const result = await getClickHouse().query({
-    query: `SELECT count() AS rows, uniqExact(trace_id, span_id) AS distinct FROM spans FINAL
-            WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}`,
-    query_params: { projectId: pipeline.projectId, traceIds },
-    format: "JSONEachRow",
-  });
-  const [row] = await result.json<{ rows: string; distinct: string }>();
-  return { rows: Number(row?.rows), distinct: Number(row?.distinct) };
-}
-
-async function summariesOf(traceIds: string[]) {
-  const list = await listTraces(getClickHouse(), {
-    projectId: pipeline.projectId,
-    from: new Date(Date.now() - 3600_000),
-    to: new Date(Date.now() + 60_000),
-    limit: 500,
-  });
-  return list.data.filter((summary) => traceIds.includes(summary.traceId));
-}
-
-/** Jobs by state; `waiting` counts those queued behind other projects' exports too. */
-async function queueBacklog(): Promise<Record<"waiting" | "active" | "delayed" | "failed", number>> {
-  const counts = await getQueue(QueueName.OtlpIngest).getJobCounts(
-    "waiting",
-    "prioritized",
-    "active",
-    "delayed",
-    "failed",
-  );
-  const count = (state: string) => counts[state] ?? 0;
-  return {
-    waiting: count("waiting") + count("prioritized"),
-    active: count("active"),
-    delayed: count("delayed"),
-    failed: count("failed"),
-  };
-}
-
-/** Every trace stored whole, each span once, and its token total counted once. */
-async function expectStoredExactlyOnce(traces: ReadableSpan[][]): Promise<void> {
-  const traceIds = traces.map(traceIdOf);
-  const spansPerTrace = traces[0]?.length ?? 0;
-  const summaries = await waitFor(
-    () => summariesOf(traceIds),
-    (value) => value.length === traces.length && value.every((summary) => summary.spanCount === spansPerTrace),
-    30_000,
-  );
-  for (const summary of summaries) {
-    expect(summary.spanCount).toBe(spansPerTrace);
-    expect(summary.totalTokens).toBe((spansPerTrace - 1) * TOKENS_PER_GENERATION);
-  }
-  expect(await countStoredSpans(traceIds)).toEqual({
-    rows: traces.length * spansPerTrace,
-    distinct: traces.length * spansPerTrace,
-  });
-}
-
 describe("delivery guarantees", () => {
   it("stores each span once when a client re-sends requests it already delivered", async () => {
     const traces = Array.from({ length: 20 }, () => createTraceSpans(10));
     const bodies = traces.map(toProtobufBody);
     const first = await Promise.all(bodies.map((body) => post("/v1/traces", body, { encoding: "protobuf" })));
     expect(first.map((response) => response.status)).toEqual(Array(20).fill(200));
-    await expectStoredExactlyOnce(traces);
+    await expectStoredExactlyOnce(pipeline.projectId, traces);
 
     // A client retry after a lost response: same bytes, same span ids, new requests.
     const retried = await Promise.all(
@@ -148,7 +82,7 @@ describe("delivery guarantees", () => {
       async () => ({ bodies: await getRedis().keys(`${otlpBodyKey("")}*`), backlog: await queueBacklog() }),
       ({ bodies: left, backlog }) => left.length === 0 && backlog.waiting === 0 && backlog.active === 0,
     );
-    await expectStoredExactlyOnce(traces);
+    await expectStoredExactlyOnce(pipeline.projectId, traces);
     // The retries are counted once, as their spans are stored once.
     const usage = await getIngestUsage(getClickHouse(), {
       projectId: pipeline.projectId,
@@ -175,7 +109,7 @@ describe("delivery guarantees", () => {
     ]);
     expect(responses.map((response) => response.status)).toEqual(Array(7).fill(200));
 
-    await expectStoredExactlyOnce(traces);
+    await expectStoredExactlyOnce(pipeline.projectId, traces);
     const stored = await waitFor(
       async () => {
         const result = await getClickHouse().query({
@@ -227,18 +161,18 @@ describe("delivery guarantees", () => {
     await waitFor(queueBacklog, (counts) => counts.delayed === beforeCrash.length && counts.active === 0);
     await crashing.close();
     // The crashed jobs' rows are already in ClickHouse: redelivery will write them again.
-    expect(await countStoredSpans(beforeCrash.map(traceIdOf))).toEqual({ rows: 40, distinct: 40 });
+    expect(await countStoredSpans(pipeline.projectId, beforeCrash.map(traceIdOf))).toEqual({ rows: 40, distinct: 40 });
 
     // No worker at all: ingest still acknowledges, because 200 only means "in Redis".
     const whileDown = Array.from({ length: 4 }, () => createTraceSpans(10));
     for (const spans of whileDown) expect((await post("/v1/traces", toJsonBody(spans))).status).toBe(200);
     expect(await queueBacklog()).toMatchObject({ waiting: 4, delayed: 4, active: 0 });
-    expect(await countStoredSpans(whileDown.map(traceIdOf))).toEqual({ rows: 0, distinct: 0 });
+    expect(await countStoredSpans(pipeline.projectId, whileDown.map(traceIdOf))).toEqual({ rows: 0, distinct: 0 });
 
     worker = await startWorker(defaultConsumers());
     // Drained means the redelivered jobs completed too, so their second insert is in.
-    await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
-    await expectStoredExactlyOnce([...beforeCrash, ...whileDown]);
+    await waitForEmptyQueue();
+    await expectStoredExactlyOnce(pipeline.projectId, [...beforeCrash, ...whileDown]);
   });
 
   it("stores every request under a byte budget smaller than one request, each job sized by its decompressed body", async () => {
@@ -259,8 +193,8 @@ describe("delivery guarantees", () => {
       delete process.env.WORKER_INGEST_MAX_BYTES;
     }
     // Each request is larger than the whole budget, so they run one at a time, and all complete.
-    await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
-    await expectStoredExactlyOnce(traces);
+    await waitForEmptyQueue();
+    await expectStoredExactlyOnce(pipeline.projectId, traces);
   });
 });
 
@@ -275,7 +209,7 @@ describe("OTLP/HTTP transport errors", () => {
       headers: { "Content-Encoding": encoding },
     });
     expect(response.status).toBe(200);
-    await expectStoredExactlyOnce([spans]);
+    await expectStoredExactlyOnce(pipeline.projectId, [spans]);
   });
 
   it("answers 413 when the body passes INGEST_MAX_BODY_BYTES only after decompression", async () => {
@@ -360,154 +294,5 @@ describe("evaluation results over /v1/logs", () => {
         source: "otlp",
       }),
     ]);
-  });
-});
-
-describe("backpressure", () => {
-  /** A receiver of its own whose queue holds at most `maxQueueDepth` waiting requests. */
-  async function startReceiver(maxQueueDepth: number): Promise<{ server: Server; baseUrl: string }> {
-    const handle = createIngestHandler({
-      maxBodyBytes: MAX_BODY_BYTES,
-      maxBytesInFlight: 256 * 1024 * 1024,
-      maxQueueDepth,
-      retryAfterSeconds: 2,
-      enqueueTimeoutMs: 5_000,
-      requestTimeoutMs: 60_000,
-    });
-    const server: Server = createServer((req, res) => void handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    if (!address || typeof address === "string") throw new Error("no port");
-    return { server, baseUrl: `http://127.0.0.1:${address.port}` };
-  }
-
-  it("answers 503 with Retry-After once the queue is deeper than the limit, loses no accepted request, and accepts again once it drained", async () => {
-    await worker.close();
-    const { server, baseUrl } = await startReceiver(1);
-
-    const accepted: ReadableSpan[][] = [];
-    let refused: Response | undefined;
-    // The depth is sampled every 250 ms, so a few requests pass before the limit bites.
-    for (let attempt = 0; attempt < 40 && !refused; attempt += 1) {
-      const spans = createTraceSpans(2);
-      const response = await post("/v1/traces", toJsonBody(spans), { baseUrl });
-      if (response.status === 200) accepted.push(spans);
-      else refused = response;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-
-    if (!refused) throw new Error("ingest never pushed back");
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get("retry-after")).toBe("2");
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/queue is full/i);
-    expect(accepted.length).toBeGreaterThan(0);
-    // The project sees that its exports were throttled, under Settings → Usage.
-    const problems = await waitFor(
-      () => readIngestProblems(getRedis(), pipeline.projectId),
-      (list) => list.some((problem) => problem.status === 503),
-    );
-    expect(problems.find((problem) => problem.status === 503)?.message).toMatch(/queue is full/i);
-
-    worker = await startWorker(defaultConsumers());
-    await expectStoredExactlyOnce(accepted);
-
-    // Once the queue has drained, a burst after a quiet spell is judged on the depth now,
-    // not on the full queue last seen: every request of it is accepted.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const burst = Array.from({ length: 8 }, () => createTraceSpans(2));
-    const statuses = await Promise.all(
-      burst.map(async (spans) => (await post("/v1/traces", toJsonBody(spans), { baseUrl })).status),
-    );
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    expect(statuses).toEqual(burst.map(() => 200));
-    await expectStoredExactlyOnce(burst);
-  });
-
-  it("past half the queue's bound refuses first the project sending most (429), and keeps taking the others' exports", async () => {
-    await worker.close();
-    const { server, baseUrl } = await startReceiver(8);
-    const quiet = await pipeline.createProject();
-    const send = async (secretKey: string) => {
-      // Past the depth's maximum age, so each request is judged on the depth now.
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
-      const spans = createTraceSpans(2);
-      return post("/v1/traces", toJsonBody(spans), { baseUrl, headers: { Authorization: `Bearer ${secretKey}` } });
-    };
-    const statusOf = async (secretKey: string) => (await send(secretKey)).status;
-
-    // A project sending alone is taken up to the bound, past its half too.
-    const alone: number[] = [];
-    for (let index = 0; index < 6; index += 1) alone.push(await statusOf(pipeline.secretKey));
-    expect(alone).toEqual([200, 200, 200, 200, 200, 200]);
-    // Another project's export is taken, and now the first one sends more than its share.
-    expect(await statusOf(quiet.secretKey)).toBe(200);
-    const throttled = await send(pipeline.secretKey);
-    expect(throttled.status).toBe(429);
-    expect(throttled.headers.get("retry-after")).toBe("2");
-    expect(((await throttled.json()) as { error: { message: string } }).error.message).toMatch(
-      /^Ingest queue is over half full \(7 requests waiting\) and this project sent 86% of the export bytes this receiver took in the last 10 s, more than its share among 2 projects: retry after the delay$/,
-    );
-    // The quiet project fills the queue; then it is full for every project.
-    expect(await statusOf(quiet.secretKey)).toBe(200);
-    expect([await statusOf(quiet.secretKey), await statusOf(pipeline.secretKey)]).toEqual([503, 503]);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-
-    const problems = await waitFor(
-      () => readIngestProblems(getRedis(), pipeline.projectId),
-      (list) => list.some((problem) => problem.status === 429),
-    );
-    expect(problems.find((problem) => problem.status === 429)).toMatchObject({ count: 1, transport: "http" });
-    worker = await startWorker(defaultConsumers());
-    await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
-  });
-
-  it("while exports wait for a worker, queues those of a project taking more than its share behind the other projects'", async () => {
-    await worker.close();
-    const { server, baseUrl } = await startReceiver(1_000);
-    const quiet = await pipeline.createProject();
-    const send = async (secretKey: string, spans = createTraceSpans(2)) => {
-      // Past the depth's maximum age, so each export sees the exports queued before it.
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
-      const response = await post("/v1/traces", toJsonBody(spans), {
-        baseUrl,
-        headers: { Authorization: `Bearer ${secretKey}` },
-      });
-      expect(response.status).toBe(200);
-    };
-
-    // No worker runs. The busy project backfills while the quiet one sends now and then.
-    const busyTraces = Array.from({ length: 8 }, () => createTraceSpans(2));
-    await send(pipeline.secretKey, busyTraces[0]);
-    await send(quiet.secretKey);
-    for (const spans of busyTraces.slice(1)) await send(pipeline.secretKey, spans);
-    await send(quiet.secretKey);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-
-    const queue = getQueue(QueueName.OtlpIngest);
-    const projectOf = (jobs: { id?: string; data: { projectId: string } }[]) =>
-      new Map(jobs.map((job) => [job.id ?? "", job.data.projectId]));
-    const waiting = projectOf(await queue.getJobs(["waiting"]));
-    const behind = projectOf(await queue.getJobs(["prioritized"]));
-    // From its third export on (2 of the 3 exports taken), the busy project is over its share
-    // among two projects, and its exports wait behind the others'.
-    expect([...behind.values()]).toEqual(Array.from({ length: 6 }, () => pipeline.projectId));
-    expect([...waiting.values()].sort()).toEqual(
-      [pipeline.projectId, pipeline.projectId, quiet.projectId, quiet.projectId].sort(),
-    );
-    // Both count toward the queue's bound.
-    expect(await waitingExports()).toBe(10);
-
-    worker = await startWorker(defaultConsumers());
-    await expectStoredExactlyOnce(busyTraces);
-    await waitFor(queueBacklog, (counts) => Object.values(counts).every((count) => count === 0));
-    // The order the worker took the jobs in, from the queue's event stream.
-    const events = await (await queueConnection(queue)).xrange(queue.keys.events ?? "", "-", "+");
-    const taken = events
-      .map(([, fields]) => ({ event: fields[fields.indexOf("event") + 1], jobId: fields[fields.indexOf("jobId") + 1] }))
-      .filter(({ event, jobId }) => event === "active" && jobId && (waiting.has(jobId) || behind.has(jobId)))
-      .map(({ jobId }) => jobId);
-    expect(taken).toHaveLength(10);
-    // The quiet project's export sent after the busy one's backfill was taken before any of it.
-    expect(new Set(taken.slice(0, 4))).toEqual(new Set(waiting.keys()));
   });
 });

@@ -6,8 +6,9 @@ import { promisify } from "node:util";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countStoredSpans } from "./ingest-checks.js";
 import { createTraceSpans, toJsonBody } from "./otlp-payloads.js";
-import { freePort, getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
+import { freePort, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
 
 /**
  * Durability across a Redis restart and a Redis crash: a private redis-server with the
@@ -79,17 +80,6 @@ function post(spans: ReadableSpan[]): Promise<Response> {
   });
 }
 
-async function countStored(traceIds: string[]): Promise<{ rows: number; distinct: number }> {
-  const result = await getClickHouse().query({
-    query: `SELECT count() AS rows, uniqExact(trace_id, span_id) AS distinct FROM spans FINAL
-            WHERE project_id = {projectId:String} AND trace_id IN {traceIds:Array(String)}`,
-    query_params: { projectId: pipeline.projectId, traceIds },
-    format: "JSONEachRow",
-  });
-  const [row] = await result.json<{ rows: string; distinct: string }>();
-  return { rows: Number(row?.rows), distinct: Number(row?.distinct) };
-}
-
 beforeAll(async () => {
   redisDir = await mkdtemp(path.join(tmpdir(), "spanlens-redis-"));
   redisPort = await freePort();
@@ -141,7 +131,7 @@ describe.each([
     worker = await startWorker(defaultConsumers());
 
     const stored = await waitFor(
-      () => countStored(acknowledged),
+      () => countStoredSpans(pipeline.projectId, acknowledged),
       (counts) => counts.distinct >= acknowledged.length * 3,
       30_000,
     );
@@ -152,7 +142,7 @@ describe.each([
     expect((await post(spansAfter)).status).toBe(200);
     const traceAfter = spansAfter[0]?.spanContext().traceId ?? "";
     await waitFor(
-      () => countStored([traceAfter]),
+      () => countStoredSpans(pipeline.projectId, [traceAfter]),
       (counts) => counts.rows === 3,
     );
   }, 90_000);

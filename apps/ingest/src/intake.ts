@@ -170,9 +170,7 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           backoff: { type: "exponential", delay: 500 },
           removeOnComplete: true,
           removeOnFail: { age: OTLP_BODY_TTL_SECONDS },
-          ...(backpressure.hasBacklog() && shares.share(principal.projectId).isOver
-            ? { priority: BEHIND_OTHER_PROJECTS }
-            : {}),
+          ...(backpressure.queuesBehind(principal.projectId) ? { priority: BEHIND_OTHER_PROJECTS } : {}),
         } as const;
         const enqueue = async () => {
           if (stored.bytes.length >= LARGE_BODY_BYTES) {
@@ -293,8 +291,11 @@ function createBackpressure(config: TIntakeConfig, shares: TFairShare) {
     return refreshing;
   };
   return {
-    /** Whether exports were waiting for a worker when the depth was last read. */
-    hasBacklog: (): boolean => depth > 0,
+    /**
+     * Whether this project's next export waits behind the other projects' ({@link BEHIND_OTHER_PROJECTS}):
+     * exports were waiting for a worker when the depth was last read, and it takes more than its share.
+     */
+    queuesBehind: (projectId: string): boolean => depth > 0 && shares.share(projectId).isOver,
     async check(projectId: string): Promise<void> {
       const age = Date.now() - checkedAt;
       if (age > DEPTH_MAX_AGE_MS) await refresh();

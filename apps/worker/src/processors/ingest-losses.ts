@@ -55,9 +55,7 @@ export function createIngestLossReporter(recorder: Pick<TIngestProblemRecorder, 
           note:
             error instanceof BodyExpiredError
               ? `Accepted, then not stored: no retry can store it, so its ${noun} are lost.`
-              : unrecoverable
-                ? `Accepted, then not stored. ${kept}`
-                : `Accepted, then not stored after ${attempts} attempts. ${kept}`,
+              : `Accepted, then not stored${unrecoverable ? "" : ` after ${attempts} attempts`}. ${kept}`,
         });
         return;
       }
