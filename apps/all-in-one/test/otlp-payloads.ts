@@ -89,6 +89,20 @@ export function createSmallSpans(count: number, resource: Record<string, string>
   );
 }
 
+/** One chat span whose `gen_ai.input.messages` holds `count` short user messages. */
+export function createMessagesSpan(count: number): ReadableSpan[] {
+  const messages = Array.from({ length: count }, (_, index) => ({ role: "user", content: `message ${index}` }));
+  return finishedSpans(undefined, (provider) => {
+    provider
+      .getTracer("fault-injector")
+      .startSpan("chat gpt-4o-mini", {
+        kind: SpanKind.CLIENT,
+        attributes: { "gen_ai.operation.name": "chat", "gen_ai.input.messages": JSON.stringify(messages) },
+      })
+      .end();
+  });
+}
+
 /** Two single-span traces, the second with an all-zero trace id that a receiver must reject. */
 export function createSpansWithOneBadTraceId(): ReadableSpan[] {
   const traceIds = [randomBytes(16).toString("hex"), "0".repeat(32)];

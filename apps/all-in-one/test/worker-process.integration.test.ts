@@ -4,14 +4,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { closeClickHouse, getClickHouse, initClickHouse, listTraces } from "@spanlens/clickhouse";
 import { QueueName, RESOURCE_TRUNCATED_ATTRIBUTE, RESOURCE_VALUE_MAX_CHARS } from "@spanlens/core";
 import { closePrisma, createApiKey, getPrisma } from "@spanlens/db";
 import { startIngest } from "@spanlens/ingest";
-import { closeQueues, closeRedis, getQueue } from "@spanlens/queue";
+import { closeQueues, closeRedis, getQueue, getRedis, readIngestProblems } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSmallSpans, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
+import { createMessagesSpan, createSmallSpans, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
 import { freePort, waitFor } from "./pipeline-harness.js";
 
 /**
@@ -274,6 +275,82 @@ describe("worker process killed with SIGKILL mid-batch", () => {
     expect(failed - failedBefore).toBe(0);
     await expectStoredOnce(project.id, traceIds);
   }, 180_000);
+});
+
+describe("an export that stops every worker process holding it", () => {
+  it("fails by itself once it runs alone, and the exports held beside it are stored once", async () => {
+    const project = await getPrisma().project.create({ data: { orgId, name: "held beside" } });
+    const key = (await createApiKey(project.id)).secretKey;
+    const other = await getPrisma().project.create({ data: { orgId, name: "stops its worker" } });
+    const otherKey = (await createApiKey(other.id)).secretKey;
+    await closeClickHouse();
+    const traceIds = await sendTraces(key, 6);
+    // The export the test's kills stand for an out-of-memory killer's: one span of 300,000
+    // messages (10.6 MB), which a worker takes a good half second to encode, the kill landing
+    // inside that. It comes last, so the worker has fetched the others when it starts on it.
+    const response = await fetch(`${baseUrl}/v1/traces`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-protobuf",
+        "Content-Encoding": "gzip",
+        Authorization: `Bearer ${otherKey}`,
+      },
+      body: gzipSync(toProtobufBody(createMessagesSpan(300_000))),
+    });
+    expect(response.status).toBe(200);
+    const queue = getQueue(QueueName.OtlpIngest);
+    const heavy = (await queue.getWaiting()).find((job) => job.data.projectId === other.id);
+    if (!heavy?.id) throw new Error("the heavy export was not queued");
+    const failedBefore = await queue.getFailedCount();
+
+    let crashes = 0;
+    const heldAtCrashes: number[] = [];
+    for (let round = 0; round < 8 && (await queuedJobs()) > 0; round += 1) {
+      // Rows wait in their batch for as long as the test runs, unless their job runs alone.
+      const worker = await startWorkerProcess({
+        WORKER_BATCH_MAX_WAIT_MS: "60000",
+        WORKER_LOCK_DURATION_MS: "2000",
+        WORKER_STALLED_INTERVAL_MS: "500",
+        WORKER_MAX_STALLED_COUNT: "2",
+      });
+      // Held by this worker: a killed worker's jobs stay listed as active until the next
+      // worker's stalled check hands them out again, which counts the stall.
+      const seen = await waitFor(
+        async () => {
+          const active = (await queue.getActive()).find((job) => job.id === heavy.id);
+          return { holds: active?.stalledCounter === crashes, left: await queuedJobs() };
+        },
+        ({ holds, left }) => holds || left === 0,
+        60_000,
+      );
+      if (!seen.holds) {
+        worker.kill("SIGTERM");
+        expect(await exitOf(worker)).toBe(0);
+        break;
+      }
+      await sleep(100);
+      heldAtCrashes.push((await queue.getActive()).length);
+      worker.kill("SIGKILL");
+      await exitOf(worker);
+      crashes += 1;
+    }
+
+    // Killed three times (WORKER_MAX_STALLED_COUNT 2), then failed when next fetched.
+    expect(crashes).toBe(3);
+    const failed = await queue.getJob(heavy.id);
+    expect(failed?.failedReason).toBe("job stalled more than allowable limit");
+    expect((await queue.getFailedCount()) - failedBefore).toBe(1);
+    // The first two kills took the other exports down with it; the third found it alone.
+    expect(heldAtCrashes).toEqual([7, 7, 1]);
+    const [problem] = await readIngestProblems(getRedis(), other.id);
+    expect(problem).toMatchObject({
+      stage: "worker",
+      droppedRecords: 1,
+      message: "The worker stopped (crashed, was killed or ran out of memory) each of the 3 times it held this export",
+    });
+    expect(problem?.note).toMatch(/The last time it ran with no other export beside it/);
+    await expectStoredOnce(project.id, traceIds);
+  }, 240_000);
 });
 
 describe("worker process under a heap bound", () => {

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { QueueName, type TQueueName } from "@spanlens/core";
-import { type Job, type JobJsonRaw, type Processor, Queue, type RedisClient, Worker, type WorkerOptions } from "bullmq";
+import { type Job, type Processor, Queue, type Worker, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
+import { ConsumerWorker, type TConsumerWorkerSettings } from "./consumer-worker.js";
 import { createRedis, getRedis } from "./redis.js";
 
 /**
@@ -96,83 +96,16 @@ export async function deleteQueuePrefix(prefix: string, redis: Redis): Promise<n
   return deleted;
 }
 
-export interface TCreateConsumerOptions extends Omit<WorkerOptions, "connection" | "prefix"> {
-  /**
-   * Once a fetch has found the queue empty, wait this long before the next one, so the jobs
-   * that arrive meanwhile are taken in one burst instead of each waking the worker and Redis
-   * on its own (0: fetch as soon as a job is announced). See `GatheringWorker`.
-   */
-  gatherMs?: number;
-}
+export interface TCreateConsumerOptions extends Omit<WorkerOptions, "connection" | "prefix">, TConsumerWorkerSettings {}
 
-/** A consumer with its own blocking connection, as BullMQ requires. */
+/** A consumer with its own blocking connection, as BullMQ requires (see `ConsumerWorker`). */
 export function createConsumer<TData, TResult>(
   name: TQueueName,
   processor: Processor<TData, TResult>,
-  { gatherMs = 0, ...options }: TCreateConsumerOptions = {},
+  { gatherMs, aloneAfterStalls, ...options }: TCreateConsumerOptions = {},
 ): Worker<TData, TResult> {
   const workerOptions = { ...options, connection: createRedis(), prefix: queuePrefix() };
-  return gatherMs > 0
-    ? new GatheringWorker<TData, TResult>(name, processor, workerOptions, gatherMs)
-    : new Worker<TData, TResult>(name, processor, workerOptions);
-}
-
-/**
- * A BullMQ worker that gathers jobs when traffic is light. A drained BullMQ worker blocks on
- * the queue's marker, and each job that arrives wakes it to fetch that one job, then fetch
- * again to find the queue empty, then block again: several Redis round trips, and as many
- * wakeups of the worker and of Redis, per job. Under load none of that happens, because
- * completing a job fetches the next in the same script. Waiting `gatherMs` after an empty
- * fetch lets the jobs of that interval be fetched back to back, so the fixed cost of waking
- * up is shared; jobs wait at most `gatherMs` longer, and a busy queue never waits.
- *
- * BullMQ has no option for this (its rate limiter delays jobs but does not gather them);
- * the hooks are its protected `moveToActive`, through which every fetch outside a
- * completion goes, and `nextJobFromJobData`, through which every fetch's result goes.
- */
-export class GatheringWorker<TData, TResult> extends Worker<TData, TResult> {
-  private lastFetchFoundNothing = false;
-  /** Ends a gathering wait at once when the worker closes. */
-  private readonly stopGathering = new AbortController();
-
-  constructor(
-    name: string,
-    processor: Processor<TData, TResult>,
-    options: WorkerOptions,
-    private readonly gatherMs: number,
-  ) {
-    super(name, processor, options);
-  }
-
-  protected override async moveToActive(
-    client: RedisClient,
-    token: string,
-    name?: string,
-  ): Promise<Job<TData, TResult>> {
-    if (this.lastFetchFoundNothing) {
-      await sleep(this.gatherMs, undefined, { signal: this.stopGathering.signal }).catch(() => undefined);
-    }
-    // Fetch even when closing or paused meanwhile, as BullMQ does once woken: the wake-up
-    // signal this fetch answers is already taken, and a job left waiting without it would
-    // wait for some worker's next timed-out block. Fetches that gather nothing (after a
-    // delayed job comes due, a rate limit, or a job moved back to waiting) also wait,
-    // which at `gatherMs` is harmless.
-    return super.moveToActive(client, token, name);
-  }
-
-  override close(force?: boolean): Promise<void> {
-    this.stopGathering.abort();
-    return super.close(force);
-  }
-
-  protected override nextJobFromJobData(
-    jobData?: JobJsonRaw,
-    jobId?: string,
-    token?: string,
-  ): Promise<Job<TData, TResult>> {
-    this.lastFetchFoundNothing = !jobData;
-    return super.nextJobFromJobData(jobData, jobId, token);
-  }
+  return new ConsumerWorker<TData, TResult>(name, processor, workerOptions, { gatherMs, aloneAfterStalls });
 }
 
 export interface TRetryFailedOptions {

@@ -21,12 +21,15 @@ const data: TOtlpIngestJob = {
 };
 
 /** A job as BullMQ hands it to `failed`: the attempt just made already counted. */
-const failedJob = (attemptsMade: number, jobData: unknown = data) =>
-  ({ data: jobData, opts: { attempts: 20 }, attemptsMade }) as unknown as Job;
+const failedJob = (attemptsMade: number, jobData: unknown = data, stalledCounter = 0) =>
+  ({ data: jobData, opts: { attempts: 20 }, attemptsMade, stalledCounter }) as unknown as Job;
 
-function setup() {
+function setup(aloneAfterStalls = 2) {
   const recorded: [string, TIngestProblemEvent][] = [];
-  const reporter = createIngestLossReporter({ record: (projectId, event) => void recorded.push([projectId, event]) });
+  const reporter = createIngestLossReporter(
+    { record: (projectId, event) => void recorded.push([projectId, event]) },
+    { aloneAfterStalls },
+  );
   return { reporter, recorded };
 }
 
@@ -59,7 +62,7 @@ describe("createIngestLossReporter", () => {
     const { reporter, recorded } = setup();
     reporter.failed(failedJob(1, { ...data, signal: "logs" }), new BodyExpiredError("the body expired"));
     // BullMQ's own, for a job whose workers stopped under it more often than it allows: the body is still there.
-    reporter.failed(failedJob(2), new UnrecoverableError("job stalled more than allowable limit"));
+    reporter.failed(failedJob(2, data, 6), new UnrecoverableError("job stalled more than allowable limit"));
     expect(recorded).toEqual([
       [
         "p1",
@@ -72,14 +75,24 @@ describe("createIngestLossReporter", () => {
       [
         "p1",
         expect.objectContaining({
-          message: "job stalled more than allowable limit",
+          message:
+            "The worker stopped (crashed, was killed or ran out of memory) each of the 6 times it held this export",
           droppedRecords: 12,
           note: expect.stringMatching(
-            /^Accepted, then not stored\. The job is kept as failed: .*pnpm queue:retry-failed/,
+            /^Accepted, then not stored\. The last 4 times it ran with no other export beside it and the worker still stopped, .* The exports held beside it were stored\. The job is kept as failed: .*pnpm queue:retry-failed/,
           ),
         }),
       ],
     ]);
+  });
+
+  it("does not claim a job stalled too often ran alone when no job runs alone", () => {
+    const { reporter, recorded } = setup(0);
+    reporter.failed(failedJob(1, data, 1), new UnrecoverableError("job stalled more than allowable limit"));
+    expect(recorded[0]?.[1]).toMatchObject({
+      message: "The worker stopped (crashed, was killed or ran out of memory) the one time it held this export",
+      note: expect.stringMatching(/^Accepted, then not stored\. The job is kept as failed: /),
+    });
   });
 
   it("reports each attempt the store refuses the request's own rows, before its last, as not stored yet", () => {

@@ -6,6 +6,9 @@ import { BodyExpiredError } from "./otlp-ingest-processor.js";
 
 const BODY_DAYS = OTLP_BODY_TTL_SECONDS / 86_400;
 
+/** BullMQ's reason for a job failed at a stall past `maxStalledCount`. */
+const STALLED_TOO_OFTEN = "job stalled more than allowable limit";
+
 /** The longest reason a problem keeps of a normalization error. */
 const MAX_REASON_CHARS = 500;
 
@@ -24,7 +27,11 @@ const MAX_REASON_CHARS = 500;
  * the operator's to fix and is retried; it is logged, not shown to the project, until the job
  * fails for good.
  */
-export function createIngestLossReporter(recorder: Pick<TIngestProblemRecorder, "record">) {
+export function createIngestLossReporter(
+  recorder: Pick<TIngestProblemRecorder, "record">,
+  /** After how many stalls a job runs alone (see `runsAlone`; 0: never). */
+  { aloneAfterStalls = 0 }: { aloneAfterStalls?: number } = {},
+) {
   const record = (job: TOtlpIngestJob, event: Omit<TIngestProblemEvent, "transport" | "userAgent" | "signal">) =>
     recorder.record(job.projectId, {
       ...event,
@@ -48,14 +55,20 @@ export function createIngestLossReporter(recorder: Pick<TIngestProblemRecorder, 
       const noun = job.signal === "logs" ? "log records" : "spans";
       if (final) {
         const kept = `The job is kept as failed: once the cause is fixed, an operator can queue it again (pnpm queue:retry-failed) within ${BODY_DAYS} days of its arrival; after that its ${noun} are lost.`;
+        const stopped = error.message === STALLED_TOO_OFTEN;
+        const ranAlone = aloneAfterStalls > 0 && bullJob.stalledCounter > aloneAfterStalls;
         record(job, {
           status: 200,
-          message: error.message,
+          message: stopped
+            ? `The worker stopped (crashed, was killed or ran out of memory) ${bullJob.stalledCounter === 1 ? "the one time" : `each of the ${bullJob.stalledCounter} times`} it held this export`
+            : error.message,
           droppedRecords: job.records ?? 0,
           note:
             error instanceof BodyExpiredError
               ? `Accepted, then not stored: no retry can store it, so its ${noun} are lost.`
-              : `Accepted, then not stored${unrecoverable ? "" : ` after ${attempts} attempts`}. ${kept}`,
+              : stopped && ranAlone
+                ? `Accepted, then not stored. ${bullJob.stalledCounter - aloneAfterStalls === 1 ? "The last time" : `The last ${bullJob.stalledCounter - aloneAfterStalls} times`} it ran with no other export beside it and the worker still stopped, so the export itself likely stops it: check the worker's log and memory for the time it failed. The exports held beside it were stored. ${kept}`
+                : `Accepted, then not stored${unrecoverable ? "" : ` after ${attempts} attempts`}. ${kept}`,
         });
         return;
       }

@@ -1,6 +1,6 @@
 import { encodeRows, type TBatchWriter, type TIngestRequestRow, toClickHouseTime } from "@spanlens/clickhouse";
 import { childLogger, type TOtlpIngestJob, ZOtlpIngestJob } from "@spanlens/core";
-import { getRedis, OTLP_BODY_TTL_SECONDS } from "@spanlens/queue";
+import { getRedis, OTLP_BODY_TTL_SECONDS, runsAlone } from "@spanlens/queue";
 import { type Job, UnrecoverableError } from "bullmq";
 import { createByteBudget } from "./byte-budget.js";
 import type { TIngestEncoder } from "./ingest-encoder.js";
@@ -70,7 +70,8 @@ export function createOtlpIngestProcessor(
   bodies: TOtlpBodyStore = redisBodies,
 ) {
   const budget = options.maxBytesInFlight ? createByteBudget(options.maxBytesInFlight) : null;
-  const store = async (job: TOtlpIngestJob): Promise<{ spans: number; scores: number }> => {
+  /** `alone`: no other job's rows will join this one's (see `runsAlone`), so they are inserted at once. */
+  const store = async (job: TOtlpIngestJob, alone: boolean): Promise<{ spans: number; scores: number }> => {
     const body = await readBody(job, bodies);
     if (!body && job.bodyKey !== undefined && Date.now() - job.receivedAt >= OTLP_BODY_TTL_SECONDS * 1000) {
       const receiptId = job.contentId ?? job.requestId;
@@ -116,7 +117,7 @@ export function createOtlpIngestProcessor(
       for (const traceId of encoded.traceIds) traceIds.add(traceId);
       const last = encoded.next === null;
       // A slice before the last is inserted at once: the job adds nothing until it is stored.
-      const now = !last;
+      const now = !last || alone;
       const writes = [writers.spans.write(encoded.spans, { now }), writers.scores.write(encoded.scores, { now })];
       // The receipt goes with the last slice, counting them all.
       if (last) {
@@ -128,7 +129,7 @@ export function createOtlpIngestProcessor(
           span_count: totals.spans,
           bytes: totals.bytes,
         };
-        writes.push(writers.ingestRequests.write(encodeRows([requestRow])));
+        writes.push(writers.ingestRequests.write(encodeRows([requestRow]), { now }));
       }
       await Promise.all(writes);
       from = encoded.next;
@@ -162,10 +163,11 @@ export function createOtlpIngestProcessor(
       );
     }
     const job = parsed.data;
+    const alone = runsAlone(bullJob);
     const reserved = reservedBytes(job);
     // Jobs queued before `bytes` existed (and empty bodies) are not counted.
-    if (!budget || reserved === 0) return store(job);
-    return budget.run(reserved, () => store(job));
+    if (!budget || reserved === 0) return store(job, alone);
+    return budget.run(reserved, () => store(job, alone));
   };
 }
 
