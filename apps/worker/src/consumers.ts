@@ -58,8 +58,9 @@ const ZWorkerEnv = z.object({
    * node lost) and still be handed out again; past it BullMQ fails the job for good. BullMQ's
    * default, 1, failed every job a crashed worker's replacement held when it crashed too, and
    * that is the stalled jobs themselves, which a new worker fetches first. From the second
-   * stall on a job runs alone (see `runsAlone`), so a job that itself crashes its worker fails
-   * by itself after as many crashes, and the jobs held beside it are stored.
+   * stall on a job runs apart (see `runsApart`): among ever fewer jobs, and on its last delivery
+   * alone, so a job that itself crashes its worker fails by itself after as many crashes, and
+   * the jobs held beside it are stored.
    */
   WORKER_MAX_STALLED_COUNT: z.coerce.number().int().nonnegative().default(5),
   /**
@@ -92,13 +93,13 @@ export interface TConsumerOptions {
 export const defaultBatchMaxWaiters = (concurrency: number): number => Math.max(1, Math.floor(concurrency / 2));
 
 /**
- * After how many stalls an ingest job runs alone (see `runsAlone`). A worker stopped once (a
+ * After how many stalls an ingest job runs apart (see `runsApart`). A worker stopped once (a
  * deploy, a node lost, memory run out under load) tells nothing about the jobs it held, which
  * run batched again; a second stop under the same job points at the jobs held both times. With
- * `maxStalledCount` 1 a job fails at its second stall, so it runs alone from its first; with
- * 0 it fails at its first, and none runs alone.
+ * `maxStalledCount` 1 a job fails at its second stall, so it runs apart (alone) from its first;
+ * with 0 it fails at its first, and none runs apart.
  */
-export const ingestAloneAfterStalls = (maxStalledCount: number): number => Math.min(2, maxStalledCount);
+export const ingestApartAfterStalls = (maxStalledCount: number): number => Math.min(2, maxStalledCount);
 
 /** One encoding thread on two or more cores, for processes whose event loop also serves requests. */
 export const sharedLoopEncodeThreads = (): number => (availableParallelism() >= 2 ? 1 : 0);
@@ -124,8 +125,8 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
       });
       // Accepted exports this worker could not store whole, in each project's ingest problems.
       const problems = createIngestProblemRecorder({ redis: getRedis });
-      const aloneAfterStalls = ingestAloneAfterStalls(env.WORKER_MAX_STALLED_COUNT);
-      const losses = createIngestLossReporter(problems, { aloneAfterStalls });
+      const apartAfterStalls = ingestApartAfterStalls(env.WORKER_MAX_STALLED_COUNT);
+      const losses = createIngestLossReporter(problems, { apartAfterStalls });
       const consumer = createConsumer(
         QueueName.OtlpIngest,
         createOtlpIngestProcessor(writers, encoder, {
@@ -140,7 +141,7 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
           stalledInterval: env.WORKER_STALLED_INTERVAL_MS,
           maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
           gatherMs: env.WORKER_INGEST_GATHER_MS,
-          aloneAfterStalls,
+          apartAfterStalls,
         },
       );
       consumer.on("failed", losses.failed);

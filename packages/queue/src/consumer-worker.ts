@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { childLogger } from "@spanlens/core";
-import { type Job, type JobJsonRaw, type Processor, type RedisClient, Worker, type WorkerOptions } from "bullmq";
+import {
+  type Job,
+  type JobJsonRaw,
+  type Processor,
+  type RedisClient,
+  WaitingError,
+  Worker,
+  type WorkerOptions,
+} from "bullmq";
 
 const log = childLogger("queue");
 
@@ -13,34 +21,43 @@ export interface TConsumerWorkerSettings {
   gatherMs?: number;
   /**
    * A job that this many workers stopped under while they held it (BullMQ's stalled count: the
-   * process crashed, was killed or ran out of memory) runs alone (0: never). See {@link runsAlone}.
+   * process crashed, was killed or ran out of memory) runs apart (0: never). See {@link runsApart}.
    */
-  aloneAfterStalls?: number;
+  apartAfterStalls?: number;
 }
 
-/** The jobs of every worker in this process that run alone. */
-const aloneJobs = new WeakSet<Job>();
+/** How much smaller the group a job runs in gets with each further stall (see {@link runsApart}). */
+export const APART_GROUP_SHRINK = 8;
+
+/** The jobs of every worker in this process that run apart, and how many jobs may be held while each is. */
+const apartJobs = new WeakMap<Job, number>();
 
 /**
- * Whether a job runs alone: its worker fetched it with nothing else held, fetches nothing else
- * until it ends, and waits for it to end before running the next one. A processor that batches
- * results across jobs should store this job's at once, as no other job will join them.
+ * Whether a job runs apart: its worker holds it among fewer jobs than usual, and on its last
+ * chance alone. A processor that batches results across jobs should store this job's at once,
+ * as few or no other jobs will join them.
  *
  * Why: a worker holds many jobs at once, and when one of them crashes the process (a fatal
  * error, memory run out), every job held beside it stalls too. BullMQ hands stalled jobs out
  * again, first of all, and fails each for good past its `maxStalledCount`; so a job that crashes
  * every worker it reaches took every job fetched beside it down with it, crash after crash,
- * until they all failed. Once a job has stalled `aloneAfterStalls` times it runs alone: the one
- * that crashes the worker then fails by itself, and the others are stored.
+ * until they all failed.
+ *
+ * Once a job has stalled `apartAfterStalls` times, its worker fetches no more than a group of
+ * jobs while it holds it: the usual concurrency divided by {@link APART_GROUP_SHRINK} for each
+ * stall from there on (1,024, then 128, 16, 2), and on its last delivery (`maxStalledCount`
+ * stalls) one, itself, once the jobs held before it have ended. A job that crashes every worker
+ * then takes fewer jobs down with it each time, and fails alone; a job held beside it ends up in
+ * a smaller group, or alone, and is stored.
  */
-export function runsAlone(job: Job): boolean {
-  return aloneJobs.has(job);
+export function runsApart(job: Job): boolean {
+  return apartJobs.has(job);
 }
 
 /**
  * The worker behind every consumer (see `createConsumer`): a BullMQ worker that gathers jobs
  * when traffic is light ({@link TConsumerWorkerSettings.gatherMs}) and runs the jobs that keep
- * stalling alone ({@link runsAlone}).
+ * stalling apart ({@link runsApart}).
  *
  * Gathering: a drained BullMQ worker blocks on the queue's marker, and each job that arrives
  * wakes it to fetch that one job, then fetch again to find the queue empty, then block again:
@@ -54,33 +71,35 @@ export function runsAlone(job: Job): boolean {
  * its concurrency applies to every job alike); the hooks are its protected `moveToActive`,
  * through which every fetch outside a completion goes, `nextJobFromJobData`, through which every
  * fetch's result goes, `processJob`, which runs a fetched job to its end, and `callProcessJob`,
- * which calls the processor.
+ * which calls the processor. Lowering `concurrency` stops both BullMQ's fetch loop and the fetch
+ * that a completion makes while the worker holds as many jobs.
  */
 export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
   private readonly gatherMs: number;
-  private readonly aloneAfterStalls: number;
+  private readonly apartAfterStalls: number;
   private lastFetchFoundNothing = false;
   /** Ends a gathering wait at once when the worker closes. */
   private readonly stopGathering = new AbortController();
-  /** Jobs fetched and not yet ended, and how many of them run alone. */
+  /** Jobs fetched and not yet ended. */
   private held = 0;
-  private heldAlone = 0;
-  /** The concurrency to go back to once no job held runs alone (null: not lowered). */
-  private loweredFrom: number | null = null;
-  /** The turn of the last job to run alone: they run one after another. */
-  private aloneTurn: Promise<void> = Promise.resolve();
-  /** Resolved once no job held runs with others, for the job whose turn it is. */
+  /** Of them, those running apart, each with how many jobs may be held beside it. */
+  private readonly heldApart = new Map<Job<TData, TResult>, number>();
+  /** The concurrency to go back to once no job held runs apart (null: not lowered). */
+  private configuredConcurrency: number | null = null;
+  /** The job running alone, from when it starts waiting for the others to end. */
+  private aloneJob: Job<TData, TResult> | null = null;
+  /** Resolved once the job running alone is the only one held. */
   private othersEnded: (() => void) | null = null;
 
   constructor(
     name: string,
     processor: Processor<TData, TResult>,
     options: WorkerOptions,
-    { gatherMs = 0, aloneAfterStalls = 0 }: TConsumerWorkerSettings = {},
+    { gatherMs = 0, apartAfterStalls = 0 }: TConsumerWorkerSettings = {},
   ) {
     super(name, processor, options);
     this.gatherMs = gatherMs;
-    this.aloneAfterStalls = aloneAfterStalls;
+    this.apartAfterStalls = apartAfterStalls;
   }
 
   protected override async moveToActive(
@@ -111,27 +130,29 @@ export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
   ): Promise<Job<TData, TResult>> {
     this.lastFetchFoundNothing = !jobData;
     // No job comes as null or undefined.
-    const alone = !!jobData && this.mustRunAlone(jobData);
+    const group = jobData ? this.apartGroup(jobData) : null;
     // Before anything is awaited: BullMQ's fetch loop checks the concurrency again as soon as
     // this fetch resolves, and a completion fetches the next job only within it.
-    if (alone && this.loweredFrom === null) {
-      this.loweredFrom = this.concurrency;
-      this.concurrency = 1;
-      log.warn(
-        { queue: this.name, jobId, stalled: Number(jobData?.stc) },
-        "a job that stalled under workers that stopped runs alone: no other job is fetched until it ends",
-      );
+    if (group !== null && group < this.concurrency) {
+      if (this.configuredConcurrency === null) {
+        log.warn(
+          { queue: this.name, jobId, stalled: Number(jobData?.stc), concurrency: group },
+          "a job that stalled under workers that stopped runs apart: fewer jobs are fetched while it is held",
+        );
+      }
+      this.configuredConcurrency ??= this.concurrency;
+      this.concurrency = group;
     }
     const job = await super.nextJobFromJobData(jobData, jobId, token);
     if (job) {
       this.held += 1;
-      if (alone) {
-        this.heldAlone += 1;
-        aloneJobs.add(job);
+      if (group !== null) {
+        this.heldApart.set(job, group);
+        apartJobs.set(job, group);
       }
-    } else if (alone) {
+    } else if (group !== null) {
       // Not handed out after all (BullMQ failed to schedule a repeatable job's next run).
-      this.restoreConcurrency();
+      this.resetConcurrency();
     }
     return job;
   }
@@ -145,25 +166,24 @@ export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
       return await super.processJob(job, token, fetchNextCallback);
     } finally {
       this.held -= 1;
-      if (aloneJobs.has(job)) {
-        this.heldAlone -= 1;
-        if (this.heldAlone === 0) this.restoreConcurrency();
-      }
-      if (this.held === this.heldAlone) this.othersEnded?.();
+      if (this.heldApart.delete(job)) this.resetConcurrency();
+      if (this.held === 1 && this.aloneJob) this.othersEnded?.();
     }
   }
 
   protected override async callProcessJob(job: Job<TData, TResult>, token: string, signal?: AbortSignal) {
-    if (!aloneJobs.has(job)) return super.callProcessJob(job, token, signal);
-    const previous = this.aloneTurn;
-    let endTurn = () => {};
-    this.aloneTurn = new Promise<void>((resolve) => {
-      endTurn = resolve;
-    });
+    if (this.heldApart.get(job) !== 1) return super.callProcessJob(job, token, signal);
+    if (this.aloneJob) {
+      // Fetched beside another job that runs alone (two completions each fetched the next job
+      // at once): back to the head of the queue, no attempt or stall counted, to be fetched
+      // again once that one has ended. Held here, it would stall with it.
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    this.aloneJob = job;
     try {
-      await previous;
-      // The jobs fetched before this one end with their batch; none is fetched meanwhile.
-      if (this.held > this.heldAlone) {
+      // The jobs fetched before this one end on their own; none is fetched meanwhile.
+      if (this.held > 1) {
         await new Promise<void>((resolve) => {
           this.othersEnded = resolve;
         });
@@ -171,21 +191,31 @@ export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
       }
       return await super.callProcessJob(job, token, signal);
     } finally {
-      endTurn();
+      this.aloneJob = null;
     }
   }
 
   /**
-   * Stalled often enough, and to be run: a job stalled past `maxStalledCount` carries BullMQ's
-   * deferred failure, and is failed as soon as it is fetched, without running.
+   * How many jobs may be held while this one is (see {@link runsApart}), or null for a job run as
+   * usual. A job stalled past `maxStalledCount` carries BullMQ's deferred failure, and is failed
+   * as soon as it is fetched, without running.
    */
-  private mustRunAlone(jobData: JobJsonRaw): boolean {
-    return this.aloneAfterStalls > 0 && !jobData.defa && Number(jobData.stc ?? 0) >= this.aloneAfterStalls;
+  private apartGroup(jobData: JobJsonRaw): number | null {
+    const stalled = Number(jobData.stc ?? 0);
+    if (this.apartAfterStalls === 0 || jobData.defa || stalled < this.apartAfterStalls) return null;
+    if (stalled >= (this.opts.maxStalledCount ?? 1)) return 1;
+    const usual = this.configuredConcurrency ?? this.concurrency;
+    return Math.max(1, Math.floor(usual / APART_GROUP_SHRINK ** (stalled - this.apartAfterStalls + 1)));
   }
 
-  private restoreConcurrency(): void {
-    if (this.loweredFrom === null || this.heldAlone > 0) return;
-    this.concurrency = this.loweredFrom;
-    this.loweredFrom = null;
+  /** The smallest group among the jobs held apart, or the configured concurrency once none is. */
+  private resetConcurrency(): void {
+    if (this.configuredConcurrency === null) return;
+    if (this.heldApart.size === 0) {
+      this.concurrency = this.configuredConcurrency;
+      this.configuredConcurrency = null;
+      return;
+    }
+    this.concurrency = Math.min(...this.heldApart.values());
   }
 }

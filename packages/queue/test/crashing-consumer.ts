@@ -3,7 +3,8 @@
  * `ConsumerWorker` on the queue named by CONSUMER_QUEUE, whose processor kills its own process
  * with SIGKILL on a job marked `crashes`, as a job that crashes its worker would. Every other job
  * holds its slot for CONSUMER_JOB_MS, as jobs waiting on a shared batch do. Prints a line
- * `started <job id> <jobs running>` as each job starts.
+ * `started <job id> <jobs running> <times stalled>` as each job starts, and `ended <job id>` as
+ * its processor returns.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConsumerWorker } from "../src/consumer-worker.js";
@@ -19,7 +20,7 @@ const worker = new ConsumerWorker<{ crashes?: boolean }, string>(
   name,
   async (job) => {
     running += 1;
-    process.stdout.write(`started ${job.id} ${running}\n`);
+    process.stdout.write(`started ${job.id} ${running} ${job.stalledCounter}\n`);
     try {
       if (job.data.crashes) {
         // Time for the fetch loop to take whatever else it would take beside this job.
@@ -30,17 +31,18 @@ const worker = new ConsumerWorker<{ crashes?: boolean }, string>(
       return "stored";
     } finally {
       running -= 1;
+      process.stdout.write(`ended ${job.id}\n`);
     }
   },
   {
     connection: createRedis(),
     prefix,
-    concurrency: 10,
+    concurrency: 16,
     lockDuration: 1_000,
     stalledInterval: 500,
-    maxStalledCount: 2,
+    maxStalledCount: 3,
   },
-  { aloneAfterStalls: 2 },
+  { apartAfterStalls: 2 },
 );
 worker.on("error", (error) => process.stderr.write(`worker error: ${error.message}\n`));
 process.once("SIGTERM", () => {

@@ -24,11 +24,11 @@ const data: TOtlpIngestJob = {
 const failedJob = (attemptsMade: number, jobData: unknown = data, stalledCounter = 0) =>
   ({ data: jobData, opts: { attempts: 20 }, attemptsMade, stalledCounter }) as unknown as Job;
 
-function setup(aloneAfterStalls = 2) {
+function setup(apartAfterStalls = 2) {
   const recorded: [string, TIngestProblemEvent][] = [];
   const reporter = createIngestLossReporter(
     { record: (projectId, event) => void recorded.push([projectId, event]) },
-    { aloneAfterStalls },
+    { apartAfterStalls },
   );
   return { reporter, recorded };
 }
@@ -79,7 +79,7 @@ describe("createIngestLossReporter", () => {
             "The worker stopped (crashed, was killed or ran out of memory) each of the 6 times it held this export",
           droppedRecords: 12,
           note: expect.stringMatching(
-            /^Accepted, then not stored\. The last 4 times it ran with no other export beside it and the worker still stopped, .* The exports held beside it were stored\. The job is kept as failed: .*pnpm queue:retry-failed/,
+            /^Accepted, then not stored\. The last time it ran with no other export beside it and the worker still stopped, .* The exports held beside it were stored\. The job is kept as failed: .*pnpm queue:retry-failed/,
           ),
         }),
       ],

@@ -29,8 +29,8 @@ const MAX_REASON_CHARS = 500;
  */
 export function createIngestLossReporter(
   recorder: Pick<TIngestProblemRecorder, "record">,
-  /** After how many stalls a job runs alone (see `runsAlone`; 0: never). */
-  { aloneAfterStalls = 0 }: { aloneAfterStalls?: number } = {},
+  /** After how many stalls a job runs apart (see `runsApart`; 0: never). */
+  { apartAfterStalls = 0 }: { apartAfterStalls?: number } = {},
 ) {
   const record = (job: TOtlpIngestJob, event: Omit<TIngestProblemEvent, "transport" | "userAgent" | "signal">) =>
     recorder.record(job.projectId, {
@@ -56,7 +56,8 @@ export function createIngestLossReporter(
       if (final) {
         const kept = `The job is kept as failed: once the cause is fixed, an operator can queue it again (pnpm queue:retry-failed) within ${BODY_DAYS} days of its arrival; after that its ${noun} are lost.`;
         const stopped = error.message === STALLED_TOO_OFTEN;
-        const ranAlone = aloneAfterStalls > 0 && bullJob.stalledCounter > aloneAfterStalls;
+        // Its last delivery, at `maxStalledCount` stalls, ran alone (see `runsApart`).
+        const ranAlone = apartAfterStalls > 0 && bullJob.stalledCounter > apartAfterStalls;
         record(job, {
           status: 200,
           message: stopped
@@ -67,7 +68,7 @@ export function createIngestLossReporter(
             error instanceof BodyExpiredError
               ? `Accepted, then not stored: no retry can store it, so its ${noun} are lost.`
               : stopped && ranAlone
-                ? `Accepted, then not stored. ${bullJob.stalledCounter - aloneAfterStalls === 1 ? "The last time" : `The last ${bullJob.stalledCounter - aloneAfterStalls} times`} it ran with no other export beside it and the worker still stopped, so the export itself likely stops it: check the worker's log and memory for the time it failed. The exports held beside it were stored. ${kept}`
+                ? `Accepted, then not stored. The last time it ran with no other export beside it and the worker still stopped, so the export itself likely stops it: check the worker's log and memory for the time it failed. The exports held beside it were stored. ${kept}`
                 : `Accepted, then not stored${unrecoverable ? "" : ` after ${attempts} attempts`}. ${kept}`,
         });
         return;

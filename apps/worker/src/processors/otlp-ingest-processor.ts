@@ -1,6 +1,6 @@
 import { encodeRows, type TBatchWriter, type TIngestRequestRow, toClickHouseTime } from "@spanlens/clickhouse";
 import { childLogger, type TOtlpIngestJob, ZOtlpIngestJob } from "@spanlens/core";
-import { getRedis, OTLP_BODY_TTL_SECONDS, runsAlone } from "@spanlens/queue";
+import { getRedis, OTLP_BODY_TTL_SECONDS, runsApart } from "@spanlens/queue";
 import { type Job, UnrecoverableError } from "bullmq";
 import { createByteBudget } from "./byte-budget.js";
 import type { TIngestEncoder } from "./ingest-encoder.js";
@@ -70,8 +70,8 @@ export function createOtlpIngestProcessor(
   bodies: TOtlpBodyStore = redisBodies,
 ) {
   const budget = options.maxBytesInFlight ? createByteBudget(options.maxBytesInFlight) : null;
-  /** `alone`: no other job's rows will join this one's (see `runsAlone`), so they are inserted at once. */
-  const store = async (job: TOtlpIngestJob, alone: boolean): Promise<{ spans: number; scores: number }> => {
+  /** `apart`: few or no other jobs' rows will join this one's (see `runsApart`), so they are inserted at once. */
+  const store = async (job: TOtlpIngestJob, apart: boolean): Promise<{ spans: number; scores: number }> => {
     const body = await readBody(job, bodies);
     if (!body && job.bodyKey !== undefined && Date.now() - job.receivedAt >= OTLP_BODY_TTL_SECONDS * 1000) {
       const receiptId = job.contentId ?? job.requestId;
@@ -117,7 +117,7 @@ export function createOtlpIngestProcessor(
       for (const traceId of encoded.traceIds) traceIds.add(traceId);
       const last = encoded.next === null;
       // A slice before the last is inserted at once: the job adds nothing until it is stored.
-      const now = !last || alone;
+      const now = !last || apart;
       const writes = [writers.spans.write(encoded.spans, { now }), writers.scores.write(encoded.scores, { now })];
       // The receipt goes with the last slice, counting them all.
       if (last) {
@@ -163,11 +163,11 @@ export function createOtlpIngestProcessor(
       );
     }
     const job = parsed.data;
-    const alone = runsAlone(bullJob);
+    const apart = runsApart(bullJob);
     const reserved = reservedBytes(job);
     // Jobs queued before `bytes` existed (and empty bodies) are not counted.
-    if (!budget || reserved === 0) return store(job, alone);
-    return budget.run(reserved, () => store(job, alone));
+    if (!budget || reserved === 0) return store(job, apart);
+    return budget.run(reserved, () => store(job, apart));
   };
 }
 
