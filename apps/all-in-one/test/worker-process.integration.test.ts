@@ -329,6 +329,10 @@ describe("an export that stops every worker process holding it", () => {
         break;
       }
       await sleep(100);
+      // On its last delivery it runs alone, which the worker's health endpoint shows.
+      if (crashes === 2) {
+        expect((await workerHealthIngest()).runningApart).toEqual({ jobs: 1, concurrency: 1 });
+      }
       // What this worker holds carries its lock: a killed worker's jobs stay listed as active
       // until a stalled check hands them out again, but their locks expire.
       const active = await queue.getActive();

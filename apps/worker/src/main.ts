@@ -2,7 +2,8 @@ import { createServer } from "node:http";
 import { closeClickHouse, initClickHouse } from "@spanlens/clickhouse";
 import { childLogger, parseEnv, QueueName, withTimeout, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
-import { assertRedisReachable, closeQueues, closeRedis, getQueue } from "@spanlens/queue";
+import { assertRedisReachable, ConsumerWorker, closeQueues, closeRedis, getQueue } from "@spanlens/queue";
+import type { Worker } from "bullmq";
 import { z } from "zod";
 import { defaultConsumers } from "./consumers.js";
 import { startWorker } from "./worker.js";
@@ -22,8 +23,12 @@ const log = childLogger("worker");
 
 const HEALTH_REDIS_TIMEOUT_MS = 1_000;
 
-/** The OTLP ingest queue's job counts, with what to do about jobs that failed for good. */
-async function ingestQueueCounts(): Promise<Record<string, number | string>> {
+/**
+ * The OTLP ingest queue's job counts, with what to do about jobs that failed for good, and the
+ * jobs this worker runs apart after they stalled under workers that stopped (see `runsApart`).
+ */
+async function ingestQueueCounts(consumer: Worker | undefined): Promise<Record<string, unknown>> {
+  const apart = consumer instanceof ConsumerWorker ? consumer.runningApart() : null;
   try {
     const {
       waiting = 0,
@@ -37,7 +42,13 @@ async function ingestQueueCounts(): Promise<Record<string, number | string>> {
       () => new Error("Redis did not answer in time"),
     );
     // Exports of a project taking more than its share wait as prioritized, behind the others'.
-    const counts = { waiting: waiting + prioritized, active, delayed, failed };
+    const counts = {
+      waiting: waiting + prioritized,
+      active,
+      delayed,
+      failed,
+      ...(apart ? { runningApart: apart } : {}),
+    };
     return failed > 0
       ? { ...counts, hint: "ingest jobs failed for good: fix the cause, then run pnpm queue:retry-failed" }
       : counts;
@@ -53,7 +64,7 @@ try {
   // tells an operator how the ingest queue stands: jobs that failed for good need
   // `pnpm queue:retry-failed` once their cause is fixed. Liveness does not wait on Redis.
   const health = createServer((_req, res) => {
-    void ingestQueueCounts().then((ingest) => {
+    void ingestQueueCounts(worker.consumers.get(QueueName.OtlpIngest)).then((ingest) => {
       res.setHeader("Content-Type", "application/json");
       res.end(JSON.stringify({ status: "ok", queues: [...worker.consumers.keys()], ingest }));
     });

@@ -196,6 +196,14 @@ export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
   }
 
   /**
+   * While jobs run apart: how many are held, and how many the worker fetches at most meanwhile
+   * (its health endpoint shows it). Null when none is.
+   */
+  runningApart(): { jobs: number; concurrency: number } | null {
+    return this.heldApart.size === 0 ? null : { jobs: this.heldApart.size, concurrency: this.concurrency };
+  }
+
+  /**
    * How many jobs may be held while this one is (see {@link runsApart}), or null for a job run as
    * usual. A job stalled past `maxStalledCount` carries BullMQ's deferred failure, and is failed
    * as soon as it is fetched, without running.
