@@ -79,7 +79,7 @@ describe("createIngestLossReporter", () => {
             "The worker stopped (crashed, was killed or ran out of memory) each of the 6 times it held this export",
           droppedRecords: 12,
           note: expect.stringMatching(
-            /^Accepted, then not stored\. The last time it ran with no other export beside it and the worker still stopped, .* The exports held beside it were stored\. The job is kept as failed: .*pnpm queue:retry-failed/,
+            /^Accepted, then not stored\. The last time it ran with no other export beside it and the worker still stopped, .* The exports held beside it ran again without it\. The job is kept as failed: .*pnpm queue:retry-failed/,
           ),
         }),
       ],

@@ -68,7 +68,7 @@ export function createIngestLossReporter(
             error instanceof BodyExpiredError
               ? `Accepted, then not stored: no retry can store it, so its ${noun} are lost.`
               : stopped && ranAlone
-                ? `Accepted, then not stored. The last time it ran with no other export beside it and the worker still stopped, so the export itself likely stops it: check the worker's log and memory for the time it failed. The exports held beside it were stored. ${kept}`
+                ? `Accepted, then not stored. The last time it ran with no other export beside it and the worker still stopped, so the export itself likely stops it: check the worker's log and memory for the time it failed. The exports held beside it ran again without it. ${kept}`
                 : `Accepted, then not stored${unrecoverable ? "" : ` after ${attempts} attempts`}. ${kept}`,
         });
         return;
