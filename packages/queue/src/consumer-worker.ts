@@ -29,8 +29,8 @@ export interface TConsumerWorkerSettings {
 /** How much smaller the group a job runs in gets with each further stall (see {@link runsApart}). */
 export const APART_GROUP_SHRINK = 8;
 
-/** The jobs of every worker in this process that run apart, and how many jobs may be held while each is. */
-const apartJobs = new WeakMap<Job, number>();
+/** The jobs of every worker in this process that run apart. */
+const apartJobs = new WeakSet<Job>();
 
 /**
  * Whether a job runs apart: its worker holds it among fewer jobs than usual, and on its last
@@ -148,7 +148,7 @@ export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
       this.held += 1;
       if (group !== null) {
         this.heldApart.set(job, group);
-        apartJobs.set(job, group);
+        apartJobs.add(job);
       }
     } else if (group !== null) {
       // Not handed out after all (BullMQ failed to schedule a repeatable job's next run).
