@@ -35,7 +35,7 @@ const ZWorkerEnv = z.object({
     .default(() => defaultIngestMaxBytes(getHeapStatistics().heap_size_limit)),
   /**
    * Once the queue has been found empty, how long the worker waits before fetching again, so
-   * that jobs arriving under light traffic are fetched together (`GatheringWorker`; 0: at once).
+   * that jobs arriving under light traffic are fetched together (`ConsumerWorker`; 0: at once).
    */
   WORKER_INGEST_GATHER_MS: z.coerce.number().int().nonnegative().default(INGEST_DEFAULTS.gatherMs),
   WORKER_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(20_000),
