@@ -41,6 +41,38 @@ export function createIngestLossReporter(
       transport: job.transport ?? "http",
       userAgent: job.userAgent ?? "",
     });
+  /**
+   * The message and note of a job failed for good: `noun` names its records, `attemptsSpent`
+   * how many attempts it was given when they ran out (null for an unrecoverable error).
+   */
+  const lostForGood = (
+    bullJob: Job,
+    error: Error,
+    noun: string,
+    attemptsSpent: number | null,
+  ): { message: string; note: string } => {
+    if (error instanceof BodyExpiredError) {
+      return {
+        message: error.message,
+        note: `Accepted, then not stored: no retry can store it, so its ${noun} are lost.`,
+      };
+    }
+    const kept = `The job is kept as failed: once the cause is fixed, an operator can queue it again (pnpm queue:retry-failed) within ${BODY_DAYS} days of its arrival; after that its ${noun} are lost.`;
+    if (error.message !== STALLED_TOO_OFTEN) {
+      const after = attemptsSpent === null ? "" : ` after ${attemptsSpent} attempts`;
+      return { message: error.message, note: `Accepted, then not stored${after}. ${kept}` };
+    }
+    const times = bullJob.stalledCounter;
+    const message = `The worker stopped (crashed, was killed or ran out of memory) ${times === 1 ? "the one time" : `each of the ${times} times`} it held this export`;
+    // Its last delivery, at `maxStalledCount` stalls, ran alone (see `runsApart`).
+    if (apartAfterStalls === 0 || times <= apartAfterStalls) {
+      return { message, note: `Accepted, then not stored. ${kept}` };
+    }
+    return {
+      message,
+      note: `Accepted, then not stored. The last time it ran with no other export beside it and the worker still stopped, so the export itself likely stops it: check the worker's log and memory for the time it failed. The exports held beside it ran again without it. ${kept}`,
+    };
+  };
   return {
     /** For the consumer's `failed` event: called after BullMQ has counted the attempt. */
     failed(bullJob: Job | undefined, error: Error): void {
@@ -54,22 +86,10 @@ export function createIngestLossReporter(
       const final = unrecoverable || bullJob.attemptsMade >= attempts;
       const noun = job.signal === "logs" ? "log records" : "spans";
       if (final) {
-        const kept = `The job is kept as failed: once the cause is fixed, an operator can queue it again (pnpm queue:retry-failed) within ${BODY_DAYS} days of its arrival; after that its ${noun} are lost.`;
-        const stopped = error.message === STALLED_TOO_OFTEN;
-        // Its last delivery, at `maxStalledCount` stalls, ran alone (see `runsApart`).
-        const ranAlone = apartAfterStalls > 0 && bullJob.stalledCounter > apartAfterStalls;
         record(job, {
           status: 200,
-          message: stopped
-            ? `The worker stopped (crashed, was killed or ran out of memory) ${bullJob.stalledCounter === 1 ? "the one time" : `each of the ${bullJob.stalledCounter} times`} it held this export`
-            : error.message,
           droppedRecords: job.records ?? 0,
-          note:
-            error instanceof BodyExpiredError
-              ? `Accepted, then not stored: no retry can store it, so its ${noun} are lost.`
-              : stopped && ranAlone
-                ? `Accepted, then not stored. The last time it ran with no other export beside it and the worker still stopped, so the export itself likely stops it: check the worker's log and memory for the time it failed. The exports held beside it ran again without it. ${kept}`
-                : `Accepted, then not stored${unrecoverable ? "" : ` after ${attempts} attempts`}. ${kept}`,
+          ...lostForGood(bullJob, error, noun, unrecoverable ? null : attempts),
         });
         return;
       }
