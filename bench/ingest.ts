@@ -18,7 +18,7 @@
  * Run from the repository root: `pnpm bench:ingest` (needs DATABASE_URL and REDIS_URL).
  */
 import type { ChildProcess } from "node:child_process";
-import { rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getClickHouse, startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
@@ -41,7 +41,7 @@ import {
 } from "./ingest-processes.js";
 import { forkLoadGenerator, prepareLoad } from "./load-generator.js";
 import { withMachineProbe } from "./machine-probe.js";
-import { envNumber, median, round } from "./stats.js";
+import { emitResult, envNumber, median, round } from "./stats.js";
 
 const DURATION_S = envNumber("BENCH_DURATION_S", 30);
 /** Past this much data already in Redis a run refuses to start (BENCH_ALLOW_BUSY_REDIS=1 runs anyway). */
@@ -385,10 +385,7 @@ async function main() {
         3,
       ),
     };
-    const text = JSON.stringify(summary, null, 2);
-    // Logs share stdout; BENCH_OUTPUT keeps the summary in a file of its own.
-    if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${text}\n`);
-    console.log(text);
+    await emitResult(summary);
   } finally {
     generator.disconnect();
     // Waited for, so a run started right after this one finds the receiver's port free.

@@ -11,12 +11,11 @@
  *   REDIS_URL=redis://127.0.0.1:63790/5 pnpm bench:large-bodies
  *   (BENCH_LARGE_BODY_REQUESTS=180, ~5 MB; BENCH_LARGE_BODY_ROUNDS=10; BENCH_OUTPUT=file.json)
  */
-import { writeFile } from "node:fs/promises";
 import { zstdDecompressSync } from "node:zlib";
 import { zstdIfSmaller } from "../apps/ingest/src/export-summary.js";
 import { closeRedis, getBulkRedis, getRedis } from "../packages/queue/src/index.js";
 import { uniqueBodies } from "./ingest-bodies.js";
-import { round } from "./stats.js";
+import { emitResult, round } from "./stats.js";
 
 const REQUESTS = Number(process.env.BENCH_LARGE_BODY_REQUESTS ?? 180);
 const ROUNDS = Number(process.env.BENCH_LARGE_BODY_ROUNDS ?? 10);
@@ -100,6 +99,4 @@ const summary = {
   asSent,
   zstd: { ...zstd, compressCpuMs: round(compressMs, 1), inflateCpuMs: round(inflateMs, 1) },
 };
-const json = JSON.stringify(summary, null, 2);
-console.log(json);
-if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${json}\n`);
+await emitResult(summary);

@@ -9,21 +9,19 @@
  *
  * Needs DATABASE_URL and REDIS_URL, as `pnpm bench:ingest` does (docs/benchmarks.md).
  */
-import { rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
-import { startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
-import { INGEST_NODE_FLAGS } from "../apps/ingest/src/node-flags.js";
-import { INGEST_DEFAULTS, workerNodeFlags } from "../apps/worker/src/index.js";
+import { workerNodeFlags } from "../apps/worker/src/index.js";
 import { QueueName } from "../packages/core/src/index.js";
 import { getQueue, waitingExports } from "../packages/queue/src/index.js";
 import { buildTemplate, SPANS_PER_REQUEST, type TTemplate, withFreshIds } from "./ingest-bodies.js";
 import { latencySummary } from "./ingest-measure.js";
 import { findTraces } from "./ingest-phase.js";
-import { startClickHouseProcess, startReceiverProcess, startWorkerProcess, terminate } from "./ingest-processes.js";
+import { startWorkerProcess, terminate } from "./ingest-processes.js";
 import { RawHttpPool } from "./raw-http.js";
-import { envNumber, round } from "./stats.js";
+import { startScaledServices } from "./scaled-services.js";
+import { emitResult, envNumber, round } from "./stats.js";
 
 /** The busy project's backfill, in requests of 10 spans. */
 const BUSY_REQUESTS = envNumber("BENCH_BUSY_REQUESTS", 20_000);
@@ -89,15 +87,9 @@ const lagsBetween = (samples: TSample[], from: number, to: number) =>
   samples.filter((sample) => sample.ackAt >= from && sample.ackAt <= to).map((sample) => sample.lagMs ?? 0);
 
 async function main() {
-  for (const name of ["DATABASE_URL", "REDIS_URL"]) {
-    if (!process.env[name]) throw new Error(`${name} must be set (see docs/benchmarks.md)`);
-  }
-  process.env.LOG_LEVEL ??= "warn";
-  process.env.WORKER_BATCH_MAX_WAIT_MS ??= String(INGEST_DEFAULTS.batchMaxWaitMs);
-  const clickhouse = await startClickHouseProcess(CLICKHOUSE_PORT);
-  const pipeline = await startPipeline({ clickhouseUrl: clickhouse.url, consumers: [] });
-  const worker = await startWorkerProcess(clickhouse.url, WORKER_HEALTH_PORT, workerNodeFlags());
-  const receiver = await startReceiverProcess(RECEIVER_PORT, INGEST_NODE_FLAGS);
+  const services = await startScaledServices({ receiver: RECEIVER_PORT, clickhouse: CLICKHOUSE_PORT });
+  const { pipeline, receiver } = services;
+  const worker = await startWorkerProcess(services.clickhouse.url, WORKER_HEALTH_PORT, workerNodeFlags());
   try {
     const quiet = await pipeline.createProject();
     const templates = Array.from({ length: 400 }, (_, index) => buildTemplate(index));
@@ -202,15 +194,10 @@ async function main() {
         quietToBusyMedian: round((median(quietDuring) ?? 0) / (median(busyDuring) || 1), 3),
       },
     };
-    const text = JSON.stringify(result, null, 2);
-    if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${text}\n`);
-    console.log(text);
+    await emitResult(result);
   } finally {
-    await terminate(receiver.child, "receiver");
     await terminate(worker.child, "worker");
-    await Promise.race([pipeline.stop(), sleep(15_000)]);
-    clickhouse.child.kill("SIGTERM");
-    await rm(clickhouse.dataDir, { recursive: true, force: true });
+    await services.stop();
   }
 }
 

@@ -7,13 +7,12 @@
  *
  * Usage: `pnpm bench:sliced-encode` (BENCH_SPANS, 20,000; BENCH_ROUNDS, 5; BENCH_OUTPUT).
  */
-import { writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { createTraceSpans, toProtobufBody } from "../apps/all-in-one/test/otlp-payloads.js";
 import { createIngestEncoder, sliceLimits, type TEncodeTask } from "../apps/worker/src/index.js";
 import { randomProse } from "./prose.js";
-import { envNumber, median, round } from "./stats.js";
+import { emitResult, envNumber, median, round } from "./stats.js";
 
 const SPANS = envNumber("BENCH_SPANS", 20_000);
 const ROUNDS = envNumber("BENCH_ROUNDS", 5);
@@ -80,9 +79,7 @@ async function main() {
     decodedPerSlice,
     cpuRatio: round(decodedOnce.cpuMsMedian / decodedPerSlice.cpuMsMedian, 3),
   };
-  const text = JSON.stringify(result, null, 2);
-  if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${text}\n`);
-  console.log(text);
+  await emitResult(result);
 }
 
 await main();

@@ -11,19 +11,17 @@
  *
  * Needs DATABASE_URL and REDIS_URL, as `pnpm bench:ingest` does (docs/benchmarks.md).
  */
-import { rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
-import { startPipeline } from "../apps/all-in-one/test/pipeline-harness.js";
-import { INGEST_NODE_FLAGS } from "../apps/ingest/src/node-flags.js";
 import { INGEST_DEFAULTS, workerNodeFlags } from "../apps/worker/src/index.js";
 import { QueueName } from "../packages/core/src/index.js";
 import { getQueue, getRedis } from "../packages/queue/src/index.js";
 import { buildTemplate, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
-import { startClickHouseProcess, startReceiverProcess, startWorkerProcess, terminate } from "./ingest-processes.js";
+import { startWorkerProcess, terminate } from "./ingest-processes.js";
 import { RawHttpPool } from "./raw-http.js";
-import { envNumber, median, round } from "./stats.js";
+import { startScaledServices } from "./scaled-services.js";
+import { emitResult, envNumber, median, round } from "./stats.js";
 
 /** Exports queued per round: what one worker holds at its default concurrency. */
 const JOBS = envNumber("BENCH_STALL_JOBS", INGEST_DEFAULTS.concurrency);
@@ -35,14 +33,8 @@ const WORKER_HEALTH_PORT = envNumber("BENCH_WORKER_HEALTH_PORT", 23030);
 const STALLS = [1, 2, 5];
 
 async function main() {
-  for (const name of ["DATABASE_URL", "REDIS_URL"]) {
-    if (!process.env[name]) throw new Error(`${name} must be set (see docs/benchmarks.md)`);
-  }
-  process.env.LOG_LEVEL ??= "warn";
-  process.env.WORKER_BATCH_MAX_WAIT_MS ??= String(INGEST_DEFAULTS.batchMaxWaitMs);
-  const clickhouse = await startClickHouseProcess(CLICKHOUSE_PORT);
-  const pipeline = await startPipeline({ clickhouseUrl: clickhouse.url, consumers: [] });
-  const receiver = await startReceiverProcess(RECEIVER_PORT, INGEST_NODE_FLAGS);
+  const services = await startScaledServices({ receiver: RECEIVER_PORT, clickhouse: CLICKHOUSE_PORT });
+  const { clickhouse, pipeline, receiver } = services;
   const queue = getQueue(QueueName.OtlpIngest);
   const pool = new RawHttpPool(
     new URL("/v1/traces", receiver.baseUrl),
@@ -97,15 +89,10 @@ async function main() {
       toBatched: { inGroups: round(drain(2) / drain(1), 2), alone: round(drain(5) / drain(1), 2) },
       aloneMsPerJob: round((drain(5) * 1000) / JOBS, 1),
     };
-    const text = JSON.stringify(result, null, 2);
-    if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${text}\n`);
-    console.log(text);
+    await emitResult(result);
   } finally {
     pool.destroy();
-    await terminate(receiver.child, "receiver");
-    await Promise.race([pipeline.stop(), sleep(15_000)]);
-    clickhouse.child.kill("SIGTERM");
-    await rm(clickhouse.dataDir, { recursive: true, force: true });
+    await services.stop();
   }
 }
 

@@ -1,4 +1,5 @@
-/** Small numeric helpers the benchmarks share. */
+/** Small helpers the benchmarks share. */
+import { writeFile } from "node:fs/promises";
 
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -24,4 +25,14 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1
     ? (sorted[middle] ?? Number.NaN)
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/**
+ * Prints a benchmark's JSON summary, and writes it to BENCH_OUTPUT when set: logs share stdout,
+ * so the file keeps the summary on its own.
+ */
+export async function emitResult(result: unknown): Promise<void> {
+  const text = JSON.stringify(result, null, 2);
+  if (process.env.BENCH_OUTPUT) await writeFile(process.env.BENCH_OUTPUT, `${text}\n`);
+  console.log(text);
 }
