@@ -1,7 +1,13 @@
 import { gzipSync } from "node:zlib";
-import { createIngestEncoder, type TEncodedIngestJob, type TEncodeTask } from "@spanlens/worker";
+import { createIngestEncoder, EncodeTimeoutError, type TEncodedIngestJob, type TEncodeTask } from "@spanlens/worker";
 import { afterAll, describe, expect, it } from "vitest";
-import { createEvaluationLogBody, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
+import {
+  createEvaluationLogBody,
+  createMessagesSpan,
+  createTraceSpans,
+  toJsonBody,
+  toProtobufBody,
+} from "./otlp-payloads.js";
 
 const threaded = createIngestEncoder({ threads: 1 });
 const inline = createIngestEncoder({ threads: 0 });
@@ -115,5 +121,33 @@ describe("ingest encoder", () => {
     expect(logs.spans).toBeNull();
     expect(logs.scores?.rows).toBe(1);
     expect(Buffer.from(logs.scores?.text ?? []).toString("utf8")).toContain(target.spanId);
+  });
+
+  it("stops a thread that runs past the time limit, and runs the next task on a fresh one", async () => {
+    const limited = createIngestEncoder({ threads: 1, timeoutMs: 100 });
+    try {
+      // One span of 300,000 messages (10.6 MB): over half a second to decode and normalize.
+      const stuck = limited.encode(job(toProtobufBody(createMessagesSpan(300_000))));
+      await expect(stuck).rejects.toBeInstanceOf(EncodeTimeoutError);
+      await expect(stuck).rejects.toThrow("encoding a slice of this export took longer than 100 ms");
+      const next = await limited.encode(job(toProtobufBody(createTraceSpans(3))));
+      expect(next.spans?.rows).toBe(3);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("counts the time limit from when a thread starts a task, not while the task waits for one", async () => {
+    const limited = createIngestEncoder({ threads: 1, timeoutMs: 1000 });
+    try {
+      // Forty exports of 50,000 messages, each well inside the limit but together far past it.
+      const body = toProtobufBody(createMessagesSpan(50_000));
+      const started = performance.now();
+      const encoded = await Promise.all(Array.from({ length: 40 }, () => limited.encode(job(body))));
+      expect(performance.now() - started).toBeGreaterThan(2000);
+      expect(encoded.map((slice) => slice.spans?.rows)).toEqual(Array(40).fill(1));
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -149,6 +149,23 @@ async function expectStoredOnce(project: string, traceIds: string[]): Promise<vo
   expect(new Set(list.data.map((trace) => trace.spanCount))).toEqual(new Set([SPANS_PER_REQUEST]));
 }
 
+/**
+ * One span of 300,000 messages (10.6 MB), which a worker takes a good half second to decode and
+ * normalize: the export that stands for one a worker never finishes, or that crashes it. Returns
+ * its queued job's id.
+ */
+async function sendHeavyExport(project: string, key: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/v1/traces`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-protobuf", "Content-Encoding": "gzip", Authorization: `Bearer ${key}` },
+    body: gzipSync(toProtobufBody(createMessagesSpan(300_000))),
+  });
+  expect(response.status).toBe(200);
+  const heavy = (await getQueue(QueueName.OtlpIngest).getWaiting()).find((job) => job.data.projectId === project);
+  if (!heavy?.id) throw new Error("the heavy export was not queued");
+  return heavy.id;
+}
+
 async function sendTraces(key: string, requests: number): Promise<string[]> {
   const traceIds: string[] = [];
   for (let index = 0; index < requests; index += 1) {
@@ -285,22 +302,10 @@ describe("an export that stops every worker process holding it", () => {
     const otherKey = (await createApiKey(other.id)).secretKey;
     await closeClickHouse();
     const traceIds = await sendTraces(key, 6);
-    // The export the test's kills stand for an out-of-memory killer's: one span of 300,000
-    // messages (10.6 MB), which a worker takes a good half second to encode, the kill landing
-    // inside that. It comes last, so the worker has fetched the others when it starts on it.
-    const response = await fetch(`${baseUrl}/v1/traces`, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-protobuf",
-        "Content-Encoding": "gzip",
-        Authorization: `Bearer ${otherKey}`,
-      },
-      body: gzipSync(toProtobufBody(createMessagesSpan(300_000))),
-    });
-    expect(response.status).toBe(200);
+    // The export the test's kills stand for an out-of-memory killer's; the kill lands while
+    // the worker encodes it. It comes last, so the worker has fetched the others by then.
+    const heavy = await sendHeavyExport(other.id, otherKey);
     const queue = getQueue(QueueName.OtlpIngest);
-    const heavy = (await queue.getWaiting()).find((job) => job.data.projectId === other.id);
-    if (!heavy?.id) throw new Error("the heavy export was not queued");
     const failedBefore = await queue.getFailedCount();
 
     let crashes = 0;
@@ -317,7 +322,7 @@ describe("an export that stops every worker process holding it", () => {
       // worker's stalled check hands them out again, which counts the stall.
       const seen = await waitFor(
         async () => {
-          const active = (await queue.getActive()).find((job) => job.id === heavy.id);
+          const active = (await queue.getActive()).find((job) => job.id === heavy);
           return { holds: active?.stalledCounter === crashes, left: await queuedJobs() };
         },
         ({ holds, left }) => holds || left === 0,
@@ -345,7 +350,7 @@ describe("an export that stops every worker process holding it", () => {
 
     // Killed three times (WORKER_MAX_STALLED_COUNT 2), then failed when next fetched.
     expect(crashes).toBe(3);
-    const failed = await queue.getJob(heavy.id);
+    const failed = await queue.getJob(heavy);
     expect(failed?.failedReason).toBe("job stalled more than allowable limit");
     expect((await queue.getFailedCount()) - failedBefore).toBe(1);
     // The first kill took every other export down with it, the second whichever of them the
@@ -361,6 +366,99 @@ describe("an export that stops every worker process holding it", () => {
     expect(problem?.note).toMatch(/The last time it ran with no other export beside it/);
     await expectStoredOnce(project.id, traceIds);
   }, 240_000);
+});
+
+describe("an export whose encoding never ends", () => {
+  it("in an encoding thread: the thread is stopped at the time limit, the export fails on its second attempt, the rest is stored", async () => {
+    const project = await getPrisma().project.create({ data: { orgId, name: "encoded beside" } });
+    const key = (await createApiKey(project.id)).secretKey;
+    const other = await getPrisma().project.create({ data: { orgId, name: "never encoded" } });
+    const otherKey = (await createApiKey(other.id)).secretKey;
+    await closeClickHouse();
+    const traceIds = await sendTraces(key, 4);
+    // Past the limit below on every attempt, as a payload the decoder never finishes would be.
+    const heavy = await sendHeavyExport(other.id, otherKey);
+    const queue = getQueue(QueueName.OtlpIngest);
+    const failedBefore = await queue.getFailedCount();
+    const worker = await startWorkerProcess({
+      WORKER_ENCODE_THREADS: "1",
+      WORKER_ENCODE_TIMEOUT_MS: "150",
+      WORKER_BATCH_MAX_WAIT_MS: "200",
+    });
+    await waitFor(queuedJobs, (jobs) => jobs === 0, 60_000);
+
+    const failed = await queue.getJob(heavy);
+    expect(failed?.failedReason).toBe(
+      "encoding a slice of this export took longer than 150 ms on two attempts, and was stopped both times",
+    );
+    expect(failed?.attemptsMade).toBe(2);
+    expect((await queue.getFailedCount()) - failedBefore).toBe(1);
+    // The worker writes problems in batches, a moment later.
+    const [problem] = await waitFor(
+      () => readIngestProblems(getRedis(), other.id),
+      (problems) => problems.length > 0,
+      10_000,
+    );
+    expect(problem).toMatchObject({ stage: "worker", droppedRecords: 1, message: failed?.failedReason });
+    expect(problem?.note).toMatch(/ran past the worker's time limit on two attempts/);
+    // The worker lives on, and the thread that replaced the stopped one encodes what comes next.
+    traceIds.push(...(await sendTraces(key, 2)));
+    await waitFor(queuedJobs, (jobs) => jobs === 0, 60_000);
+    expect([worker.exitCode, worker.signalCode]).toEqual([null, null]);
+    worker.kill("SIGTERM");
+    expect(await exitOf(worker)).toBe(0);
+    await expectStoredOnce(project.id, traceIds);
+  }, 120_000);
+
+  it("on the event loop: the watchdog kills the stuck worker, and once alone the export fails by itself", async () => {
+    const project = await getPrisma().project.create({ data: { orgId, name: "held beside a stuck loop" } });
+    const key = (await createApiKey(project.id)).secretKey;
+    const other = await getPrisma().project.create({ data: { orgId, name: "blocks the loop" } });
+    const otherKey = (await createApiKey(other.id)).secretKey;
+    await closeClickHouse();
+    const traceIds = await sendTraces(key, 6);
+    const heavy = await sendHeavyExport(other.id, otherKey);
+    const queue = getQueue(QueueName.OtlpIngest);
+    const failedBefore = await queue.getFailedCount();
+
+    // Nothing here kills a worker: each one that ends was killed by its own watchdog, its loop
+    // held past the limit by the export, which runs alone from its first stall on.
+    const ends: Array<NodeJS.Signals | number | null> = [];
+    for (let round = 0; round < 5 && (await queuedJobs()) > 0; round += 1) {
+      // Not waited on until ready: a worker may be stuck before its health endpoint answers.
+      const worker = run("apps/worker/src/main.ts", {
+        ...childEnv(),
+        WORKER_HEALTH_PORT: String(await freePort()),
+        WORKER_ENCODE_THREADS: "0",
+        WORKER_BLOCKED_EXIT_MS: "250",
+        WORKER_BATCH_MAX_WAIT_MS: "60000",
+        WORKER_LOCK_DURATION_MS: "2000",
+        WORKER_STALLED_INTERVAL_MS: "500",
+        WORKER_MAX_STALLED_COUNT: "1",
+      });
+      const exited = exitOf(worker).then(() => worker.signalCode ?? worker.exitCode);
+      const settled = waitFor(queuedJobs, (jobs) => jobs === 0, 60_000).then(() => "settled" as const);
+      const end = await Promise.race([exited, settled]);
+      if (end === "settled") {
+        worker.kill("SIGTERM");
+        expect(await exitOf(worker)).toBe(0);
+        break;
+      }
+      ends.push(end);
+    }
+
+    expect(ends).toEqual(["SIGKILL", "SIGKILL"]);
+    const failed = await queue.getJob(heavy);
+    expect(failed?.failedReason).toBe("job stalled more than allowable limit");
+    expect((await queue.getFailedCount()) - failedBefore).toBe(1);
+    const [problem] = await readIngestProblems(getRedis(), other.id);
+    expect(problem).toMatchObject({
+      droppedRecords: 1,
+      message: "The worker stopped (crashed, was killed or ran out of memory) each of the 2 times it held this export",
+    });
+    expect(problem?.note).toMatch(/The last time it ran with no other export beside it/);
+    await expectStoredOnce(project.id, traceIds);
+  }, 180_000);
 });
 
 describe("worker process under a heap bound", () => {

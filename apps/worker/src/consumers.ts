@@ -68,6 +68,13 @@ const ZWorkerEnv = z.object({
    * event loop). Default: see `TConsumerOptions.encodeThreads`.
    */
   WORKER_ENCODE_THREADS: z.coerce.number().int().nonnegative().optional(),
+  /**
+   * How long an encoding thread may spend on one slice of a request (at most 5,000 records or
+   * ~10 MB, well under a second) before it is stopped and replaced; the job fails, and fails
+   * for good the second time. Inline encoding (no threads) is covered by the event-loop
+   * watchdog instead (`WORKER_BLOCKED_EXIT_MS`).
+   */
+  WORKER_ENCODE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** A trace is evaluated once no span of it has been stored for this long. */
   EVALUATION_DEBOUNCE_MS: z.coerce.number().int().nonnegative().default(30_000),
   /** Evaluator runs processed at once (LLM judges mostly wait on the network). */
@@ -122,6 +129,7 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
     () => {
       const encoder = createIngestEncoder({
         threads: env.WORKER_ENCODE_THREADS ?? options.encodeThreads ?? 0,
+        timeoutMs: env.WORKER_ENCODE_TIMEOUT_MS,
       });
       // Accepted exports this worker could not store whole, in each project's ingest problems.
       const problems = createIngestProblemRecorder({ redis: getRedis });

@@ -6,6 +6,7 @@ import { assertRedisReachable, ConsumerWorker, closeQueues, closeRedis, getQueue
 import type { Worker } from "bullmq";
 import { z } from "zod";
 import { defaultConsumers } from "./consumers.js";
+import { startEventLoopWatchdog } from "./watchdog.js";
 import { startWorker } from "./worker.js";
 
 const env = parseEnv(
@@ -17,6 +18,12 @@ const env = parseEnv(
      * stay in Redis and another worker takes them once their locks expire.
      */
     WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+    /**
+     * The process kills itself once its event loop has not run for this long (0: never), so
+     * that a worker stuck on a payload is restarted (see `startEventLoopWatchdog`). Twice
+     * the default job lock: by then the jobs it held have gone to other workers.
+     */
+    WORKER_BLOCKED_EXIT_MS: z.coerce.number().int().nonnegative().default(60_000),
   }),
 );
 const log = childLogger("worker");
@@ -60,6 +67,7 @@ async function ingestQueueCounts(consumer: Worker | undefined): Promise<Record<s
 try {
   await Promise.all([assertPostgresReachable(), assertRedisReachable(), initClickHouse()]);
   const worker = await startWorker(defaultConsumers());
+  if (env.WORKER_BLOCKED_EXIT_MS > 0) startEventLoopWatchdog({ limitMs: env.WORKER_BLOCKED_EXIT_MS });
   // A tiny liveness endpoint for orchestrators (the worker serves no other HTTP), which also
   // tells an operator how the ingest queue stands: jobs that failed for good need
   // `pnpm queue:retry-failed` once their cause is fixed. Liveness does not wait on Redis.

@@ -8,6 +8,12 @@ import {
 
 const sliced = createLastSlicedRequest();
 
-export default function encode(job: TEncodeTask): Promise<TEncodedIngestJob> {
-  return encodeIngestJob(job, sliced);
+/** `started`: flagged as the task starts, when the encoder's time limit starts to count. */
+export default function encode(job: TEncodeTask & { started?: Int32Array }): Promise<TEncodedIngestJob> {
+  const { started, ...task } = job;
+  if (started) {
+    Atomics.store(started, 0, 1);
+    Atomics.notify(started, 0);
+  }
+  return encodeIngestJob(task, sliced);
 }

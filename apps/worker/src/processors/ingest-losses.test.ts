@@ -4,7 +4,7 @@ import type { TIngestProblemEvent } from "@spanlens/queue";
 import { type Job, UnrecoverableError } from "bullmq";
 import { describe, expect, it } from "vitest";
 import { createIngestLossReporter } from "./ingest-losses.js";
-import { BodyExpiredError } from "./otlp-ingest-processor.js";
+import { BodyExpiredError, EncodeStuckError } from "./otlp-ingest-processor.js";
 
 const data: TOtlpIngestJob = {
   projectId: "p1",
@@ -63,6 +63,7 @@ describe("createIngestLossReporter", () => {
     reporter.failed(failedJob(1, { ...data, signal: "logs" }), new BodyExpiredError("the body expired"));
     // BullMQ's own, for a job whose workers stopped under it more often than it allows: the body is still there.
     reporter.failed(failedJob(2, data, 6), new UnrecoverableError("job stalled more than allowable limit"));
+    reporter.failed(failedJob(2, data), new EncodeStuckError("encoding took longer than 150 ms on two attempts"));
     expect(recorded).toEqual([
       [
         "p1",
@@ -80,6 +81,16 @@ describe("createIngestLossReporter", () => {
           droppedRecords: 12,
           note: expect.stringMatching(
             /^Accepted, then not stored\. The last time it ran with no other export beside it and the worker still stopped, .* The exports held beside it ran again without it\. The job is kept as failed: .*pnpm queue:retry-failed/,
+          ),
+        }),
+      ],
+      [
+        "p1",
+        expect.objectContaining({
+          message: "encoding took longer than 150 ms on two attempts",
+          droppedRecords: 12,
+          note: expect.stringMatching(
+            /^Accepted, then not stored: decoding and normalizing it ran past the worker's time limit on two attempts, .* The job is kept as failed: .*pnpm queue:retry-failed/,
           ),
         }),
       ],

@@ -2,7 +2,7 @@ import { RefusedRowsError } from "@spanlens/clickhouse";
 import { NORMALIZATION_ERROR_ATTRIBUTE, type TOtlpIngestJob, ZOtlpIngestJob } from "@spanlens/core";
 import { OTLP_BODY_TTL_SECONDS, type TIngestProblemEvent, type TIngestProblemRecorder } from "@spanlens/queue";
 import { type Job, UnrecoverableError } from "bullmq";
-import { BodyExpiredError } from "./otlp-ingest-processor.js";
+import { BodyExpiredError, EncodeStuckError } from "./otlp-ingest-processor.js";
 
 const BODY_DAYS = OTLP_BODY_TTL_SECONDS / 86_400;
 
@@ -58,6 +58,12 @@ export function createIngestLossReporter(
       };
     }
     const kept = `The job is kept as failed: once the cause is fixed, an operator can queue it again (pnpm queue:retry-failed) within ${BODY_DAYS} days of its arrival; after that its ${noun} are lost.`;
+    if (error instanceof EncodeStuckError) {
+      return {
+        message: error.message,
+        note: `Accepted, then not stored: decoding and normalizing it ran past the worker's time limit on two attempts, so the export itself likely holds the decoder; the worker's log names the job at the time it failed. ${kept}`,
+      };
+    }
     if (error.message !== STALLED_TOO_OFTEN) {
       const after = attemptsSpent === null ? "" : ` after ${attemptsSpent} attempts`;
       return { message: error.message, note: `Accepted, then not stored${after}. ${kept}` };

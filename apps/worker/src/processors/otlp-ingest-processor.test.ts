@@ -1,9 +1,10 @@
 import type { TBatchWriter, TEncodedRows } from "@spanlens/clickhouse";
 import { type Job, UnrecoverableError } from "bullmq";
 import { describe, expect, it } from "vitest";
-import type { TIngestEncoder } from "./ingest-encoder.js";
+import { EncodeTimeoutError, type TIngestEncoder } from "./ingest-encoder.js";
 import {
   createOtlpIngestProcessor,
+  EncodeStuckError,
   RECORD_RESERVE_BYTES,
   SLICE_MAX_ROWS,
   SLICE_MIN_BYTES,
@@ -17,6 +18,8 @@ function setup(
     maxBytesInFlight?: number;
     stored?: Promise<void>;
     wasStored?: (request: { projectId: string; requestId: string }) => Promise<boolean>;
+    /** What every encoding throws. */
+    encodeError?: Error;
   } = {},
 ) {
   const events: string[] = [];
@@ -40,6 +43,7 @@ function setup(
     encode: async (task) => {
       encoded.push(Buffer.from(task.body));
       events.push(`encode:${task.body.byteLength}`);
+      if (options.encodeError) throw options.encodeError;
       return {
         spans: { columns: ["n"], text: Buffer.from("[1]\n[2]\n"), rows: 2 },
         scores: null,
@@ -130,6 +134,30 @@ describe("otlpIngestProcessor", () => {
     expect(refusal).toBeInstanceOf(Error);
     expect(refusal).not.toBeInstanceOf(UnrecoverableError);
     expect((refusal as Error).message).toMatch(/^job payload this worker cannot read \(queued by a newer receiver\?/);
+  });
+
+  it("fails a job whose encoding ran past the time limit, to be retried once, and for good the second time", async () => {
+    const { processor, events } = setup(
+      { "q:otlp-body:r1": Buffer.from("body bytes") },
+      { encodeError: new EncodeTimeoutError(150) },
+    );
+    const first = job({ bodyKey: "q:otlp-body:r1" });
+    await expect(processor(first)).rejects.toBeInstanceOf(EncodeTimeoutError);
+    // BullMQ keeps the attempt's reason on the job it hands out again.
+    const again = Object.assign(job({ bodyKey: "q:otlp-body:r1" }), {
+      failedReason: new EncodeTimeoutError(150).message,
+    });
+    const stuck = processor(again);
+    await expect(stuck).rejects.toBeInstanceOf(EncodeStuckError);
+    await expect(stuck).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(stuck).rejects.toThrow(
+      "encoding a slice of this export took longer than 150 ms on two attempts, and was stopped both times",
+    );
+    // After another cause, a time limit reached is the first.
+    const afterOther = Object.assign(job({ bodyKey: "q:otlp-body:r1" }), { failedReason: "ClickHouse unreachable" });
+    await expect(processor(afterOther)).rejects.toBeInstanceOf(EncodeTimeoutError);
+    // Nothing was written, and the body waits for the next attempt.
+    expect(events).toEqual(["encode:10", "encode:10", "encode:10"]);
   });
 
   it("holds a job while its bytes would pass the in-flight budget, until earlier jobs are stored", async () => {

@@ -3,12 +3,20 @@ import { childLogger, type TOtlpIngestJob, ZOtlpIngestJob } from "@spanlens/core
 import { getRedis, OTLP_BODY_TTL_SECONDS, runsApart } from "@spanlens/queue";
 import { type Job, UnrecoverableError } from "bullmq";
 import { createByteBudget } from "./byte-budget.js";
-import type { TIngestEncoder } from "./ingest-encoder.js";
+import { ENCODE_TIMEOUT_PREFIX, EncodeTimeoutError, type TIngestEncoder } from "./ingest-encoder.js";
 
 const log = childLogger("otlp-ingest-processor");
 
 /** A job whose body expired before any worker stored it: failed for good, as no retry can bring it back. */
 export class BodyExpiredError extends UnrecoverableError {
+  override readonly name = "UnrecoverableError";
+}
+
+/**
+ * A job whose encoding ran past the time limit on two attempts: failed for good, as the export
+ * itself most likely holds the decoder, and every attempt would hold a thread that long again.
+ */
+export class EncodeStuckError extends UnrecoverableError {
   override readonly name = "UnrecoverableError";
 }
 
@@ -165,9 +173,20 @@ export function createOtlpIngestProcessor(
     const job = parsed.data;
     const apart = runsApart(bullJob);
     const reserved = reservedBytes(job);
-    // Jobs queued before `bytes` existed (and empty bodies) are not counted.
-    if (!budget || reserved === 0) return store(job, apart);
-    return budget.run(reserved, () => store(job, apart));
+    try {
+      // Jobs queued before `bytes` existed (and empty bodies) are not counted.
+      if (!budget || reserved === 0) return await store(job, apart);
+      return await budget.run(reserved, () => store(job, apart));
+    } catch (error) {
+      // Once is retried: a machine starved of CPU can make any encoding slow. The same
+      // export past the limit again is taken as stuck.
+      if (error instanceof EncodeTimeoutError && bullJob.failedReason?.startsWith(ENCODE_TIMEOUT_PREFIX)) {
+        throw new EncodeStuckError(
+          `${ENCODE_TIMEOUT_PREFIX} ${error.timeoutMs} ms on two attempts, and was stopped both times`,
+        );
+      }
+      throw error;
+    }
   };
 }
 
