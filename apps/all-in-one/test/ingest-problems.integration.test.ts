@@ -1,5 +1,7 @@
 import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { OTLPTraceExporter as OTLPGrpcTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
 import { clearApiKeyCache, createApiKey, getPrisma } from "@spanlens/db";
 import { getRedis, readIngestProblems, type TIngestProblem } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,6 +142,39 @@ describe("refused exports, as the project sees them", () => {
     const bystanderProblems = await problemsOf(bystander.projectId, (list) => list.length > 0);
     expect(bystanderProblems.map(({ status: answered, signal }) => ({ answered, signal }))).toEqual([
       { answered: 400, signal: "logs" },
+    ]);
+  });
+
+  it("records gRPC exports over the body limit, which grpc-js refuses itself, with the same message as over HTTP", async () => {
+    const project = await pipeline.createProject();
+    const metadata = new Metadata();
+    metadata.set("authorization", `Bearer ${project.secretKey}`);
+    // The OpenTelemetry SDK's gRPC exporter, plain and gzip: 2 spans of 64 KB attributes, over the 64 KiB limit.
+    const errors: Array<string | undefined> = [];
+    for (const compression of [CompressionAlgorithm.NONE, CompressionAlgorithm.GZIP]) {
+      const exporter = new OTLPGrpcTraceExporter({ url: `http://${pipeline.grpcAddress}`, metadata, compression });
+      const result = await new Promise<{ code: number; error?: Error }>((resolve) =>
+        exporter.export(createTraceSpans(2, MAX_BODY_BYTES), resolve),
+      );
+      await exporter.shutdown();
+      expect(result.code).toBe(1);
+      errors.push(result.error?.message);
+    }
+    const message = `Request body exceeds ${MAX_BODY_BYTES} bytes after decompression: send smaller batches`;
+    // Answered RESOURCE_EXHAUSTED with the receiver's own words, not grpc-js's.
+    expect(errors).toEqual([expect.stringContaining(message), expect.stringContaining(message)]);
+
+    const problems = await problemsOf(project.projectId, (list) => list.some((problem) => problem.count === 2));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        status: 413,
+        grpcStatus: "RESOURCE_EXHAUSTED",
+        transport: "grpc",
+        signal: "traces",
+        count: 2,
+        message,
+        userAgent: expect.stringMatching(/^OTel-OTLP-Exporter-JavaScript\/\d/),
+      }),
     ]);
   });
 

@@ -5,12 +5,15 @@ import {
   Server,
   ServerCredentials,
   type ServerErrorResponse,
+  ServerInterceptingCall,
+  type ServerInterceptor,
   setLogger,
   status,
 } from "@grpc/grpc-js";
 import { childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
 import type { TApiKeyPrincipal } from "@spanlens/db";
 import {
+  bodyTooLarge,
   decodeHealthCheckService,
   encodeHealthCheckResponse,
   encodeRetryStatus,
@@ -147,6 +150,58 @@ function exportHandler(
   };
 }
 
+/** How grpc-js words its refusal of a message over its receive limit, compressed or not. */
+const OVER_RECEIVE_LIMIT = /^Received message (larger than max|that decompresses to a size larger than)/;
+
+/**
+ * Records exports over the body limit in the project's ingest problems, as the HTTP receiver
+ * does, and answers them with the same message. grpc-js refuses such a message itself
+ * (`grpc.max_receive_message_length`, checked before the message is read whole, and again as
+ * it decompresses) and answers RESOURCE_EXHAUSTED before the handler, or any interceptor's
+ * listener, learns of the call; the exporter's key came with the call's metadata, though.
+ * grpc-js has no hook for its own answers: the first interceptor is handed grpc-js's call,
+ * through whose `sendStatus` those answers go, and this one wraps it (a test holds grpc-js to
+ * that).
+ */
+function overLimitRecorder(intake: TExportIntake, config: TIntakeConfig): ServerInterceptor {
+  const signalByPath = new Map(SERVICES.map((service) => [service.path, service.signal]));
+  return (method, call) => {
+    const signal = signalByPath.get(method.path);
+    if (!signal) return new ServerInterceptingCall(call);
+    let metadata: Metadata | null = null;
+    const send = call.sendStatus.bind(call);
+    call.sendStatus = (answer) => {
+      if (answer.code !== status.RESOURCE_EXHAUSTED || !OVER_RECEIVE_LIMIT.test(answer.details)) return send(answer);
+      const error = bodyTooLarge(config.maxBodyBytes);
+      send({ ...answer, details: error.message });
+      const [authorization] = metadata?.get("authorization") ?? [];
+      const [userAgent] = metadata?.get("user-agent") ?? [];
+      const refusal = {
+        transport: "grpc",
+        userAgent: typeof userAgent === "string" ? userAgent : "",
+        signal,
+        status: toErrorResponse(error).status,
+        grpcStatus: status[status.RESOURCE_EXHAUSTED],
+        message: error.message,
+      } as const;
+      intake.authenticate(typeof authorization === "string" ? authorization : null).then(
+        (principal) => intake.refused(principal, error, refusal),
+        // No valid key: nobody's project to tell (a revoked key's is told, as for any refusal).
+        (authError: unknown) => intake.refused(null, authError, refusal),
+      );
+    };
+    return new ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (received, pass) => {
+            metadata = received;
+            pass(received);
+          },
+        }),
+    });
+  };
+}
+
 export interface TRunningGrpcIngest {
   port: number;
   /** Lets calls in flight finish, then stops; calls still running after `timeoutMs` are cut. */
@@ -170,6 +225,7 @@ export async function startGrpcIngest(options: {
   const server = new Server({
     "grpc.max_receive_message_length": config.maxBodyBytes,
     "grpc.max_send_message_length": 1024 * 1024,
+    interceptors: [overLimitRecorder(intake, config)],
   });
   server.addService({ Check: bytesMethod(HEALTH_CHECK_PATH) }, { Check: healthCheck });
   for (const service of SERVICES) {
