@@ -1,10 +1,16 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
 const WATCHDOG = new URL("./watchdog.ts", import.meta.url).href;
 
-/** Runs `body` in a Node process whose watchdog allows 300 ms; resolves with how it ended and its stdout. */
-function runWatched(body: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+/**
+ * Runs `body` in a Node process whose watchdog allows 300 ms; resolves with how it ended and its
+ * stdout. `onStart` gets the process as it starts.
+ */
+function runWatched(
+  body: string,
+  onStart: (child: ChildProcess) => void = () => undefined,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
   const script = `import { startEventLoopWatchdog } from ${JSON.stringify(WATCHDOG)};
 startEventLoopWatchdog({ limitMs: 300, service: "watchdog-test" });
 ${body}`;
@@ -13,6 +19,7 @@ ${body}`;
     ["--conditions=@spanlens/source", "--import", "tsx", "--input-type=module", "-e", script],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
+  onStart(child);
   let stdout = "";
   child.stdout.on("data", (chunk: Buffer) => {
     stdout += chunk.toString("utf8");
@@ -41,5 +48,30 @@ const burst = () => {
 };
 burst();`);
     expect([code, signal, stdout]).toEqual([0, null, ""]);
+  }, 20_000);
+
+  it("does not count a pause of the whole process (a stopped or suspended machine) as a blocked loop", async () => {
+    // The loop is busy with ~100 ms of work when the process is stopped for a second, five times
+    // the limit. Resumed, the watchdog thread may look before the loop beats again: only the
+    // ~100 ms of work are the loop's, so the process lives and ends by itself.
+    const { code, signal, stdout } = await runWatched(
+      `
+const spin = (count) => { let x = 0; for (let i = 0; i < count; i += 1) x = (x + i * 7) % 1000003; return x; };
+const started = performance.now();
+spin(1e6);
+const perMs = 1e6 / (performance.now() - started);
+setTimeout(() => {
+  process.stdout.write("busy\\n");
+  spin(Math.round(100 * perMs));
+  setTimeout(() => undefined, 500);
+}, 100);`,
+      (child) => {
+        child.stdout?.once("data", () => {
+          child.kill("SIGSTOP");
+          setTimeout(() => child.kill("SIGCONT"), 1000);
+        });
+      },
+    );
+    expect([code, signal, stdout]).toEqual([0, null, "busy\n"]);
   }, 20_000);
 });

@@ -16,14 +16,20 @@ const { writeSync } = require("node:fs");
 const { beats, limitMs, checkMs, line } = workerData;
 let seen = Atomics.load(beats, 0);
 let since = performance.now();
+let lastCheck = since;
 setInterval(() => {
+  const now = performance.now();
+  const late = now - lastCheck > 3 * checkMs;
+  lastCheck = now;
   const beat = Atomics.load(beats, 0);
-  if (beat !== seen) {
+  // A late check means this thread did not run either: the whole process was paused (SIGSTOP,
+  // a suspended machine) or starved of CPU, which is not the event loop's doing.
+  if (beat !== seen || late) {
     seen = beat;
-    since = performance.now();
+    since = now;
     return;
   }
-  const blockedMs = Math.round(performance.now() - since);
+  const blockedMs = Math.round(now - since);
   if (blockedMs < limitMs) return;
   writeSync(1, JSON.stringify({ level: 60, time: Date.now(), pid: process.pid, ...line, blockedMs }) + "\\n");
   process.kill(process.pid, "SIGKILL");
