@@ -150,12 +150,14 @@ export function defaultConsumers(options: TConsumerOptions = {}): TConsumerFacto
           maxStalledCount: env.WORKER_MAX_STALLED_COUNT,
           gatherMs: env.WORKER_INGEST_GATHER_MS,
           apartAfterStalls,
+          // After the active jobs: the threads are stopped, and the last problems written,
+          // once nothing uses them, and before the process closes its Redis connections.
+          afterClose: async () => {
+            await Promise.all([encoder.close(), problems.close()]);
+          },
         },
       );
       consumer.on("failed", losses.failed);
-      // close() waits for active jobs, so the threads are stopped, and the last problems
-      // written, only once nothing uses them.
-      consumer.once("closed", () => void Promise.all([encoder.close(), problems.close()]));
       return consumer;
     },
     () => createConsumer(QueueName.TraceEvaluation, traceEvaluationProcessor, { concurrency: 4 }),

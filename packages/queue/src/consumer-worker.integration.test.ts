@@ -115,6 +115,38 @@ describe("ConsumerWorker gathering jobs", () => {
   });
 });
 
+describe("ConsumerWorker closing", () => {
+  it("resolves close() only once its active jobs have ended and what runs after them has finished", async () => {
+    const name = `close-${randomUUID()}`;
+    const queue = new Queue(name, { connection: createRedis(), prefix });
+    const events: string[] = [];
+    const worker = new ConsumerWorker<{ index: number }, void>(
+      name,
+      async () => {
+        events.push("job started");
+        await sleep(300);
+        events.push("job ended");
+      },
+      { connection: createRedis(), prefix, concurrency: 1 },
+      {
+        afterClose: async () => {
+          await sleep(300);
+          events.push("after close");
+        },
+      },
+    );
+    try {
+      await queue.add("job", { index: 0 });
+      await vi.waitFor(() => expect(events).toEqual(["job started"]), { timeout: 10_000, interval: 10 });
+      await worker.close();
+      events.push("closed");
+      expect(events).toEqual(["job started", "job ended", "after close", "closed"]);
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
 /** A consumer process (test/crashing-consumer.ts) on `queue`, and the `started` lines it prints. */
 function startConsumer(queue: Queue, jobMs: number) {
   const child = spawn(

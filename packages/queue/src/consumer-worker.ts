@@ -24,6 +24,12 @@ export interface TConsumerWorkerSettings {
    * process crashed, was killed or ran out of memory) runs apart (0: never). See {@link runsApart}.
    */
   apartAfterStalls?: number;
+  /**
+   * Run by `close()` once the worker has closed (its active jobs ended), before it resolves:
+   * for what the processor uses and must release or flush, so that a process that awaits
+   * `close()` and then closes its connections loses nothing.
+   */
+  afterClose?: () => Promise<void>;
 }
 
 /** How much smaller the group a job runs in gets with each further stall (see {@link runsApart}). */
@@ -77,6 +83,7 @@ export function runsApart(job: Job): boolean {
 export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
   private readonly gatherMs: number;
   private readonly apartAfterStalls: number;
+  private readonly afterClose: (() => Promise<void>) | undefined;
   private lastFetchFoundNothing = false;
   /** Ends a gathering wait at once when the worker closes. */
   private readonly stopGathering = new AbortController();
@@ -95,11 +102,12 @@ export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
     name: string,
     processor: Processor<TData, TResult>,
     options: WorkerOptions,
-    { gatherMs = 0, apartAfterStalls = 0 }: TConsumerWorkerSettings = {},
+    { gatherMs = 0, apartAfterStalls = 0, afterClose }: TConsumerWorkerSettings = {},
   ) {
     super(name, processor, options);
     this.gatherMs = gatherMs;
     this.apartAfterStalls = apartAfterStalls;
+    this.afterClose = afterClose;
   }
 
   protected override async moveToActive(
@@ -118,9 +126,10 @@ export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
     return super.moveToActive(client, token, name);
   }
 
-  override close(force?: boolean): Promise<void> {
+  override async close(force?: boolean): Promise<void> {
     this.stopGathering.abort();
-    return super.close(force);
+    await super.close(force);
+    await this.afterClose?.();
   }
 
   protected override async nextJobFromJobData(

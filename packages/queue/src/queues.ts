@@ -102,10 +102,10 @@ export interface TCreateConsumerOptions extends Omit<WorkerOptions, "connection"
 export function createConsumer<TData, TResult>(
   name: TQueueName,
   processor: Processor<TData, TResult>,
-  { gatherMs, apartAfterStalls, ...options }: TCreateConsumerOptions = {},
+  { gatherMs, apartAfterStalls, afterClose, ...options }: TCreateConsumerOptions = {},
 ): Worker<TData, TResult> {
   const workerOptions = { ...options, connection: createRedis(), prefix: queuePrefix() };
-  return new ConsumerWorker<TData, TResult>(name, processor, workerOptions, { gatherMs, apartAfterStalls });
+  return new ConsumerWorker<TData, TResult>(name, processor, workerOptions, { gatherMs, apartAfterStalls, afterClose });
 }
 
 export interface TRetryFailedOptions {
