@@ -13,6 +13,8 @@ const log = childLogger("public-api");
 export function streamedJsonArray<T>(items: AsyncIterator<T>, head: string, tail: string): Response {
   const encoder = new TextEncoder();
   let separator = "";
+  // A client can leave while an item is being read: the stream is closed by the time it comes.
+  let left = false;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(head));
@@ -20,6 +22,7 @@ export function streamedJsonArray<T>(items: AsyncIterator<T>, head: string, tail
     async pull(controller) {
       try {
         const next = await items.next();
+        if (left) return;
         if (next.done) {
           controller.enqueue(encoder.encode(tail));
           controller.close();
@@ -28,11 +31,13 @@ export function streamedJsonArray<T>(items: AsyncIterator<T>, head: string, tail
         controller.enqueue(encoder.encode(separator + JSON.stringify(next.value)));
         separator = ",";
       } catch (error) {
+        if (left) return;
         log.error({ err: error }, "public API reply failed while streaming");
         controller.error(error);
       }
     },
     async cancel() {
+      left = true;
       await items.return?.();
     },
   });
