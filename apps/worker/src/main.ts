@@ -1,12 +1,11 @@
 import { createServer } from "node:http";
 import { closeClickHouse, initClickHouse } from "@spanlens/clickhouse";
-import { childLogger, parseEnv, QueueName, withTimeout, ZPort } from "@spanlens/core";
+import { childLogger, parseEnv, QueueName, startEventLoopWatchdog, withTimeout, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import { assertRedisReachable, ConsumerWorker, closeQueues, closeRedis, getQueue } from "@spanlens/queue";
 import type { Worker } from "bullmq";
 import { z } from "zod";
 import { defaultConsumers } from "./consumers.js";
-import { startEventLoopWatchdog } from "./watchdog.js";
 import { startWorker } from "./worker.js";
 
 const env = parseEnv(
@@ -67,7 +66,8 @@ async function ingestQueueCounts(consumer: Worker | undefined): Promise<Record<s
 try {
   await Promise.all([assertPostgresReachable(), assertRedisReachable(), initClickHouse()]);
   const worker = await startWorker(defaultConsumers());
-  if (env.WORKER_BLOCKED_EXIT_MS > 0) startEventLoopWatchdog({ limitMs: env.WORKER_BLOCKED_EXIT_MS });
+  if (env.WORKER_BLOCKED_EXIT_MS > 0)
+    startEventLoopWatchdog({ limitMs: env.WORKER_BLOCKED_EXIT_MS, setting: "WORKER_BLOCKED_EXIT_MS" });
   // A tiny liveness endpoint for orchestrators (the worker serves no other HTTP), which also
   // tells an operator how the ingest queue stands: jobs that failed for good need
   // `pnpm queue:retry-failed` once their cause is fixed. Liveness does not wait on Redis.

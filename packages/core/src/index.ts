@@ -7,3 +7,4 @@ export * from "./pricing/index.js";
 export * from "./queues.js";
 export * from "./semconv/index.js";
 export * from "./timeout.js";
+export * from "./watchdog.js";

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { Worker } from "node:worker_threads";
-import { childLogger } from "@spanlens/core";
+import { childLogger } from "./logger.js";
 
 const log = childLogger("watchdog");
 
@@ -39,20 +39,24 @@ setInterval(() => {
 /**
  * Kills the process with SIGKILL once its event loop has not run for `limitMs`.
  *
- * A worker whose loop is stuck (a payload that inline decoding or normalizing never finishes, a
- * loop in any code) renews no job lock: its jobs are handed to other workers, which get stuck on
- * the same payload in turn, while the stuck processes stay up and answer nothing. An
+ * A process whose loop is stuck (a payload that decoding or normalizing never finishes, a loop
+ * in any code) answers nothing, and a worker renews no job lock: its jobs are handed to other
+ * workers, which get stuck on the same payload in turn, while the stuck processes stay up. An
  * orchestrator with a liveness probe restarts them; `docker compose` and process managers only
- * restart a process that exits. Killed, the worker is restarted, and a job that stops every
- * worker holding it runs apart and then fails alone, as one that crashes them does (see
- * `runsApart`).
+ * restart a process that exits. Killed, it is restarted, and a job that stops every worker
+ * holding it runs apart and then fails alone, as one that crashes them does (see `runsApart`).
  *
  * The loop beats into shared memory and a thread watches the beat: nothing on the blocked loop
  * itself can notice it is blocked. No maintained package does this from a second thread
  * (event-loop monitors measure delay on the loop they watch, after it is free again). Neither
  * the beat nor the thread keeps the process up.
  */
-export function startEventLoopWatchdog(options: { limitMs: number; service?: string }): void {
+export function startEventLoopWatchdog(options: {
+  limitMs: number;
+  /** The setting the limit came from, named in the log line. */
+  setting: string;
+  service?: string;
+}): void {
   const beats = new Int32Array(new SharedArrayBuffer(4));
   const checkMs = Math.max(10, Math.min(1000, Math.floor(options.limitMs / 10)));
   const beat = setInterval(() => Atomics.add(beats, 0, 1), checkMs);
@@ -62,7 +66,7 @@ export function startEventLoopWatchdog(options: { limitMs: number; service?: str
     service: options.service ?? process.env.SPANLENS_SERVICE ?? "spanlens",
     component: "watchdog",
     limitMs: options.limitMs,
-    msg: "the event loop has not run for the watchdog's limit (WORKER_BLOCKED_EXIT_MS): killing the process so that it is restarted; its jobs go to other workers",
+    msg: `the event loop has not run for the watchdog's limit (${options.setting}): killing the process so that it is restarted`,
   };
   const thread = new Worker(WATCHDOG_THREAD, {
     eval: true,

@@ -12,7 +12,7 @@ function runWatched(
   onStart: (child: ChildProcess) => void = () => undefined,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
   const script = `import { startEventLoopWatchdog } from ${JSON.stringify(WATCHDOG)};
-startEventLoopWatchdog({ limitMs: 300, service: "watchdog-test" });
+startEventLoopWatchdog({ limitMs: 300, setting: "TEST_BLOCKED_EXIT_MS", service: "watchdog-test" });
 ${body}`;
   const child = spawn(
     process.execPath,
@@ -34,7 +34,7 @@ describe("event-loop watchdog", () => {
     const line = JSON.parse(stdout.trim());
     expect(line).toMatchObject({ level: 60, service: "watchdog-test", component: "watchdog", limitMs: 300 });
     expect(line.blockedMs).toBeGreaterThanOrEqual(300);
-    expect(line.msg).toMatch(/has not run for the watchdog's limit/);
+    expect(line.msg).toMatch(/has not run for the watchdog's limit \(TEST_BLOCKED_EXIT_MS\)/);
   }, 20_000);
 
   it("leaves a process whose loop is only ever busy for a while, and does not keep it up", async () => {
