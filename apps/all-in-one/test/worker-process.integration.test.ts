@@ -166,6 +166,23 @@ async function sendHeavyExport(project: string, key: string): Promise<string> {
   return heavy.id;
 }
 
+/**
+ * Two projects: one sends `exports` small exports, the other then the heavy export
+ * (`sendHeavyExport`), so that a worker has fetched the small ones when it starts on it.
+ */
+async function sendHeavyBeside(names: { beside: string; heavy: string }, exports: number) {
+  const project = await getPrisma().project.create({ data: { orgId, name: names.beside } });
+  const key = (await createApiKey(project.id)).secretKey;
+  const other = await getPrisma().project.create({ data: { orgId, name: names.heavy } });
+  const otherKey = (await createApiKey(other.id)).secretKey;
+  // An earlier test may still hold the data directory's engine open in this process.
+  await closeClickHouse();
+  const traceIds = await sendTraces(key, exports);
+  const heavy = await sendHeavyExport(other.id, otherKey);
+  const queue = getQueue(QueueName.OtlpIngest);
+  return { project, key, other, traceIds, heavy, queue, failedBefore: await queue.getFailedCount() };
+}
+
 async function sendTraces(key: string, requests: number): Promise<string[]> {
   const traceIds: string[] = [];
   for (let index = 0; index < requests; index += 1) {
@@ -296,17 +313,12 @@ describe("worker process killed with SIGKILL mid-batch", () => {
 
 describe("an export that stops every worker process holding it", () => {
   it("fails by itself once it runs alone, and the exports held beside it are stored once", async () => {
-    const project = await getPrisma().project.create({ data: { orgId, name: "held beside" } });
-    const key = (await createApiKey(project.id)).secretKey;
-    const other = await getPrisma().project.create({ data: { orgId, name: "stops its worker" } });
-    const otherKey = (await createApiKey(other.id)).secretKey;
-    await closeClickHouse();
-    const traceIds = await sendTraces(key, 6);
     // The export the test's kills stand for an out-of-memory killer's; the kill lands while
-    // the worker encodes it. It comes last, so the worker has fetched the others by then.
-    const heavy = await sendHeavyExport(other.id, otherKey);
-    const queue = getQueue(QueueName.OtlpIngest);
-    const failedBefore = await queue.getFailedCount();
+    // the worker encodes it.
+    const { project, other, traceIds, heavy, queue, failedBefore } = await sendHeavyBeside(
+      { beside: "held beside", heavy: "stops its worker" },
+      6,
+    );
 
     let crashes = 0;
     const heldAtCrashes: number[] = [];
@@ -370,16 +382,12 @@ describe("an export that stops every worker process holding it", () => {
 
 describe("an export whose encoding never ends", () => {
   it("in an encoding thread: the thread is stopped at the time limit, the export fails on its second attempt, the rest is stored", async () => {
-    const project = await getPrisma().project.create({ data: { orgId, name: "encoded beside" } });
-    const key = (await createApiKey(project.id)).secretKey;
-    const other = await getPrisma().project.create({ data: { orgId, name: "never encoded" } });
-    const otherKey = (await createApiKey(other.id)).secretKey;
-    await closeClickHouse();
-    const traceIds = await sendTraces(key, 4);
-    // Past the limit below on every attempt, as a payload the decoder never finishes would be.
-    const heavy = await sendHeavyExport(other.id, otherKey);
-    const queue = getQueue(QueueName.OtlpIngest);
-    const failedBefore = await queue.getFailedCount();
+    // The heavy export is past the limit below on every attempt, as one the decoder never
+    // finishes would be.
+    const { project, key, other, traceIds, heavy, queue, failedBefore } = await sendHeavyBeside(
+      { beside: "encoded beside", heavy: "never encoded" },
+      4,
+    );
     const worker = await startWorkerProcess({
       WORKER_ENCODE_THREADS: "1",
       WORKER_ENCODE_TIMEOUT_MS: "150",
@@ -411,15 +419,10 @@ describe("an export whose encoding never ends", () => {
   }, 120_000);
 
   it("on the event loop: the watchdog kills the stuck worker, and once alone the export fails by itself", async () => {
-    const project = await getPrisma().project.create({ data: { orgId, name: "held beside a stuck loop" } });
-    const key = (await createApiKey(project.id)).secretKey;
-    const other = await getPrisma().project.create({ data: { orgId, name: "blocks the loop" } });
-    const otherKey = (await createApiKey(other.id)).secretKey;
-    await closeClickHouse();
-    const traceIds = await sendTraces(key, 6);
-    const heavy = await sendHeavyExport(other.id, otherKey);
-    const queue = getQueue(QueueName.OtlpIngest);
-    const failedBefore = await queue.getFailedCount();
+    const { project, other, traceIds, heavy, queue, failedBefore } = await sendHeavyBeside(
+      { beside: "held beside a stuck loop", heavy: "blocks the loop" },
+      6,
+    );
 
     // Nothing here kills a worker: each one that ends was killed by its own watchdog, its loop
     // held past the limit by the export, which runs alone from its first stall on.
