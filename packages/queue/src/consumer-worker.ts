@@ -84,6 +84,7 @@ export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
   private readonly gatherMs: number;
   private readonly apartAfterStalls: number;
   private readonly afterClose: (() => Promise<void>) | undefined;
+  private closeOnce: Promise<void> | undefined;
   private lastFetchFoundNothing = false;
   /** Ends a gathering wait at once when the worker closes. */
   private readonly stopGathering = new AbortController();
@@ -126,10 +127,14 @@ export class ConsumerWorker<TData, TResult> extends Worker<TData, TResult> {
     return super.moveToActive(client, token, name);
   }
 
-  override async close(force?: boolean): Promise<void> {
-    this.stopGathering.abort();
-    await super.close(force);
-    await this.afterClose?.();
+  override close(force?: boolean): Promise<void> {
+    // Once, however often it is called: `afterClose` releases what it releases one time.
+    this.closeOnce ??= (async () => {
+      this.stopGathering.abort();
+      await super.close(force);
+      await this.afterClose?.();
+    })();
+    return this.closeOnce;
   }
 
   protected override async nextJobFromJobData(

@@ -61,9 +61,11 @@ export function createIngestEncoder(options: { threads: number; timeoutMs?: numb
       const started = new Int32Array(new SharedArrayBuffer(4));
       const controller = new AbortController();
       let timer: NodeJS.Timeout | undefined;
+      let ended = false;
       const wait = Atomics.waitAsync(started, 0, 0);
+      // The start may be seen after the result (two messages from the thread, in no set order).
       void (wait.async ? wait.value : Promise.resolve()).then(() => {
-        if (!controller.signal.aborted) timer = setTimeout(() => controller.abort(), timeoutMs);
+        if (!ended) timer = setTimeout(() => controller.abort(), timeoutMs);
       });
       try {
         const run = pool.run({ ...task, body, started }, { transferList: [body.buffer], signal: controller.signal });
@@ -71,6 +73,7 @@ export function createIngestEncoder(options: { threads: number; timeoutMs?: numb
       } catch (error) {
         throw controller.signal.aborted ? new EncodeTimeoutError(timeoutMs) : error;
       } finally {
+        ended = true;
         clearTimeout(timer);
         // Releases the wait of a task that ended without starting (the pool closed).
         Atomics.notify(started, 0);
