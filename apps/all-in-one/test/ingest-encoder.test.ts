@@ -138,14 +138,21 @@ describe("ingest encoder", () => {
   });
 
   it("counts the time limit from when a thread starts a task, not while the task waits for one", async () => {
-    const limited = createIngestEncoder({ threads: 1, timeoutMs: 1000 });
+    // Tasks of 50,000 messages, timed here: the limit is ten times one task, and three limits'
+    // worth of them wait behind the one thread.
+    const body = toProtobufBody(createMessagesSpan(50_000));
+    await inline.encode(job(body));
+    const timedAt = performance.now();
+    await inline.encode(job(body));
+    const taskMs = performance.now() - timedAt;
+    const timeoutMs = Math.max(50, Math.round(10 * taskMs));
+    const tasks = Math.ceil((3 * timeoutMs) / taskMs);
+    const limited = createIngestEncoder({ threads: 1, timeoutMs });
     try {
-      // Forty exports of 50,000 messages, each well inside the limit but together far past it.
-      const body = toProtobufBody(createMessagesSpan(50_000));
       const started = performance.now();
-      const encoded = await Promise.all(Array.from({ length: 40 }, () => limited.encode(job(body))));
-      expect(performance.now() - started).toBeGreaterThan(2000);
-      expect(encoded.map((slice) => slice.spans?.rows)).toEqual(Array(40).fill(1));
+      const encoded = await Promise.all(Array.from({ length: tasks }, () => limited.encode(job(body))));
+      expect(performance.now() - started).toBeGreaterThan(timeoutMs);
+      expect(encoded.map((slice) => slice.spans?.rows)).toEqual(Array(tasks).fill(1));
     } finally {
       await limited.close();
     }
