@@ -61,9 +61,11 @@ describe("an export that stops every worker process holding it", () => {
     const heldAtCrashes: number[] = [];
     for (let round = 0; round < 8 && (await queuedJobs()) > 0; round += 1) {
       // Rows wait in their batch for as long as the test runs, unless their job runs alone.
+      // The lock outlasts the export's encoding on a busy machine (its event loop renews no
+      // lock meanwhile), so that only the test's kills count stalls.
       const worker = await startWorkerProcess({
         WORKER_BATCH_MAX_WAIT_MS: "60000",
-        WORKER_LOCK_DURATION_MS: "2000",
+        WORKER_LOCK_DURATION_MS: "8000",
         WORKER_STALLED_INTERVAL_MS: "500",
         WORKER_MAX_STALLED_COUNT: "2",
       });
