@@ -14,8 +14,23 @@ const MAX_TIME_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
  */
 export function toClickHouseTime(epochMs: number): string {
   const clamped = Number.isFinite(epochMs) ? Math.min(Math.max(epochMs, MIN_TIME_MS), MAX_TIME_MS) : 0;
-  return new Date(clamped).toISOString().replace("T", " ").replace("Z", "");
+  // Whole milliseconds, as a Date keeps them (truncated toward zero).
+  const ms = Math.trunc(clamped);
+  const day = Math.floor(ms / MS_PER_DAY);
+  // The date is formatted once per day seen last; the time of day by hand. A Date and its ISO
+  // text for every time took about a twentieth of the worker's CPU turning spans into rows,
+  // twice per span (docs/benchmarks.md, twenty-eighth session).
+  if (day !== lastDay.day) lastDay = { day, prefix: `${new Date(day * MS_PER_DAY).toISOString().slice(0, 10)} ` };
+  const inDay = ms - day * MS_PER_DAY;
+  const hours = Math.floor(inDay / 3_600_000);
+  const minutes = Math.floor(inDay / 60_000) % 60;
+  const seconds = Math.floor(inDay / 1000) % 60;
+  return `${lastDay.prefix}${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(inDay % 1000, 3)}`;
 }
+
+const MS_PER_DAY = 86_400_000;
+let lastDay = { day: Number.NaN, prefix: "" };
+const pad = (value: number, width: number): string => String(value).padStart(width, "0");
 
 /**
  * A value for a UInt64 column: ClickHouse rejects a negative, fractional or non-finite one,

@@ -16,14 +16,18 @@ function addParameter(target: Record<string, TModelParameterValue>, name: string
   if (parameter !== null) target[name] = parameter;
 }
 
+/** Each parameter with its attribute key, built once rather than for every span. */
+const GEN_AI_REQUEST_PARAMETER_KEYS = FIELD_KEYS.genAiRequestParameters.map(
+  (name) => [name, `gen_ai.request.${name}`] as const,
+);
+
 /**
  * Merges every parameter source, earlier sources winning per parameter: a span with
  * `gen_ai.request.temperature` and `llm.invocation_parameters` keeps both sets of settings.
  */
 export function readModelParameters(reader: AttributeReader): Record<string, TModelParameterValue> {
   const parameters: Record<string, TModelParameterValue> = {};
-  for (const name of FIELD_KEYS.genAiRequestParameters) {
-    const key = `gen_ai.request.${name}`;
+  for (const [name, key] of GEN_AI_REQUEST_PARAMETER_KEYS) {
     const value = reader.get(key);
     if (value === undefined) continue;
     reader.consume(key);

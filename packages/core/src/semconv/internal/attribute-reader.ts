@@ -10,6 +10,12 @@ import { toNonEmptyText, toNumber, toText } from "./any-value.js";
 export class AttributeReader {
   readonly #values: TOtlpAttributes;
   readonly #consumed = new Set<string>();
+  /**
+   * The keys with a value, listed once: a span's attributes never change while it is read,
+   * and the conventions ask for them by prefix several times a span (about a tenth of the
+   * time normalizing took, listed again each time; docs/benchmarks.md, twenty-eighth session).
+   */
+  #keys: readonly string[] | null = null;
 
   constructor(values: TOtlpAttributes) {
     this.#values = values;
@@ -25,8 +31,9 @@ export class AttributeReader {
     return this.get(key) !== undefined;
   }
 
-  keys(): string[] {
-    return Object.keys(this.#values).filter((key) => this.has(key));
+  keys(): readonly string[] {
+    this.#keys ??= Object.keys(this.#values).filter((key) => this.has(key));
+    return this.#keys;
   }
 
   keysWithPrefix(prefix: string): string[] {

@@ -31,8 +31,11 @@ export function groupIndexed(values: Record<string, TAnyValue>, prefix: string):
 
 /** groupIndexed over a span's attributes; consumes the keys only when the caller uses the groups. */
 export function readIndexed(reader: AttributeReader, prefix: string): TIndexedGroup[] {
+  const keys = reader.keysWithPrefix(`${prefix}.`);
+  // Most spans carry none of a given list: nothing to regroup.
+  if (keys.length === 0) return [];
   const values: Record<string, TAnyValue> = {};
-  for (const key of reader.keysWithPrefix(`${prefix}.`)) {
+  for (const key of keys) {
     const value = reader.get(key);
     if (value !== undefined) values[key] = value;
   }

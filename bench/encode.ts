@@ -1,0 +1,103 @@
+/**
+ * What the worker spends per span turning a queued request into rows, step by step: the
+ * benchmark's requests (real SDK exports of 10 spans in the issue's size mix, gzipped as an
+ * exporter sends them) inflated, decoded, normalized, mapped to `spans` rows and encoded, on
+ * one thread as the worker process does by default. Also the whole step (`encodeIngestJob`),
+ * which is what the worker's event loop runs per job. No services needed.
+ *
+ * Usage: `pnpm bench:encode` (BENCH_REQUESTS per round, 20,000; BENCH_ROUNDS, 5; BENCH_OUTPUT).
+ * Its figures move with the machine's hour: compare builds by alternating runs of each.
+ */
+import { availableParallelism, loadavg } from "node:os";
+import { gzipSync } from "node:zlib";
+import type { TEncodeTask } from "../apps/worker/src/index.js";
+import { encodeIngestJob } from "../apps/worker/src/processors/encode-ingest-job.js";
+import { createRowEncoder, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
+import { normalizeSpanOrKeep, type TNormalizedSpan, type TOtlpSpan } from "../packages/core/src/index.js";
+import { decodeTraces, decompressBody } from "../packages/otlp/src/index.js";
+import { buildTemplate, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
+import { emitResult, envNumber, median, round } from "./stats.js";
+
+const REQUESTS = envNumber("BENCH_REQUESTS", 20_000);
+const ROUNDS = envNumber("BENCH_ROUNDS", 5);
+/** Distinct request bodies cycled through: two of every template of the mix. */
+const BODIES = 800;
+
+const STEPS = ["inflate", "decode", "normalize", "row", "encode"] as const;
+type TStep = (typeof STEPS)[number];
+
+function microsPerSpan(nanos: bigint): number {
+  return round(Number(nanos) / 1000 / (REQUESTS * SPANS_PER_REQUEST), 2);
+}
+
+/** Every step timed on its own, request by request. */
+async function stepwise(bodies: readonly Buffer[]): Promise<Record<TStep, number>> {
+  const spent: Record<TStep, bigint> = { inflate: 0n, decode: 0n, normalize: 0n, row: 0n, encode: 0n };
+  const onKept = () => {};
+  for (let index = 0; index < REQUESTS; index += 1) {
+    let at = process.hrtime.bigint();
+    const lap = (step: TStep) => {
+      const now = process.hrtime.bigint();
+      spent[step] += now - at;
+      at = now;
+    };
+    const body = await decompressBody(bodies[index % bodies.length] as Buffer, "gzip");
+    lap("inflate");
+    const spans: TOtlpSpan[] = decodeTraces(body, "protobuf").spans;
+    lap("decode");
+    const normalized: TNormalizedSpan[] = spans.map((span) => normalizeSpanOrKeep(span, { onKept }));
+    lap("normalize");
+    const rows = normalized.map((span) => toSpanRow("bench", span));
+    lap("row");
+    const encoder = createRowEncoder<TSpanRow>();
+    for (const row of rows) encoder.add(row);
+    encoder.finish();
+    lap("encode");
+  }
+  return Object.fromEntries(STEPS.map((step) => [step, microsPerSpan(spent[step])])) as Record<TStep, number>;
+}
+
+/** The worker's own function, request after request: CPU per span, collections included. */
+async function whole(bodies: readonly Buffer[]): Promise<number> {
+  const started = process.cpuUsage();
+  for (let index = 0; index < REQUESTS; index += 1) {
+    const task: TEncodeTask = {
+      projectId: "bench",
+      signal: "traces",
+      encoding: "protobuf",
+      compression: "gzip",
+      receivedAt: Date.now(),
+      body: bodies[index % bodies.length] as Buffer,
+    };
+    await encodeIngestJob(task);
+  }
+  const used = process.cpuUsage(started);
+  return round((used.user + used.system) / (REQUESTS * SPANS_PER_REQUEST), 2);
+}
+
+async function main() {
+  const templates = Array.from({ length: BODIES / 2 }, (_, index) => buildTemplate(index));
+  const bodies = Array.from({ length: BODIES }, (_, index) =>
+    gzipSync(withFreshIds(templates[index % templates.length] as (typeof templates)[number]).raw),
+  );
+  // One unmeasured pass, so every round runs optimized code.
+  await whole(bodies);
+  const rounds: { wholeCpuMicrosPerSpan: number; steps: Record<TStep, number> }[] = [];
+  for (let index = 0; index < ROUNDS; index += 1) {
+    rounds.push({ wholeCpuMicrosPerSpan: await whole(bodies), steps: await stepwise(bodies) });
+    process.stderr.write(`round ${index + 1}/${ROUNDS}: ${JSON.stringify(rounds.at(-1))}\n`);
+  }
+  await emitResult({
+    date: new Date().toISOString(),
+    machine: { cpus: availableParallelism(), node: process.version, loadavg1: round(loadavg()[0] ?? 0, 2) },
+    requests: { perRound: REQUESTS, spansPerRequest: SPANS_PER_REQUEST, distinctBodies: BODIES },
+    rounds: ROUNDS,
+    wholeCpuMicrosPerSpanMedian: median(rounds.map((entry) => entry.wholeCpuMicrosPerSpan)),
+    stepMicrosPerSpanMedian: Object.fromEntries(
+      STEPS.map((step) => [step, median(rounds.map((entry) => entry.steps[step]))]),
+    ),
+    perRound: rounds,
+  });
+}
+
+await main();
