@@ -10,12 +10,11 @@
  */
 import { availableParallelism, loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
-import type { TEncodeTask } from "../apps/worker/src/index.js";
 import { encodeIngestJob } from "../apps/worker/src/processors/encode-ingest-job.js";
 import { createRowEncoder, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
 import { normalizeSpanOrKeep, type TNormalizedSpan, type TOtlpSpan } from "../packages/core/src/index.js";
 import { decodeTraces, decompressBody } from "../packages/otlp/src/index.js";
-import { buildTemplate, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
+import { buildTemplate, gzippedTracesTask, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
 import { emitResult, envNumber, median, round } from "./stats.js";
 
 const REQUESTS = envNumber("BENCH_REQUESTS", 20_000);
@@ -61,15 +60,7 @@ async function stepwise(bodies: readonly Buffer[]): Promise<Record<TStep, number
 async function whole(bodies: readonly Buffer[]): Promise<number> {
   const started = process.cpuUsage();
   for (let index = 0; index < REQUESTS; index += 1) {
-    const task: TEncodeTask = {
-      projectId: "bench",
-      signal: "traces",
-      encoding: "protobuf",
-      compression: "gzip",
-      receivedAt: Date.now(),
-      body: bodies[index % bodies.length] as Buffer,
-    };
-    await encodeIngestJob(task);
+    await encodeIngestJob(gzippedTracesTask(bodies[index % bodies.length] as Buffer));
   }
   const used = process.cpuUsage(started);
   return round((used.user + used.system) / (REQUESTS * SPANS_PER_REQUEST), 2);

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createTraceSpans, toProtobufBody } from "../apps/all-in-one/test/otlp-payloads.js";
+import type { TEncodeTask } from "../apps/worker/src/index.js";
 import { randomProse } from "./prose.js";
 
 export const SPANS_PER_REQUEST = 10;
@@ -79,4 +80,16 @@ export function uniqueBodies(requests: number): Buffer[] {
     { length: requests },
     (_, index) => withFreshIds(templates[index % templates.length] as TTemplate).raw,
   );
+}
+
+/** A queued request of the benchmark's project as the worker encodes it: an OTLP/protobuf traces export, gzipped. */
+export function gzippedTracesTask(body: Uint8Array): TEncodeTask {
+  return {
+    projectId: "bench",
+    signal: "traces",
+    encoding: "protobuf",
+    compression: "gzip",
+    receivedAt: Date.now(),
+    body,
+  };
 }

@@ -10,7 +10,8 @@
 import { availableParallelism, loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { createTraceSpans, toProtobufBody } from "../apps/all-in-one/test/otlp-payloads.js";
-import { createIngestEncoder, sliceLimits, type TEncodeTask } from "../apps/worker/src/index.js";
+import { createIngestEncoder, sliceLimits } from "../apps/worker/src/index.js";
+import { gzippedTracesTask } from "./ingest-bodies.js";
 import { randomProse } from "./prose.js";
 import { emitResult, envNumber, median, round } from "./stats.js";
 
@@ -29,14 +30,7 @@ async function main() {
   const { raw, gzipped } = buildExport();
   const limits = sliceLimits({ bytes: raw.byteLength, records: SPANS });
   const encoder = createIngestEncoder({ threads: 1 });
-  const task: TEncodeTask = {
-    projectId: "bench",
-    signal: "traces",
-    encoding: "protobuf",
-    compression: "gzip",
-    receivedAt: Date.now(),
-    body: gzipped,
-  };
+  const task = gzippedTracesTask(gzipped);
   /** Encodes the export slice after slice, as the processor does; wall time and this process's CPU (the thread's). */
   const encodeAll = async (key: string | undefined) => {
     const cpuAtStart = process.cpuUsage();
