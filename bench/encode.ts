@@ -12,9 +12,9 @@ import { availableParallelism, loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { encodeIngestJob } from "../apps/worker/src/processors/encode-ingest-job.js";
 import { createRowEncoder, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
-import { normalizeSpanOrKeep, type TNormalizedSpan, type TOtlpSpan } from "../packages/core/src/index.js";
+import { normalizeSpanOrKeep } from "../packages/core/src/index.js";
 import { decodeTraces, decompressBody } from "../packages/otlp/src/index.js";
-import { buildTemplate, gzippedTracesTask, SPANS_PER_REQUEST, withFreshIds } from "./ingest-bodies.js";
+import { gzippedTracesTask, SPANS_PER_REQUEST, uniqueBodies } from "./ingest-bodies.js";
 import { emitResult, envNumber, median, round } from "./stats.js";
 
 const REQUESTS = envNumber("BENCH_REQUESTS", 20_000);
@@ -32,7 +32,6 @@ function microsPerSpan(nanos: bigint): number {
 /** Every step timed on its own, request by request. */
 async function stepwise(bodies: readonly Buffer[]): Promise<Record<TStep, number>> {
   const spent: Record<TStep, bigint> = { inflate: 0n, decode: 0n, normalize: 0n, row: 0n, encode: 0n };
-  const onKept = () => {};
   for (let index = 0; index < REQUESTS; index += 1) {
     let at = process.hrtime.bigint();
     const lap = (step: TStep) => {
@@ -42,9 +41,9 @@ async function stepwise(bodies: readonly Buffer[]): Promise<Record<TStep, number
     };
     const body = await decompressBody(bodies[index % bodies.length] as Buffer, "gzip");
     lap("inflate");
-    const spans: TOtlpSpan[] = decodeTraces(body, "protobuf").spans;
+    const spans = decodeTraces(body, "protobuf").spans;
     lap("decode");
-    const normalized: TNormalizedSpan[] = spans.map((span) => normalizeSpanOrKeep(span, { onKept }));
+    const normalized = spans.map((span) => normalizeSpanOrKeep(span));
     lap("normalize");
     const rows = normalized.map((span) => toSpanRow("bench", span));
     lap("row");
@@ -67,10 +66,7 @@ async function whole(bodies: readonly Buffer[]): Promise<number> {
 }
 
 async function main() {
-  const templates = Array.from({ length: BODIES / 2 }, (_, index) => buildTemplate(index));
-  const bodies = Array.from({ length: BODIES }, (_, index) =>
-    gzipSync(withFreshIds(templates[index % templates.length] as (typeof templates)[number]).raw),
-  );
+  const bodies = uniqueBodies(BODIES).map((raw) => gzipSync(raw));
   // One unmeasured pass, so every round runs optimized code.
   await whole(bodies);
   const rounds: { wholeCpuMicrosPerSpan: number; steps: Record<TStep, number> }[] = [];

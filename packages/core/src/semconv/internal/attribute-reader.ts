@@ -11,9 +11,9 @@ export class AttributeReader {
   /**
    * The attributes with a value, in the order the span sent them. A Map rather than the
    * decoded object: the conventions look up about a hundred keys per span, nearly all absent,
-   * and an object's lookups are slower, as each span's keys give it a shape of its own (with
-   * the keys listed once, normalizing took 9–14% less; docs/benchmarks.md, twenty-eighth
-   * session). Only own keys count: a key such as `constructor` is never read off the prototype.
+   * and an object's lookups are slower, as each span's keys give it a shape of its own
+   * (normalizing took about 9% less; docs/benchmarks.md, twenty-eighth session). Only own keys
+   * count: a key such as `constructor` is never read off the prototype.
    */
   readonly #values = new Map<string, TAnyValue>();
   readonly #consumed = new Set<string>();
