@@ -1,6 +1,13 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { describe, expect, it, vi } from "vitest";
-import { createBatchWriter, encodeRows, INSERT_SETTINGS, insertRows, type TEncodedRows } from "./batch-writer.js";
+import {
+  createBatchWriter,
+  createRowEncoder,
+  encodeRows,
+  INSERT_SETTINGS,
+  insertRows,
+  type TEncodedRows,
+} from "./batch-writer.js";
 
 const rows = (...values: number[]): TEncodedRows | null => encodeRows(values.map((n) => ({ n })));
 
@@ -188,6 +195,33 @@ describe("encodeRows / insertRows", () => {
     // Sized to the bytes: multi-byte characters counted, nothing left over.
     expect(encoded?.text.byteLength).toBe(Buffer.byteLength('["a",["x"],null]\n["b",["café","日本"],0.5]\n'));
     expect(encodeRows([])).toBeNull();
+  });
+
+  it("keeps every row of encoders that run side by side, past their first buffer, and none of an earlier one's", () => {
+    const text = (encoded: TEncodedRows | null) => (encoded ? Buffer.from(encoded.text).toString("utf8") : null);
+    // Each encoder's buffer goes to the next one once it is finished: the first leaves long rows in it.
+    const first = createRowEncoder<{ s: string }>();
+    first.add({ s: "z".repeat(50_000) });
+    expect(text(first.finish())).toBe(`["${"z".repeat(50_000)}"]\n`);
+
+    const spans = createRowEncoder<{ id: number; body: string }>();
+    const scores = createRowEncoder<{ id: number }>();
+    const expected: string[] = [];
+    // 40 rows of ~4 KB in multi-byte text: ~200 KB, three times what an encoder starts with.
+    for (let id = 0; id < 40; id += 1) {
+      const body = `é${"日本".repeat(id * 30)}`.padEnd(4000, "x");
+      spans.add({ id, body });
+      scores.add({ id });
+      expected.push(JSON.stringify([id, body]));
+    }
+    const encoded = spans.finish();
+    expect(text(encoded)).toBe(`${expected.join("\n")}\n`);
+    expect(encoded?.text.byteLength).toBe(Buffer.byteLength(`${expected.join("\n")}\n`));
+    expect({ rows: encoded?.rows, bytes: spans.bytes }).toEqual({ rows: 40, bytes: encoded?.text.byteLength });
+    expect(text(scores.finish())).toBe(`${Array.from({ length: 40 }, (_, id) => `[${id}]`).join("\n")}\n`);
+    // Finished rows are not added to again.
+    expect(() => scores.add({ id: 40 })).toThrow(/added to rows already finished/);
+    expect(createRowEncoder().finish()).toBeNull();
   });
 
   it("inserts nothing for no rows", async () => {
