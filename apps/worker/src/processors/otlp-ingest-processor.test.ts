@@ -1,3 +1,6 @@
+import { setImmediate as setImmediatePromise } from "node:timers/promises";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type { TBatchWriter, TEncodedRows } from "@spanlens/clickhouse";
 import { type Job, UnrecoverableError } from "bullmq";
 import { describe, expect, it } from "vitest";
@@ -276,5 +279,56 @@ describe("otlpIngestProcessor", () => {
     markStored();
     await Promise.all(jobs);
     expect(events.filter((event) => event.startsWith("encode:"))).toEqual(["encode:10", "encode:11"]);
+  });
+});
+
+describe("a job waiting for its rows' batch", () => {
+  it("no longer holds its body, which the collector can free before the batch is written", async () => {
+    // The collector, for this test alone: whether the body can be freed is what it asserts.
+    setFlagsFromString("--expose-gc");
+    const collect = runInNewContext("gc") as () => void;
+    let sent: WeakRef<Buffer> | undefined;
+    let written: () => void = () => undefined;
+    const batchWritten = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    const encodedBodies: number[] = [];
+    const writer: TBatchWriter = { write: () => batchWritten, flush: async () => undefined, pendingRows: 0 };
+    const processor = createOtlpIngestProcessor(
+      { spans: writer, scores: writer, ingestRequests: writer },
+      {
+        encode: async (task) => {
+          encodedBodies.push(task.body.byteLength);
+          return {
+            spans: { columns: ["n"], text: Buffer.from("[1]\n"), rows: 1 },
+            scores: null,
+            traceIds: ["t1"],
+            bytes: task.body.byteLength,
+            keptAsSent: { spans: 0, firstError: null },
+            next: null,
+          };
+        },
+        close: async () => undefined,
+      },
+      {},
+      {
+        // A fresh buffer, as Redis's reply is: nothing else holds it.
+        get: async () => {
+          const body = Buffer.alloc(64 * 1024, 1);
+          sent = new WeakRef(body);
+          return body;
+        },
+        remove: async () => undefined,
+      },
+    );
+    const stored = processor(job({ bodyKey: "q:otlp-body:r1", compression: "gzip" }));
+    while (encodedBodies.length === 0) await setImmediatePromise();
+    // A macrotask later, so the WeakRef no longer keeps its target for the current turn.
+    await setImmediatePromise();
+    collect();
+    expect(encodedBodies).toEqual([64 * 1024]);
+    expect(sent?.deref()).toBeUndefined();
+    written();
+    expect(await stored).toEqual({ spans: 1, scores: 0 });
   });
 });

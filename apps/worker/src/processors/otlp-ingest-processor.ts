@@ -80,7 +80,7 @@ export function createOtlpIngestProcessor(
   const budget = options.maxBytesInFlight ? createByteBudget(options.maxBytesInFlight) : null;
   /** `apart`: few or no other jobs' rows will join this one's (see `runsApart`), so they are inserted at once. */
   const store = async (job: TOtlpIngestJob, apart: boolean): Promise<{ spans: number; scores: number }> => {
-    const body = await readBody(job, bodies);
+    let body = await readBody(job, bodies);
     if (!body && job.bodyKey !== undefined && Date.now() - job.receivedAt >= OTLP_BODY_TTL_SECONDS * 1000) {
       const receiptId = job.contentId ?? job.requestId;
       if (!(await options.wasStored?.({ projectId: job.projectId, requestId: receiptId }))) {
@@ -108,15 +108,18 @@ export function createOtlpIngestProcessor(
       encoding: job.encoding,
       compression: job.compression,
       receivedAt: job.receivedAt,
-      body,
       key: job.requestId,
     };
     const totals = { spans: 0, scores: 0, bytes: 0, keptAsSent: 0, firstError: null as string | null };
     const traceIds = new Set<string>();
     // One slice at a time, each stored before the next is encoded: see `sliceLimits`.
     const limits = sliceLimits(job);
-    for (let from: number | null = 0; from !== null; ) {
-      const encoded = await encoder.encode({ ...task, from, ...limits });
+    // The body is let go once its last slice is encoded (which ends the loop): the job then
+    // waits up to a second for its rows' batch, and a body held that long outlives the
+    // collector's young generation, to be freed by a full collection only.
+    for (let from: number | null = 0; from !== null && body !== null; ) {
+      const encoded = await encoder.encode({ ...task, body, from, ...limits });
+      if (encoded.next === null) body = null;
       totals.spans += encoded.spans?.rows ?? 0;
       totals.scores += encoded.scores?.rows ?? 0;
       totals.bytes = encoded.bytes;
