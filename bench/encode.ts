@@ -3,12 +3,14 @@
  * benchmark's requests (real SDK exports of 10 spans in the issue's size mix, gzipped as an
  * exporter sends them) inflated, decoded, normalized, mapped to `spans` rows and encoded, on
  * one thread as the worker process does by default. Also the whole step (`encodeIngestJob`),
- * which is what the worker's event loop runs per job. No services needed.
+ * which is what the worker's event loop runs per job, with the collector's passes during it. No services needed.
  *
  * Usage: `pnpm bench:encode` (BENCH_REQUESTS per round, 20,000; BENCH_ROUNDS, 5; BENCH_OUTPUT).
  * Its figures move with the machine's hour: compare builds by alternating runs of each.
  */
 import { availableParallelism, loadavg } from "node:os";
+import { constants, type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { encodeIngestJob } from "../apps/worker/src/processors/encode-ingest-job.js";
 import { createRowEncoder, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
@@ -55,23 +57,64 @@ async function stepwise(bodies: readonly Buffer[]): Promise<Record<TStep, number
   return Object.fromEntries(STEPS.map((step) => [step, microsPerSpan(spent[step])])) as Record<TStep, number>;
 }
 
+/** The collector's passes as they are reported: when each started, which kind, how long it paused the thread. */
+const collections: { start: number; major: boolean; ms: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const { kind } = (entry as PerformanceEntry & { detail: { kind: number } }).detail;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR || kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      collections.push({
+        start: entry.startTime,
+        major: kind === constants.NODE_PERFORMANCE_GC_MAJOR,
+        ms: entry.duration,
+      });
+    }
+  }
+}).observe({ entryTypes: ["gc"] });
+
+interface TWhole {
+  cpuMicrosPerSpan: number;
+  /** Young-generation passes (scavenges) and full collections during the pass, and their pauses. */
+  minor: { count: number; ms: number };
+  major: { count: number; ms: number };
+}
+
 /** The worker's own function, request after request: CPU per span, collections included. */
-async function whole(bodies: readonly Buffer[]): Promise<number> {
+async function whole(bodies: readonly Buffer[]): Promise<TWhole> {
+  const from = performance.now();
   const started = process.cpuUsage();
   for (let index = 0; index < REQUESTS; index += 1) {
     await encodeIngestJob(gzippedTracesTask(bodies[index % bodies.length] as Buffer));
   }
   const used = process.cpuUsage(started);
-  return round((used.user + used.system) / (REQUESTS * SPANS_PER_REQUEST), 2);
+  const to = performance.now();
+  // The observer hears of a collection a little after it: its entries come on a later turn.
+  await sleep(50);
+  const during = collections.filter((entry) => entry.start >= from && entry.start < to);
+  const sum = (major: boolean) => {
+    const kind = during.filter((entry) => entry.major === major);
+    return {
+      count: kind.length,
+      ms: round(
+        kind.reduce((total, entry) => total + entry.ms, 0),
+        1,
+      ),
+    };
+  };
+  return {
+    cpuMicrosPerSpan: round((used.user + used.system) / (REQUESTS * SPANS_PER_REQUEST), 2),
+    minor: sum(false),
+    major: sum(true),
+  };
 }
 
 async function main() {
   const bodies = uniqueBodies(BODIES).map((raw) => gzipSync(raw));
   // One unmeasured pass, so every round runs optimized code.
   await whole(bodies);
-  const rounds: { wholeCpuMicrosPerSpan: number; steps: Record<TStep, number> }[] = [];
+  const rounds: { whole: TWhole; steps: Record<TStep, number> }[] = [];
   for (let index = 0; index < ROUNDS; index += 1) {
-    rounds.push({ wholeCpuMicrosPerSpan: await whole(bodies), steps: await stepwise(bodies) });
+    rounds.push({ whole: await whole(bodies), steps: await stepwise(bodies) });
     process.stderr.write(`round ${index + 1}/${ROUNDS}: ${JSON.stringify(rounds.at(-1))}\n`);
   }
   await emitResult({
@@ -79,7 +122,13 @@ async function main() {
     machine: { cpus: availableParallelism(), node: process.version, loadavg1: round(loadavg()[0] ?? 0, 2) },
     requests: { perRound: REQUESTS, spansPerRequest: SPANS_PER_REQUEST, distinctBodies: BODIES },
     rounds: ROUNDS,
-    wholeCpuMicrosPerSpanMedian: median(rounds.map((entry) => entry.wholeCpuMicrosPerSpan)),
+    wholeCpuMicrosPerSpanMedian: median(rounds.map((entry) => entry.whole.cpuMicrosPerSpan)),
+    wholeCollectionsMedian: {
+      minor: median(rounds.map((entry) => entry.whole.minor.count)),
+      minorMs: median(rounds.map((entry) => entry.whole.minor.ms)),
+      major: median(rounds.map((entry) => entry.whole.major.count)),
+      majorMs: median(rounds.map((entry) => entry.whole.major.ms)),
+    },
     stepMicrosPerSpanMedian: Object.fromEntries(
       STEPS.map((step) => [step, median(rounds.map((entry) => entry.steps[step]))]),
     ),
