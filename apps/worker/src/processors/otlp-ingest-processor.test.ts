@@ -4,7 +4,7 @@ import { runInNewContext } from "node:vm";
 import type { TBatchWriter, TEncodedRows } from "@spanlens/clickhouse";
 import { type Job, UnrecoverableError } from "bullmq";
 import { describe, expect, it } from "vitest";
-import { EncodeTimeoutError, type TIngestEncoder } from "./ingest-encoder.js";
+import { EncodeTimeoutError, type TEncodedIngestJob, type TIngestEncoder } from "./ingest-encoder.js";
 import {
   createOtlpIngestProcessor,
   EncodeStuckError,
@@ -13,6 +13,16 @@ import {
   SLICE_MIN_BYTES,
   type TOtlpBodyStore,
 } from "./otlp-ingest-processor.js";
+
+/** What an encoder returns for a request stored in one slice: two span rows of one trace. */
+const oneSlice = (bodyBytes: number): TEncodedIngestJob => ({
+  spans: { columns: ["n"], text: Buffer.from("[1]\n[2]\n"), rows: 2 },
+  scores: null,
+  traceIds: ["t1"],
+  bytes: bodyBytes,
+  keptAsSent: { spans: 0, firstError: null },
+  next: null,
+});
 
 /** Records what each writer received and the order of events around the body store. */
 function setup(
@@ -47,14 +57,7 @@ function setup(
       encoded.push(Buffer.from(task.body));
       events.push(`encode:${task.body.byteLength}`);
       if (options.encodeError) throw options.encodeError;
-      return {
-        spans: { columns: ["n"], text: Buffer.from("[1]\n[2]\n"), rows: 2 },
-        scores: null,
-        traceIds: ["t1"],
-        bytes: task.body.byteLength,
-        keptAsSent: { spans: 0, firstError: null },
-        next: null,
-      };
+      return oneSlice(task.body.byteLength);
     },
     close: async () => undefined,
   };
@@ -299,14 +302,7 @@ describe("a job waiting for its rows' batch", () => {
       {
         encode: async (task) => {
           encodedBodies.push(task.body.byteLength);
-          return {
-            spans: { columns: ["n"], text: Buffer.from("[1]\n"), rows: 1 },
-            scores: null,
-            traceIds: ["t1"],
-            bytes: task.body.byteLength,
-            keptAsSent: { spans: 0, firstError: null },
-            next: null,
-          };
+          return oneSlice(task.body.byteLength);
         },
         close: async () => undefined,
       },
@@ -329,6 +325,6 @@ describe("a job waiting for its rows' batch", () => {
     expect(encodedBodies).toEqual([64 * 1024]);
     expect(sent?.deref()).toBeUndefined();
     written();
-    expect(await stored).toEqual({ spans: 1, scores: 0 });
+    expect(await stored).toEqual({ spans: 2, scores: 0 });
   });
 });
