@@ -9,13 +9,12 @@
  * Its figures move with the machine's hour: compare builds by alternating runs of each.
  */
 import { availableParallelism, loadavg } from "node:os";
-import { constants, type PerformanceEntry, PerformanceObserver } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import { encodeIngestJob } from "../apps/worker/src/processors/encode-ingest-job.js";
 import { createRowEncoder, type TSpanRow, toSpanRow } from "../packages/clickhouse/src/index.js";
 import { normalizeSpanOrKeep } from "../packages/core/src/index.js";
 import { decodeTraces, decompressBody } from "../packages/otlp/src/index.js";
+import { recordCollections, settle, type TCollections } from "./collections.js";
 import { gzippedTracesTask, SPANS_PER_REQUEST, uniqueBodies } from "./ingest-bodies.js";
 import { emitResult, envNumber, median, round } from "./stats.js";
 
@@ -57,26 +56,13 @@ async function stepwise(bodies: readonly Buffer[]): Promise<Record<TStep, number
   return Object.fromEntries(STEPS.map((step) => [step, microsPerSpan(spent[step])])) as Record<TStep, number>;
 }
 
-/** The collector's passes as they are reported: when each started, which kind, how long it paused the thread. */
-const collections: { start: number; major: boolean; ms: number }[] = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    const { kind } = (entry as PerformanceEntry & { detail: { kind: number } }).detail;
-    if (kind === constants.NODE_PERFORMANCE_GC_MINOR || kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-      collections.push({
-        start: entry.startTime,
-        major: kind === constants.NODE_PERFORMANCE_GC_MAJOR,
-        ms: entry.duration,
-      });
-    }
-  }
-}).observe({ entryTypes: ["gc"] });
+const collections = recordCollections();
 
 interface TWhole {
   cpuMicrosPerSpan: number;
   /** Young-generation passes (scavenges) and full collections during the pass, and their pauses. */
-  minor: { count: number; ms: number };
-  major: { count: number; ms: number };
+  minor: TCollections["minor"];
+  major: TCollections["major"];
 }
 
 /** The worker's own function, request after request: CPU per span, collections included. */
@@ -88,23 +74,13 @@ async function whole(bodies: readonly Buffer[]): Promise<TWhole> {
   }
   const used = process.cpuUsage(started);
   const to = performance.now();
-  // The observer hears of a collection a little after it: its entries come on a later turn.
-  await sleep(50);
-  const during = collections.filter((entry) => entry.start >= from && entry.start < to);
-  const sum = (major: boolean) => {
-    const kind = during.filter((entry) => entry.major === major);
-    return {
-      count: kind.length,
-      ms: round(
-        kind.reduce((total, entry) => total + entry.ms, 0),
-        1,
-      ),
-    };
-  };
+  await settle();
+  const { minor, major } = collections.between(from, to);
+  const rounded = ({ count, ms }: TCollections["minor"]) => ({ count, ms: round(ms, 1) });
   return {
     cpuMicrosPerSpan: round((used.user + used.system) / (REQUESTS * SPANS_PER_REQUEST), 2),
-    minor: sum(false),
-    major: sum(true),
+    minor: rounded(minor),
+    major: rounded(major),
   };
 }
 

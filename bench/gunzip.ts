@@ -8,9 +8,9 @@
  *
  *   pnpm bench:gunzip        (BENCH_GUNZIP_REQUESTS=2000, BENCH_GUNZIP_ROUNDS=3)
  */
-import { constants, PerformanceObserver } from "node:perf_hooks";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { decompressBody } from "../packages/otlp/src/index.js";
+import { recordCollections, settle } from "./collections.js";
 import { uniqueBodies } from "./ingest-bodies.js";
 
 const REQUESTS = Number(process.env.BENCH_GUNZIP_REQUESTS ?? 2000);
@@ -19,37 +19,28 @@ const PASSES = 5;
 
 const bodies = uniqueBodies(REQUESTS).map((raw) => gzipSync(raw, { level: 1 }));
 
-let collections = { scavenges: 0, markCompacts: 0, other: 0, ms: 0 };
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
-    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) collections.scavenges += 1;
-    else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) collections.markCompacts += 1;
-    else collections.other += 1;
-    collections.ms += entry.duration;
-  }
-}).observe({ entryTypes: ["gc"] });
+const collections = recordCollections();
 
 async function measure(inflate: (body: Buffer) => Buffer | Promise<Buffer>) {
-  // Let the previous variant's collections be reported before counting this one's.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  collections = { scavenges: 0, markCompacts: 0, other: 0, ms: 0 };
+  const from = performance.now();
   const cpuAtStart = process.cpuUsage();
   let inflated = 0;
   for (let pass = 0; pass < PASSES; pass += 1) {
     for (const body of bodies) inflated += (await inflate(body)).length;
   }
   const { user, system } = process.cpuUsage(cpuAtStart);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  const to = performance.now();
+  await settle();
+  const { minor, major, other } = collections.between(from, to);
   const count = bodies.length * PASSES;
   const perThousand = (value: number) => Math.round((value / count) * 1000 * 10) / 10;
   return {
     cpuMicrosPerRequest: Math.round(((user + system) / count) * 10) / 10,
     inflatedKiBPerRequest: Math.round((inflated / count / 1024) * 10) / 10,
-    scavengesPer1000Requests: perThousand(collections.scavenges),
-    markCompactsPer1000Requests: perThousand(collections.markCompacts),
-    otherCollectionsPer1000Requests: perThousand(collections.other),
-    gcMsPer1000Requests: perThousand(collections.ms),
+    scavengesPer1000Requests: perThousand(minor.count),
+    markCompactsPer1000Requests: perThousand(major.count),
+    otherCollectionsPer1000Requests: perThousand(other.count),
+    gcMsPer1000Requests: perThousand(minor.ms + major.ms + other.ms),
   };
 }
 
