@@ -74,6 +74,27 @@ function buildBody(): { bytes: Buffer; traceId: string } {
 let prepared: { bytes: Buffer; traceId: string }[] = [];
 let builtWhileSending = 0;
 
+/**
+ * Prepared bodies are copied into shared slabs. `gzipSync` hands back each body as a view of a
+ * 16 KiB output chunk (or a concatenation of several), so a ~12 KB body kept its whole chunk
+ * alive: 232,000 requests, as the sustained phase prepares, held 5.9 GB of RSS, against 2.8 GB
+ * packed (thirtieth session). Written by hand: an append-only arena of a few lines.
+ */
+const SLAB_BYTES = 64 * 1024 * 1024;
+let slab = Buffer.alloc(0);
+let slabUsed = 0;
+
+function packed(bytes: Buffer): Buffer {
+  if (slabUsed + bytes.byteLength > slab.byteLength) {
+    slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, bytes.byteLength));
+    slabUsed = 0;
+  }
+  const view = slab.subarray(slabUsed, slabUsed + bytes.byteLength);
+  bytes.copy(view);
+  slabUsed += bytes.byteLength;
+  return view;
+}
+
 function nextBody(): { bytes: Buffer; traceId: string } {
   const body = prepared.pop();
   if (body) return body;
@@ -83,7 +104,10 @@ function nextBody(): { bytes: Buffer; traceId: string } {
 
 function prepare(requests: number): void {
   const start = performance.now();
-  prepared = Array.from({ length: requests }, buildBody);
+  prepared = Array.from({ length: requests }, () => {
+    const body = buildBody();
+    return { ...body, bytes: packed(body.bytes) };
+  });
   const gzipBytes = prepared.reduce((sum, body) => sum + body.bytes.byteLength, 0);
   send({
     type: "prepared",
@@ -186,8 +210,10 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
     cpuMicros: (({ user, system }) => user + system)(process.cpuUsage(cpuAtStart)),
     builtWhileSending,
   });
-  // Unsent prepared requests are not reused: the next phase prepares its own.
+  // Unsent prepared requests are not reused: the next phase prepares its own, in new slabs.
   prepared = [];
+  slab = Buffer.alloc(0);
+  slabUsed = 0;
 }
 
 const rawBytes = templates.reduce((sum, template) => sum + template.raw.byteLength, 0);

@@ -98,7 +98,7 @@ const SPANS_SETTINGS = process.env.BENCH_SPANS_SETTINGS;
 const INSERTS_IN_FLIGHT = envNumber("WORKER_BATCH_MAX_IN_FLIGHT", 2);
 /** Requests built ahead of the short closed-loop phase assume at most this rate. */
 const PREPARE_SPANS_PER_SECOND = envNumber("BENCH_PREPARE_SPANS_PER_SECOND", 15_000);
-/** ~15 KB each: 260,000 prepared requests hold ~4 GB of gzip (~10 GB RSS) in the generator process. */
+/** ~12 KB each with the default payload: 260,000 prepared requests hold ~3 GB of gzip in the generator process. */
 const MAX_PREPARED_REQUESTS = envNumber("BENCH_MAX_PREPARED_REQUESTS", 260_000);
 /**
  * Where OTLP requests go: "process" (default) runs the receiver as its own process, the
