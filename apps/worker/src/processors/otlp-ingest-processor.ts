@@ -119,14 +119,14 @@ export function createOtlpIngestProcessor(
     // collector's young generation, to be freed by a full collection only.
     for (let from: number | null = 0; from !== null && body !== null; ) {
       const encoded = await encoder.encode({ ...task, body, from, ...limits });
-      if (encoded.next === null) body = null;
+      const last = encoded.next === null;
+      if (last) body = null;
       totals.spans += encoded.spans?.rows ?? 0;
       totals.scores += encoded.scores?.rows ?? 0;
       totals.bytes = encoded.bytes;
       totals.keptAsSent += encoded.keptAsSent.spans;
       totals.firstError ??= encoded.keptAsSent.firstError;
       for (const traceId of encoded.traceIds) traceIds.add(traceId);
-      const last = encoded.next === null;
       // A slice before the last is inserted at once: the job adds nothing until it is stored.
       const now = !last || apart;
       const writes = [writers.spans.write(encoded.spans, { now }), writers.scores.write(encoded.scores, { now })];
