@@ -1,10 +1,13 @@
 /**
  * What `GET /api/public/v1/traces/{traceId}` holds while it answers one long trace: the
  * reply built in memory (the trace's spans as objects, then `Response.json`'s text, as up
- * to the twenty-third session) against the reply streamed span by span
- * (`streamTraceSpans` → `streamedJsonArray`, as the route does now). Each way runs in a
- * process of its own, reading the whole reply as a client would, and reports its peak RSS
- * and JS heap (sampled every 5 ms) above what the process held before, and its time.
+ * to the twenty-third session), the reply streamed span by span from one query
+ * (`streamTraceSpans` → `streamedJsonArray`, as up to the thirty-first session), and the
+ * reply streamed from the embedded engine's rows read in pages (as the route does now).
+ * Each way runs in a process of its own, reading the whole reply as a client would, and
+ * reports its peak RSS and JS heap (sampled every 5 ms, by a timer and between the reply's
+ * chunks, since rows already in memory are read without a timer firing) above what the process held
+ * before (after one unmeasured reply), its RSS then and at the peak, and its time.
  *
  * The trace is generated in the embedded engine: `BENCH_TRACE_SPANS` generations (2,000)
  * with `BENCH_TRACE_OUTPUT_CHARS` characters of output each (30,000), ~60 MB of payload,
@@ -31,7 +34,7 @@ const SPANS = envNumber("BENCH_TRACE_SPANS", 2000);
 const OUTPUT_CHARS = envNumber("BENCH_TRACE_OUTPUT_CHARS", 30_000);
 const PROJECT = "bench-trace-reply";
 const TRACE_ID = "7a11".padEnd(32, "0");
-const WAYS = ["buffered", "streamed"] as const;
+const WAYS = ["buffered", "streamed-one-query", "streamed-paged"] as const;
 type TWay = (typeof WAYS)[number];
 
 async function seed(dataDir: string): Promise<void> {
@@ -51,10 +54,13 @@ async function seed(dataDir: string): Promise<void> {
   await closeClickHouse();
 }
 
-/** Reads the reply as a client would, chunk by chunk, and returns its size. */
-async function readAll(response: Response): Promise<number> {
+/** Reads the reply as a client would, chunk by chunk, and returns its size; `onChunk` runs after each chunk. */
+async function readAll(response: Response, onChunk: () => void = () => undefined): Promise<number> {
   let bytes = 0;
-  for await (const chunk of response.body ?? []) bytes += chunk.byteLength;
+  for await (const chunk of response.body ?? []) {
+    bytes += chunk.byteLength;
+    onChunk();
+  }
   return bytes;
 }
 
@@ -64,7 +70,8 @@ async function reply(way: TWay): Promise<Response> {
     const trace = await getTrace(client, PROJECT, TRACE_ID);
     return Response.json({ traceId: TRACE_ID, ...trace });
   }
-  const spans = streamTraceSpans(client, PROJECT, TRACE_ID);
+  // Paged is what the embedded engine gets by default; one query is what a server gets.
+  const spans = streamTraceSpans(client, PROJECT, TRACE_ID, way === "streamed-one-query" ? { pageChars: null } : {});
   const scores = await listScoresOfTrace(client, PROJECT, TRACE_ID);
   return streamedJsonArray(spans, `{"traceId":"${TRACE_ID}","spans":[`, `],"scores":${JSON.stringify(scores)}}`);
 }
@@ -77,13 +84,22 @@ async function measure(way: TWay, dataDir: string): Promise<Record<string, numbe
   const base = process.memoryUsage();
   let peakRss = base.rss;
   let peakHeap = base.heapUsed;
-  const sampler = setInterval(() => {
+  let sampledAt = performance.now();
+  const sample = () => {
+    sampledAt = performance.now();
     const now = process.memoryUsage();
     peakRss = Math.max(peakRss, now.rss);
     peakHeap = Math.max(peakHeap, now.heapUsed);
-  }, 5);
+  };
+  // The timer samples while the engine runs a query on its thread. Rows already in memory
+  // are read in microtasks, where no timer fires, so the reading loop samples too.
+  const sampler = setInterval(sample, 5);
+  const sampleWhileReading = () => {
+    if (performance.now() - sampledAt >= 5) sample();
+  };
   const started = performance.now();
-  const bytes = await readAll(await reply(way));
+  const bytes = await readAll(await reply(way), sampleWhileReading);
+  sample();
   const ms = performance.now() - started;
   clearInterval(sampler);
   await closeClickHouse();
@@ -92,6 +108,8 @@ async function measure(way: TWay, dataDir: string): Promise<Record<string, numbe
     way,
     replyMiB: mib(bytes),
     ms: round(ms),
+    baseRssMiB: mib(base.rss),
+    peakRssMiB: mib(peakRss),
     peakRssAboveBaseMiB: mib(peakRss - base.rss),
     peakHeapAboveBaseMiB: mib(peakHeap - base.heapUsed),
   };

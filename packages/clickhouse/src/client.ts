@@ -44,6 +44,20 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 // 64-bit hashes or ids with toString().
 const SHARED_OUTPUT_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
 
+// On the client object, not in a module-level set: Next.js route bundles each get their own
+// copy of this module, and they share one client (see registry.ts).
+const EMBEDDED_CLIENT = Symbol.for("spanlens.clickhouse.embedded");
+
+/**
+ * Whether the client runs the embedded engine. Its connection (chdb's) runs each query to the
+ * end and hands over the whole result as one buffer before the first row can be read, so a
+ * reader that must not hold a large result at once reads it in pages (see `streamTraceSpans`);
+ * a server's rows arrive over HTTP as they are read.
+ */
+export function isEmbeddedClient(client: ClickHouseClient): boolean {
+  return (client as unknown as Record<symbol, unknown>)[EMBEDDED_CLIENT] === true;
+}
+
 /** Server mode when `CLICKHOUSE_URL` is set, otherwise embedded under `<SPANLENS_DATA_DIR>/clickhouse`. */
 export function resolveClickHouseOptions(source: Record<string, string | undefined> = process.env): TClickHouseOptions {
   const env = readClickHouseEnv(source);
@@ -169,6 +183,7 @@ async function createEmbeddedClient(options: TClickHouseEmbeddedOptions): Promis
   // chdb types its connection against @clickhouse/client-common 1.23.0, whose settings
   // list trails the copy bundled in @clickhouse/client 1.23.1; the runtime contract is the same.
   const client = createClient({ connection: connection as unknown as ChdbClientConnection, log: clientLog });
+  Object.defineProperty(client, EMBEDDED_CLIENT, { value: true });
   try {
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(options.database)}` });
     // chdb ignores the client's `database` option and per-client settings are re-sent as

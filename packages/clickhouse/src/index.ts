@@ -16,6 +16,7 @@ export {
   createClickHouse,
   describeClickHouseTarget,
   EMBEDDED_MALLOC_CONF,
+  isEmbeddedClient,
   resolveClickHouseOptions,
   type TClickHouseEmbeddedOptions,
   type TClickHouseOptions,
