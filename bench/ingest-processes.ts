@@ -34,6 +34,15 @@ export async function startReceiverProcess(
 export const BACKGROUND_NICE = Number(process.env.BENCH_BACKGROUND_NICE ?? 0) || 0;
 
 /**
+ * The scheduling policy of the worker and ClickHouse processes (BENCH_BACKGROUND_POLICY):
+ * `other` (the default, SCHED_OTHER) or `batch` (SCHED_BATCH, through chrt(1) at exec, so
+ * every thread inherits it). A batch thread keeps its share of the CPU, unlike a niceness,
+ * but does not preempt the thread running when it wakes: the receiver, in the middle of a
+ * request, is not interrupted by the batch work that its own jobs wake.
+ */
+export const BACKGROUND_POLICY = process.env.BENCH_BACKGROUND_POLICY === "batch" ? "batch" : "other";
+
+/**
  * How the kernel schedules the benchmark's processes (BENCH_SCHEDULING). `shared`, the
  * default: all of them in this process's session, so every thread competes with every other
  * one alone, and the engine's many threads outweigh the receiver's one. `per-service`: each
@@ -48,12 +57,17 @@ export const SCHEDULING = process.env.BENCH_SCHEDULING === "per-service" ? "per-
 /** Spawn options that put a service in its own scheduling group under `per-service`. */
 export const SERVICE_SPAWN_OPTIONS: Pick<SpawnOptions, "detached"> = { detached: SCHEDULING === "per-service" };
 
-/** Node with these arguments, through nice(1) for background processes when BENCH_BACKGROUND_NICE is set. */
+/**
+ * Node with these arguments; background processes through nice(1) when BENCH_BACKGROUND_NICE
+ * is set and chrt(1) when BENCH_BACKGROUND_POLICY is `batch`.
+ */
 function spawnNode(args: readonly string[], background: boolean, options: SpawnOptions): ChildProcess {
   const withGroup = { ...options, ...SERVICE_SPAWN_OPTIONS };
-  return background && BACKGROUND_NICE !== 0
-    ? spawn("nice", ["-n", String(BACKGROUND_NICE), process.execPath, ...args], withGroup)
-    : spawn(process.execPath, args, withGroup);
+  const command = [process.execPath, ...args];
+  if (background && BACKGROUND_NICE !== 0) command.unshift("nice", "-n", String(BACKGROUND_NICE));
+  if (background && BACKGROUND_POLICY === "batch") command.unshift("chrt", "--batch", "0");
+  const [file, ...rest] = command as [string, ...string[]];
+  return spawn(file, rest, withGroup);
 }
 
 /** A service's entry point (relative to the repository root) run from its TypeScript sources. */

@@ -33,6 +33,7 @@ import { redisUsedMemoryMiB, startCpuProfile } from "./ingest-measure.js";
 import { runPhase, type TPipelineTarget, type TSidecars } from "./ingest-phase.js";
 import {
   BACKGROUND_NICE,
+  BACKGROUND_POLICY,
   SCHEDULING,
   startClickHouseProcess,
   startReceiverProcess,
@@ -346,6 +347,7 @@ async function main() {
         concurrency: CONCURRENCY,
         payload: PAYLOAD,
         backgroundNice: BACKGROUND_NICE,
+        backgroundPolicy: BACKGROUND_POLICY,
         scheduling: SCHEDULING,
         schedstat: process.env.BENCH_SCHEDSTAT === "1",
         workerIngestConcurrency: INGEST_CONCURRENCY,
