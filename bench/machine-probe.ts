@@ -6,6 +6,9 @@
  * at the usual speed. A phase whose probes read well below the ceiling passes' probe
  * (`decodeNormalizeMapRowsPerSecond`) ran on a slower machine, whatever the code.
  */
+import { fork } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
 import { uniqueBodies } from "./ingest-bodies.js";
 import { spanRowsOf } from "./span-rows.js";
 
@@ -28,12 +31,39 @@ export function probeMachineSpeed(): number {
   return Math.round(Math.max(...samples));
 }
 
+/**
+ * The same probe in a new process, whose heap holds nothing of this one's: this process's
+ * probe also reads how its own heap stands after a phase (its collector's work), which a
+ * slower machine and a fuller heap both slow.
+ */
+export async function probeMachineSpeedInFreshProcess(): Promise<number> {
+  const child = fork(path.join(import.meta.dirname, "machine-probe-child.ts"), {
+    execArgv: ["--conditions=@spanlens/source", "--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = once(child, "exit");
+  const [speed] = (await Promise.race([once(child, "message"), exited])) as [unknown];
+  await exited;
+  if (typeof speed !== "number") throw new Error("the machine probe's process exited without an answer");
+  return speed;
+}
+
+export interface TMachineProbes {
+  before: number;
+  after: number;
+  /** The probe in a new process ({@link probeMachineSpeedInFreshProcess}) right after each of the above. */
+  freshBefore: number;
+  freshAfter: number;
+}
+
 /** Runs a phase between two probes, taken while no load is sent (the engine may still be merging). */
 export async function withMachineProbe<T extends object>(
   phase: () => Promise<T>,
-): Promise<T & { machineProbeRowsPerSecond: { before: number; after: number } }> {
+): Promise<T & { machineProbeRowsPerSecond: TMachineProbes }> {
   const before = probeMachineSpeed();
+  const freshBefore = await probeMachineSpeedInFreshProcess();
   const result = await phase();
   const after = probeMachineSpeed();
-  return { ...result, machineProbeRowsPerSecond: { before, after } };
+  const freshAfter = await probeMachineSpeedInFreshProcess();
+  return { ...result, machineProbeRowsPerSecond: { before, after, freshBefore, freshAfter } };
 }
