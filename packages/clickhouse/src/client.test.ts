@@ -1,12 +1,26 @@
 import path from "node:path";
+import { createClient } from "@clickhouse/client";
 import { EnvError } from "@spanlens/core";
 import { describe, expect, it } from "vitest";
 import {
   applyEmbeddedMallocConf,
   describeClickHouseTarget,
   EMBEDDED_MALLOC_CONF,
+  isEmbeddedClient,
   resolveClickHouseOptions,
 } from "./client.js";
+
+describe("isEmbeddedClient", () => {
+  // The embedded engine's clients are marked when created (its integration tests check that side).
+  it("does not take a client of a ClickHouse server for the embedded engine", async () => {
+    const client = createClient({ url: "http://127.0.0.1:1" });
+    try {
+      expect(isEmbeddedClient(client)).toBe(false);
+    } finally {
+      await client.close();
+    }
+  });
+});
 
 describe("resolveClickHouseOptions", () => {
   it("defaults to the embedded engine under <SPANLENS_DATA_DIR>/clickhouse, resolved against cwd", () => {
