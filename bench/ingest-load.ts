@@ -13,6 +13,7 @@
  * the two cores with the pipeline it measures, and that client costs about half of node:http's
  * CPU per request (node:http's was a third of fetch's).
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
 import { GrpcPool } from "./grpc-pool.js";
 import { buildTemplate, LAG_SAMPLE_EVERY, SPANS_PER_REQUEST, type TTemplate, withFreshIds } from "./ingest-bodies.js";
@@ -38,6 +39,9 @@ export type TLoadCommand =
   /** Builds this many unique gzipped requests ahead of the next run, so sending costs no gzip. */
   | { type: "prepare"; requests: number };
 
+/** An event-loop delay histogram's value (ns, a whole 10 ms tick's interval) as ms past the tick. */
+const beyondTick = (intervalNs: number) => Math.max(0, Math.round((intervalNs / 1e6 - 10) * 100) / 100);
+
 export type TLoadMessage =
   | { type: "ready"; templates: number; meanRawBytesPerSpan: number; meanGzipBytesPerRequest: number }
   | { type: "sample"; traceId: string; ackAt: number }
@@ -58,6 +62,13 @@ export type TLoadMessage =
       cpuMicros: number;
       /** Requests built while sending because the prepared ones ran out (each cost a gzip). */
       builtWhileSending: number;
+      /**
+       * How late this process's event loop ran while sending (ms; `monitorEventLoopDelay`, 10 ms
+       * resolution): a request's response waits that long to be timed, so its latency includes it.
+       */
+      loopDelayMs: { p50: number; p99: number; max: number };
+      /** Open loop only: sends more than 10 ms behind their schedule, and the latest (ms). */
+      lateSends?: { count: number; maxMs: number };
     };
 
 const templates = Array.from({ length: Number(process.env.BENCH_TEMPLATES ?? 400) }, (_, index) =>
@@ -143,6 +154,9 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
   let okRequests = 0;
   let maxRssBytes = process.memoryUsage().rss;
   const cpuAtStart = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  let lateSends: { count: number; maxMs: number } | undefined;
   const progress = setInterval(() => {
     maxRssBytes = Math.max(maxRssBytes, process.memoryUsage().rss);
     send({ type: "progress", okRequests, at: Date.now() });
@@ -185,15 +199,21 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
     const total = Math.floor(command.requestsPerSecond * command.durationS);
     const inFlight = new Set<Promise<void>>();
     const start = performance.now();
+    lateSends = { count: 0, maxMs: 0 };
     for (let index = 0; index < total; index += 1) {
       const wait = start + (index * 1000) / command.requestsPerSecond - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      else if (wait < -10) {
+        lateSends.count += 1;
+        lateSends.maxMs = Math.max(lateSends.maxMs, -wait);
+      }
       const request = post().finally(() => inFlight.delete(request));
       inFlight.add(request);
     }
     await Promise.all(inFlight);
   }
   const endedAt = Date.now();
+  loopDelay.disable();
   clearInterval(progress);
   pool.destroy();
   send({ type: "progress", okRequests, at: endedAt });
@@ -209,6 +229,13 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
     maxRssBytes: Math.max(maxRssBytes, process.memoryUsage().rss),
     cpuMicros: (({ user, system }) => user + system)(process.cpuUsage(cpuAtStart)),
     builtWhileSending,
+    // The histogram holds the whole interval between ticks: the delay is what passes the 10 ms.
+    loopDelayMs: {
+      p50: beyondTick(loopDelay.percentile(50)),
+      p99: beyondTick(loopDelay.percentile(99)),
+      max: beyondTick(loopDelay.max),
+    },
+    ...(lateSends ? { lateSends: { count: lateSends.count, maxMs: Math.round(lateSends.maxMs) } } : {}),
   });
   // Unsent prepared requests are not reused: the next phase prepares its own, in new slabs.
   prepared = [];

@@ -233,6 +233,8 @@ export async function runPhase(
       redis: round(redisCpuMicros / ackedSpans),
     },
     loadGeneratorMaxRssMiB: mib(result.maxRssBytes),
+    loadGeneratorLoopDelayMs: result.loopDelayMs,
+    ...(result.lateSends ? { loadGeneratorLateSends: result.lateSends } : {}),
     requestsBuiltWhileSending: result.builtWhileSending,
     ...(windows.length > 0 ? { windows } : {}),
     ...(sched ? { schedstat: sched } : {}),
