@@ -39,8 +39,10 @@ export type TLoadCommand =
   /** Builds this many unique gzipped requests ahead of the next run, so sending costs no gzip. */
   | { type: "prepare"; requests: number };
 
-/** An event-loop delay histogram's value (ns, a whole 10 ms tick's interval) as ms past the tick. */
-const beyondTick = (intervalNs: number) => Math.max(0, Math.round((intervalNs / 1e6 - 10) * 100) / 100);
+/** The tick of the event-loop delay histogram kept while sending. */
+const LOOP_TICK_MS = 10;
+/** A value of that histogram (ns, a whole tick's interval) as ms past the tick. */
+const beyondTick = (intervalNs: number) => Math.max(0, Math.round((intervalNs / 1e6 - LOOP_TICK_MS) * 100) / 100);
 
 export type TLoadMessage =
   | { type: "ready"; templates: number; meanRawBytesPerSpan: number; meanGzipBytesPerRequest: number }
@@ -154,7 +156,7 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
   let okRequests = 0;
   let maxRssBytes = process.memoryUsage().rss;
   const cpuAtStart = process.cpuUsage();
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_TICK_MS });
   loopDelay.enable();
   let lateSends: { count: number; maxMs: number } | undefined;
   const progress = setInterval(() => {
@@ -229,7 +231,7 @@ async function run(command: Exclude<TLoadCommand, { type: "prepare" }>): Promise
     maxRssBytes: Math.max(maxRssBytes, process.memoryUsage().rss),
     cpuMicros: (({ user, system }) => user + system)(process.cpuUsage(cpuAtStart)),
     builtWhileSending,
-    // The histogram holds the whole interval between ticks: the delay is what passes the 10 ms.
+    // The histogram holds the whole interval between ticks: the delay is what passes the tick.
     loopDelayMs: {
       p50: beyondTick(loopDelay.percentile(50)),
       p99: beyondTick(loopDelay.percentile(99)),

@@ -94,17 +94,15 @@ export function toSpanDto(row: TStoredSpanRow) {
 
 export type TSpanDto = ReturnType<typeof toSpanDto>;
 
-const TRACE_SPANS_QUERY = `SELECT * FROM spans FINAL
-  WHERE project_id = {projectId:String} AND trace_id = {traceId:String}
-  ORDER BY start_time, span_id`;
-
-/** A page of the trace's spans after a keyset cursor, for the embedded engine (see {@link streamTraceSpans}). */
-const TRACE_SPANS_PAGE_QUERY = (afterCursor: boolean) => `SELECT * FROM spans FINAL
+/**
+ * The trace's spans in order: all of them, or, read in pages (see {@link streamTraceSpans}),
+ * up to `limit` after a keyset cursor.
+ */
+const traceSpansQuery = (page: { afterCursor: boolean } | null) => `SELECT * FROM spans FINAL
   WHERE project_id = {projectId:String} AND trace_id = {traceId:String}${
-    afterCursor ? " AND (start_time, span_id) > ({afterStart:DateTime64(3, 'UTC')}, {afterSpanId:String})" : ""
+    page?.afterCursor ? " AND (start_time, span_id) > ({afterStart:DateTime64(3, 'UTC')}, {afterSpanId:String})" : ""
   }
-  ORDER BY start_time, span_id
-  LIMIT {limit:UInt32}`;
+  ORDER BY start_time, span_id${page ? " LIMIT {limit:UInt32}" : ""}`;
 
 /** What a page of spans read from the embedded engine aims at, in characters of rows. */
 export const EMBEDDED_TRACE_PAGE_CHARS = 32 * 2 ** 20;
@@ -133,8 +131,8 @@ export interface TStreamTraceSpansOptions {
  * so from it the spans are read in pages by `(start_time, span_id)`, each page sized from
  * the rows of the one before to about {@link EMBEDDED_TRACE_PAGE_CHARS}. Each page reads the
  * trace's granules again (they are sorted by span id, not time), which is why pages are large
- * rather than a few spans: a 181 MB trace took 0.9–1.4 times as long as in one query, with the
- * process's peak RSS ~1.1 GB lower (docs/benchmarks.md, "The trace reply streamed"). Spans
+ * rather than a few spans: a 181 MB trace took 0.9–1.1 times as long as in one query, with the
+ * process's peak RSS ~1.2 GB lower (docs/benchmarks.md, "The trace reply streamed"). Spans
  * stored while the pages are read appear if they sort after the page being read, never twice.
  */
 export async function* streamTraceSpans(
@@ -145,23 +143,12 @@ export async function* streamTraceSpans(
 ): AsyncGenerator<TSpanDto> {
   const pageChars =
     options.pageChars === undefined ? (isEmbeddedClient(client) ? EMBEDDED_TRACE_PAGE_CHARS : null) : options.pageChars;
-  if (pageChars === null) {
-    const result = await client.query({
-      query: TRACE_SPANS_QUERY,
-      query_params: { projectId, traceId },
-      format: "JSONEachRow",
-    });
-    for await (const rows of result.stream<TStoredSpanRow>()) {
-      for (const row of rows) yield toSpanDto(row.json());
-    }
-    return;
-  }
   let after: { afterStart: string; afterSpanId: string } | null = null;
   let limit = FIRST_PAGE_SPANS;
   for (;;) {
     const result = await client.query({
-      query: TRACE_SPANS_PAGE_QUERY(after !== null),
-      query_params: { projectId, traceId, limit, ...after },
+      query: traceSpansQuery(pageChars === null ? null : { afterCursor: after !== null }),
+      query_params: pageChars === null ? { projectId, traceId } : { projectId, traceId, limit, ...after },
       format: "JSONEachRow",
     });
     let count = 0;
@@ -176,7 +163,7 @@ export async function* streamTraceSpans(
         yield toSpanDto(parsed);
       }
     }
-    if (count < limit || last === undefined) return;
+    if (pageChars === null || count < limit || last === undefined) return;
     after = { afterStart: last.start_time, afterSpanId: last.span_id };
     limit = Math.min(MAX_PAGE_SPANS, Math.max(MIN_PAGE_SPANS, Math.floor(pageChars / (chars / count))));
   }
