@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
 import { QueueName } from "@spanlens/core";
 import { createIngestHandler } from "@spanlens/ingest";
+import { readOtlpFailure } from "@spanlens/otlp/testing";
 import { getQueue, getRedis, queueConnection, readIngestProblems, waitingExports } from "@spanlens/queue";
 import { defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,7 +69,11 @@ describe("backpressure", () => {
     if (!refused) throw new Error("ingest never pushed back");
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("2");
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/queue is full/i);
+    expect(await readOtlpFailure(refused)).toEqual({
+      encoding: "json",
+      code: 14, // UNAVAILABLE: exporters retry it
+      message: expect.stringMatching(/queue is full/i),
+    });
     expect(accepted.length).toBeGreaterThan(0);
     // The project sees that its exports were throttled, under Settings → Usage.
     const problems = await waitFor(
@@ -111,7 +116,7 @@ describe("backpressure", () => {
     const throttled = await send(pipeline.secretKey);
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get("retry-after")).toBe("2");
-    expect(((await throttled.json()) as { error: { message: string } }).error.message).toMatch(
+    expect((await readOtlpFailure(throttled)).message).toMatch(
       /^Ingest queue is over half full \(7 requests waiting\) and this project sent 86% of the export bytes this receiver took in the last 10 s, more than its share among 2 projects: retry after the delay$/,
     );
     // The quiet project fills the queue; then it is full for every project.

@@ -3,6 +3,7 @@ import { OTLPTraceExporter as OTLPGrpcTraceExporter } from "@opentelemetry/expor
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
 import { clearApiKeyCache, createApiKey, getPrisma } from "@spanlens/db";
+import { readOtlpFailure } from "@spanlens/otlp/testing";
 import { getRedis, readIngestProblems, type TIngestProblem } from "@spanlens/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSpansWithOneBadTraceId, createTraceSpans, toJsonBody, toProtobufBody } from "./otlp-payloads.js";
@@ -186,9 +187,11 @@ describe("refused exports, as the project sees them", () => {
 
     const answer = await post("/v1/traces", toProtobufBody(createTraceSpans(2)), withKey(key.secretKey));
     expect(answer.status).toBe(401);
-    expect(((await answer.json()) as { error: { message: string } }).error.message).toBe(
-      "Invalid API key: it is unknown or has been revoked",
-    );
+    expect(await readOtlpFailure(answer)).toEqual({
+      encoding: "protobuf",
+      code: status.UNAUTHENTICATED,
+      message: "Invalid API key: it is unknown or has been revoked",
+    });
     expect((await grpcExport(toProtobufBody(createTraceSpans(1)), key.secretKey))?.code).toBe(status.UNAUTHENTICATED);
 
     const problems = await problemsOf(project.projectId, (list) => list.length === 2);

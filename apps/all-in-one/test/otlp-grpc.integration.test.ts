@@ -7,6 +7,7 @@ import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { type ReadableSpan, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { getTrace } from "@spanlens/clickhouse";
 import { readIngestConfig, startGrpcIngest } from "@spanlens/ingest";
+import { googleRpcTypes } from "@spanlens/otlp/testing";
 import { defaultConsumers, startWorker, type TRunningWorker } from "@spanlens/worker";
 import protobuf from "protobufjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,8 +84,8 @@ function storedSpanNames(traceId: string): Promise<string[]> {
   );
 }
 
-/** google.rpc.Status, RetryInfo and grpc.health.v1 from their published schemas, read by protobufjs. */
-const rpcTypes = protobuf.Root.fromJSON({
+/** grpc.health.v1 from its published schema, read by protobufjs. */
+const healthTypes = protobuf.Root.fromJSON({
   nested: {
     grpc: {
       nested: {
@@ -101,40 +102,18 @@ const rpcTypes = protobuf.Root.fromJSON({
         },
       },
     },
-    google: {
-      nested: {
-        protobuf: {
-          nested: {
-            Any: { fields: { type_url: { type: "string", id: 1 }, value: { type: "bytes", id: 2 } } },
-            Duration: { fields: { seconds: { type: "int64", id: 1 }, nanos: { type: "int32", id: 2 } } },
-          },
-        },
-        rpc: {
-          nested: {
-            Status: {
-              fields: {
-                code: { type: "int32", id: 1 },
-                message: { type: "string", id: 2 },
-                details: { rule: "repeated", type: "google.protobuf.Any", id: 3 },
-              },
-            },
-            RetryInfo: { fields: { retry_delay: { type: "google.protobuf.Duration", id: 1 } } },
-          },
-        },
-      },
-    },
   },
 });
 /** The google.rpc.Status an error carries in `grpc-status-details-bin`: its code and RetryInfo's delay. */
 function retryInfoOf(error: ServiceError): { code: number; retryDelaySeconds: number | undefined } {
   const [detailsBin] = error.metadata.get("grpc-status-details-bin");
   expect(Buffer.isBuffer(detailsBin)).toBe(true);
-  const rpcStatus = rpcTypes.lookupType("google.rpc.Status").decode(detailsBin as Buffer) as unknown as {
+  const rpcStatus = googleRpcTypes.lookupType("google.rpc.Status").decode(detailsBin as Buffer) as unknown as {
     code: number;
     details: Array<{ type_url: string; value: Uint8Array }>;
   };
   expect(rpcStatus.details[0]?.type_url).toBe("type.googleapis.com/google.rpc.RetryInfo");
-  const retryInfoType = rpcTypes.lookupType("google.rpc.RetryInfo");
+  const retryInfoType = googleRpcTypes.lookupType("google.rpc.RetryInfo");
   const retryInfo = retryInfoType.toObject(retryInfoType.decode(rpcStatus.details[0]?.value ?? new Uint8Array()), {
     longs: Number,
   }) as { retry_delay?: { seconds?: number } };
@@ -238,8 +217,8 @@ describe("OTLP/gRPC receiver", () => {
   });
 
   it("answers grpc.health.v1 checks for the server and its services, NOT_FOUND for others", async () => {
-    const request = rpcTypes.lookupType("grpc.health.v1.HealthCheckRequest");
-    const response = rpcTypes.lookupType("grpc.health.v1.HealthCheckResponse");
+    const request = healthTypes.lookupType("grpc.health.v1.HealthCheckRequest");
+    const response = healthTypes.lookupType("grpc.health.v1.HealthCheckResponse");
     const check = (service: string) =>
       callExport(connect(), "/grpc.health.v1.Health/Check", request.encode(request.create({ service })).finish(), null);
     for (const service of ["", "opentelemetry.proto.collector.trace.v1.TraceService"]) {

@@ -17,6 +17,7 @@ import {
   decodeHealthCheckService,
   encodeHealthCheckResponse,
   encodeRetryStatus,
+  grpcCodeForHttpStatus,
   HEALTH_SERVING,
   LOGS_SENT_TO_TRACES_MESSAGE,
 } from "@spanlens/otlp";
@@ -46,20 +47,6 @@ const SERVICES: ReadonlyArray<{ signal: TOtlpIngestJob["signal"]; path: string }
   { signal: "traces", path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export" },
   { signal: "logs", path: "/opentelemetry.proto.collector.logs.v1.LogsService/Export" },
 ];
-
-// The OTLP spec's failure codes: bad data and auth are final, throttling is retried after
-// the RetryInfo delay. A body over the limit is RESOURCE_EXHAUSTED without RetryInfo, which
-// exporters do not retry, as grpc-js itself answers for messages over its receive limit.
-const CODE_BY_HTTP_STATUS: Record<number, status> = {
-  400: status.INVALID_ARGUMENT,
-  401: status.UNAUTHENTICATED,
-  403: status.PERMISSION_DENIED,
-  404: status.NOT_FOUND,
-  413: status.RESOURCE_EXHAUSTED,
-  415: status.INVALID_ARGUMENT,
-  429: status.RESOURCE_EXHAUSTED,
-  503: status.UNAVAILABLE,
-};
 
 /** The decoder names OTLP/HTTP paths; over gRPC the same mistake is named by its services. */
 const LOGS_SENT_TO_TRACE_SERVICE =
@@ -92,7 +79,7 @@ const healthCheck: handleUnaryCall<Buffer, Buffer> = (call, callback) => {
 export function toGrpcError(error: unknown, retryAfterSeconds: number): ServerErrorResponse {
   const { status: httpStatus, body } = toErrorResponse(error);
   if (body.error.message === LOGS_SENT_TO_TRACES_MESSAGE) body.error.message = LOGS_SENT_TO_TRACE_SERVICE;
-  const code = CODE_BY_HTTP_STATUS[httpStatus] ?? status.INTERNAL;
+  const code: status = grpcCodeForHttpStatus(httpStatus);
   const metadata = new Metadata();
   if (httpStatus === 429 || httpStatus === 503) {
     metadata.set("grpc-status-details-bin", encodeRetryStatus(code, body.error.message, retryAfterSeconds));

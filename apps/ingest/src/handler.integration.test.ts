@@ -2,6 +2,7 @@ import { Agent, request } from "node:http";
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
+import { readOtlpFailure } from "@spanlens/otlp/testing";
 import { describe, expect, it } from "vitest";
 import { baseUrlOf, useTestReceiver } from "../test/test-receiver.js";
 import { readIngestConfig } from "./config.js";
@@ -17,9 +18,11 @@ describe("OTLP receiver transport checks", () => {
       body: new Uint8Array(0),
     });
     expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
-      "OTEL_METRICS_EXPORTER=none",
-    );
+    expect(await readOtlpFailure(response)).toEqual({
+      encoding: "protobuf",
+      code: 5, // NOT_FOUND
+      message: expect.stringContaining("OTEL_METRICS_EXPORTER=none"),
+    });
   });
 
   it("answers 415 naming the supported content types", async () => {
@@ -29,9 +32,45 @@ describe("OTLP receiver transport checks", () => {
       body: "hello",
     });
     expect(response.status).toBe(415);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
-      /application\/x-protobuf or application\/json/,
-    );
+    // An encoding OTLP does not define gets the JSON one.
+    expect(await readOtlpFailure(response)).toEqual({
+      encoding: "json",
+      code: 3, // INVALID_ARGUMENT
+      message: expect.stringMatching(/application\/x-protobuf or application\/json/),
+    });
+  });
+
+  it("answers bad data with a google.rpc.Status in the request's encoding", async () => {
+    const headers = (contentType: string) => ({
+      "Content-Type": contentType,
+      Authorization: `Bearer ${receiver.secretKey}`,
+    });
+    const asProtobuf = await fetch(`${receiver.baseUrl}/v1/traces`, {
+      method: "POST",
+      headers: headers("application/x-protobuf"),
+      body: new Uint8Array([0x0a, 0x05, 0x01]),
+    });
+    expect(asProtobuf.status).toBe(400);
+    expect(await readOtlpFailure(asProtobuf)).toEqual({
+      encoding: "protobuf",
+      code: 3, // INVALID_ARGUMENT
+      message: "truncated protobuf: message of 5 bytes at offset 2",
+    });
+
+    const asJson = await fetch(`${receiver.baseUrl}/v1/traces`, {
+      method: "POST",
+      headers: headers("application/json; charset=utf-8"),
+      body: '{"resourceSpans": [',
+    });
+    expect(asJson.status).toBe(400);
+    const body = await asJson.clone().json();
+    // The Status's fields, and the error object every other Spanlens endpoint answers with.
+    expect(body).toEqual({
+      code: 3,
+      message: "body is not valid JSON",
+      error: { code: "BAD_REQUEST", message: "body is not valid JSON" },
+    });
+    expect(await readOtlpFailure(asJson)).toEqual({ encoding: "json", code: 3, message: "body is not valid JSON" });
   });
 
   it("answers 401 without a key and with an unknown key", async () => {
@@ -42,13 +81,29 @@ describe("OTLP receiver transport checks", () => {
         body: "{}",
       });
       expect(response.status).toBe(401);
+      expect((await readOtlpFailure(response)).code).toBe(16); // UNAUTHENTICATED
     }
+    const asProtobuf = await fetch(`${receiver.baseUrl}/v1/traces`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-protobuf", Authorization: "Bearer sk-sl-nope" },
+      body: new Uint8Array(0),
+    });
+    expect(await readOtlpFailure(asProtobuf)).toEqual({
+      encoding: "protobuf",
+      code: 16,
+      message: "Invalid API key: it is unknown or has been revoked",
+    });
   });
 
-  it("rejects methods other than POST", async () => {
+  it("answers 405 to methods other than POST", async () => {
     const response = await fetch(`${receiver.baseUrl}/v1/traces`, { method: "GET" });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
+    expect(await readOtlpFailure(response)).toEqual({
+      encoding: "json",
+      code: 12, // UNIMPLEMENTED
+      message: "Method GET not allowed: OTLP/HTTP uses POST",
+    });
   });
 
   it("answers 404 for unknown paths and 200 on /health", async () => {
@@ -283,7 +338,7 @@ describe("OTLP receiver under a mix of good and bad requests on kept-alive conne
         expected: 401,
       }),
       () => ({ path: "/v1/metrics", method: "POST", headers: protobuf, body: Buffer.alloc(0), expected: 404 }),
-      () => ({ path: "/v1/traces", method: "GET", headers: {}, body: Buffer.alloc(0), expected: 400 }),
+      () => ({ path: "/v1/traces", method: "GET", headers: {}, body: Buffer.alloc(0), expected: 405 }),
       (random) => ({
         path: "/v1/traces",
         method: "POST",

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, childLogger, type TOtlpIngestJob, toErrorResponse } from "@spanlens/core";
 import type { TApiKeyPrincipal } from "@spanlens/db";
-import { bodyTooLarge, type TOtlpContentType } from "@spanlens/otlp";
+import {
+  bodyTooLarge,
+  encodeFailureResponse,
+  OTLP_CONTENT_TYPE_HEADERS,
+  parseOtlpContentType,
+  type TOtlpContentType,
+} from "@spanlens/otlp";
 import { readIngestConfig } from "./config.js";
 import type { TInFlightReservation } from "./in-flight-budget.js";
 import { createExportIntake, type TIntakeConfig } from "./intake.js";
@@ -30,12 +36,6 @@ export function isIngestPath(pathname: string): boolean {
 
 export type TIngestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-const CONTENT_TYPES: Record<string, TOtlpContentType> = {
-  "application/x-protobuf": "protobuf",
-  "application/protobuf": "protobuf",
-  "application/json": "json",
-};
-
 /**
  * The OTLP/HTTP receiver as a plain node:http handler, mounted in front of Next.js in
  * all-in-one mode or served alone. It authenticates, decodes to validate and count,
@@ -48,7 +48,8 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
     const signal = SIGNAL_BY_PATH[pathname] ?? "traces";
     const source = { transport: "http", userAgent: req.headers["user-agent"] ?? "" } as const;
     const authorization = req.headers.authorization ?? null;
-    let contentType: TOtlpContentType = "json";
+    // Every answer, a refusal too, is in the request's encoding; JSON when that is unknown.
+    const requestType = parseOtlpContentType(req.headers["content-type"]);
     // Known once the key is: from then on a refusal is also recorded for the project to see.
     let principal: TApiKeyPrincipal | null = null;
     let reservation: TInFlightReservation | null = null;
@@ -60,19 +61,17 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
       }
       if (req.method !== "POST") {
         res.setHeader("Allow", "POST");
-        throw new AppError("BAD_REQUEST", `Method ${req.method} not allowed: OTLP/HTTP uses POST`);
+        throw new AppError("METHOD_NOT_ALLOWED", `Method ${req.method} not allowed: OTLP/HTTP uses POST`);
       }
       principal = await intake.authenticate(authorization);
       await intake.checkCapacity(principal.projectId);
-      const mediaType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-      const parsedType = CONTENT_TYPES[mediaType];
-      if (!parsedType) {
+      if (!requestType) {
+        const mediaType = (req.headers["content-type"] ?? "").split(";", 1)[0]?.trim() ?? "";
         throw new AppError(
           "UNSUPPORTED_MEDIA_TYPE",
           `Unsupported Content-Type "${mediaType || "(none)"}": send application/x-protobuf or application/json`,
         );
       }
-      contentType = parsedType;
       // Refused before any of it is read: not even its compressed form fits the limit.
       const declared = declaredLength(req);
       if (declared > config.maxBodyBytes) throw bodyTooLarge(config.maxBodyBytes);
@@ -80,8 +79,8 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
       reservation = await intake.reserve(declared, principal.projectId);
       const body = await readBody(req, config.maxBodyBytes, config.requestTimeoutMs);
       reservation.resize(Math.max(body.sent.length, body.decoded.length));
-      const response = await intake.accept(principal, signal, contentType, body, source);
-      send(res, 200, contentType, response);
+      const response = await intake.accept(principal, signal, requestType, body, source);
+      send(res, 200, requestType, response);
     } catch (error) {
       req.resume();
       const { status, body } = toErrorResponse(error);
@@ -91,7 +90,7 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
       if (status === 408) res.setHeader("Connection", "close");
       const refusedSignal = pathname === METRICS_PATH ? "metrics" : signal;
       intake.refused(principal, error, { ...source, signal: refusedSignal, status, message: body.error.message });
-      send(res, status, "json", Buffer.from(JSON.stringify(body)));
+      send(res, status, requestType ?? "json", encodeFailureResponse(requestType ?? "json", status, body.error));
     } finally {
       reservation?.release();
     }
@@ -106,6 +105,6 @@ function declaredLength(req: IncomingMessage): number {
 
 function send(res: ServerResponse, status: number, contentType: TOtlpContentType, body: Uint8Array): void {
   res.statusCode = status;
-  res.setHeader("Content-Type", contentType === "protobuf" ? "application/x-protobuf" : "application/json");
+  res.setHeader("Content-Type", OTLP_CONTENT_TYPE_HEADERS[contentType]);
   res.end(body);
 }

@@ -12,6 +12,48 @@ const RETRY_INFO_DELAY = (1 << 3) | 2;
 const DURATION_SECONDS = (1 << 3) | 0;
 const RETRY_INFO_TYPE_URL = "type.googleapis.com/google.rpc.RetryInfo";
 
+/** google.rpc.Code values, which grpc-js names `status`; this package does not depend on it. */
+export const GrpcCode = {
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+// The OTLP spec's failure codes: bad data and auth are final, throttling is retried. A body
+// over the limit is RESOURCE_EXHAUSTED, as grpc-js itself answers for messages over its
+// receive limit; over gRPC only throttling carries RetryInfo, so exporters do not retry it.
+const CODE_BY_HTTP_STATUS: Readonly<Record<number, number>> = {
+  400: GrpcCode.INVALID_ARGUMENT,
+  401: GrpcCode.UNAUTHENTICATED,
+  403: GrpcCode.PERMISSION_DENIED,
+  404: GrpcCode.NOT_FOUND,
+  405: GrpcCode.UNIMPLEMENTED,
+  408: GrpcCode.DEADLINE_EXCEEDED,
+  413: GrpcCode.RESOURCE_EXHAUSTED,
+  415: GrpcCode.INVALID_ARGUMENT,
+  429: GrpcCode.RESOURCE_EXHAUSTED,
+  503: GrpcCode.UNAVAILABLE,
+};
+
+/** The gRPC code of a failure the HTTP receiver answers with `httpStatus` (INTERNAL for any other). */
+export function grpcCodeForHttpStatus(httpStatus: number): number {
+  return CODE_BY_HTTP_STATUS[httpStatus] ?? GrpcCode.INTERNAL;
+}
+
+/** A google.rpc.Status with a code and a message and no details, as protobuf. */
+export function encodeStatus(code: number, message: string): Uint8Array {
+  const writer = Writer.create();
+  if (code !== 0) writer.uint32(STATUS_CODE).int32(code);
+  if (message !== "") writer.uint32(STATUS_MESSAGE).string(message);
+  return writer.finish();
+}
+
 /**
  * The `grpc-status-details-bin` trailer of a throttled OTLP/gRPC export: a google.rpc.Status
  * carrying RetryInfo, which the OTLP spec has exporters honour before retrying. Encoded

@@ -5,8 +5,9 @@ export {
   decodeHealthCheckService,
   encodeHealthCheckResponse,
   encodeRetryStatus,
+  grpcCodeForHttpStatus,
   HEALTH_SERVING,
 } from "./grpc-status.js";
 export { LOGS_SENT_TO_TRACES_MESSAGE } from "./rejections.js";
-export { encodeLogsResponse, encodeTraceResponse } from "./response.js";
+export { encodeFailureResponse, encodeLogsResponse, encodeTraceResponse } from "./response.js";
 export type { TDecodedLogs, TDecodedTraces, TOtlpContentType, TOtlpRejections } from "./types.js";

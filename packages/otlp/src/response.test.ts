@@ -1,6 +1,7 @@
 import { JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { describe, expect, it } from "vitest";
-import { encodeLogsResponse, encodeTraceResponse } from "./index.js";
+import { encodeFailureResponse, encodeLogsResponse, encodeTraceResponse } from "./index.js";
+import { googleRpcTypes } from "./testing.js";
 
 const decodeText = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -40,5 +41,38 @@ describe("encodeTraceResponse / encodeLogsResponse", () => {
     expect(ProtobufTraceSerializer.deserializeResponse(body)).toEqual({
       partialSuccess: { errorMessage: "attributes truncated" },
     });
+  });
+});
+
+describe("encodeFailureResponse", () => {
+  const statusType = googleRpcTypes.lookupType("google.rpc.Status");
+  const decodeStatus = (bytes: Uint8Array) => statusType.toObject(statusType.decode(bytes), { defaults: true });
+
+  it("answers a protobuf request with a google.rpc.Status carrying the failure's gRPC code", () => {
+    const cases = [
+      [400, 3],
+      [401, 16],
+      [404, 5],
+      [405, 12],
+      [408, 4],
+      [413, 8],
+      [415, 3],
+      [429, 8],
+      [503, 14],
+      [500, 13],
+    ] as const;
+    for (const [httpStatus, grpcCode] of cases) {
+      const body = encodeFailureResponse("protobuf", httpStatus, {
+        code: "BAD_REQUEST",
+        message: "ünïcode: what failed",
+      });
+      expect(decodeStatus(body)).toEqual({ code: grpcCode, message: "ünïcode: what failed", details: [] });
+    }
+  });
+
+  it("answers a JSON request with the Status's JSON mapping beside the Spanlens error object", () => {
+    const body = encodeFailureResponse("json", 413, { code: "PAYLOAD_TOO_LARGE", message: "too big" });
+    const parsed = JSON.parse(decodeText(body));
+    expect(parsed).toEqual({ code: 8, message: "too big", error: { code: "PAYLOAD_TOO_LARGE", message: "too big" } });
   });
 });

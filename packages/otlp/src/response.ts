@@ -1,4 +1,6 @@
+import type { TErrorBody } from "@spanlens/core";
 import { Writer } from "protobufjs/minimal.js";
+import { encodeStatus, grpcCodeForHttpStatus } from "./grpc-status.js";
 import type { TOtlpContentType } from "./types.js";
 
 // ExportTraceServiceResponse / ExportLogsServiceResponse share one layout:
@@ -59,4 +61,22 @@ function encodeExportResponse(
   if (errorMessage !== "") writer.uint32(PARTIAL_SUCCESS_ERROR_MESSAGE).string(errorMessage);
   writer.ldelim();
   return writer.finish();
+}
+
+/**
+ * Body of a 4xx or 5xx answer to an OTLP/HTTP export. The spec has every failure carry a
+ * google.rpc.Status in the request's encoding, whose message OTLP exporters log (the Python
+ * and Go ones decode it from a protobuf answer); its code is the gRPC code of the same
+ * failure. The JSON form also keeps the `error` object every other Spanlens endpoint
+ * answers with: a Status reader skips a field it does not know, as the spec asks of OTLP
+ * JSON readers, and a client written against Spanlens's errors still finds its fields.
+ */
+export function encodeFailureResponse(
+  contentType: TOtlpContentType,
+  httpStatus: number,
+  error: TErrorBody["error"],
+): Uint8Array {
+  const code = grpcCodeForHttpStatus(httpStatus);
+  if (contentType === "protobuf") return encodeStatus(code, error.message);
+  return textEncoder.encode(JSON.stringify({ code, message: error.message, error }));
 }
