@@ -43,6 +43,22 @@ const LARGE_BODY_BYTES = 1024 * 1024;
  */
 const BEHIND_OTHER_PROJECTS = 1;
 
+/**
+ * The options of the one queue job an accepted export becomes: its request id as the job id,
+ * retried for about three days, removed once stored, and with a priority when the project
+ * sends more than its share (see `queuesBehind`).
+ */
+export function ingestJobOptions(requestId: string, behindOtherProjects: boolean) {
+  return {
+    jobId: requestId,
+    attempts: 20,
+    backoff: { type: "exponential", delay: 500 },
+    removeOnComplete: true,
+    removeOnFail: { age: OTLP_BODY_TTL_SECONDS },
+    ...(behindOtherProjects ? { priority: BEHIND_OTHER_PROJECTS } : {}),
+  } as const;
+}
+
 /** What an export needs besides its body: the receiver's settings without the connection ones. */
 export type TIntakeConfig = Omit<TIngestConfig, "keepAliveTimeoutMs">;
 
@@ -164,14 +180,7 @@ export function createExportIntake(config: TIntakeConfig): TExportIntake {
           transport: source.transport,
           userAgent: source.userAgent.slice(0, MAX_JOB_USER_AGENT_CHARS),
         };
-        const jobOptions = {
-          jobId: requestId,
-          attempts: 20,
-          backoff: { type: "exponential", delay: 500 },
-          removeOnComplete: true,
-          removeOnFail: { age: OTLP_BODY_TTL_SECONDS },
-          ...(backpressure.queuesBehind(principal.projectId) ? { priority: BEHIND_OTHER_PROJECTS } : {}),
-        } as const;
+        const jobOptions = ingestJobOptions(requestId, backpressure.queuesBehind(principal.projectId));
         const enqueue = async () => {
           if (stored.bytes.length >= LARGE_BODY_BYTES) {
             // On a connection of its own, so its transfer holds no other request's commands;
