@@ -1,5 +1,6 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { readOtlpFailure } from "@spanlens/otlp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTraceSpans, toProtobufBody } from "./otlp-payloads.js";
 import { getClickHouse, startPipeline, type TPipeline, waitFor } from "./pipeline-harness.js";
@@ -121,11 +122,10 @@ describe("ingest while Postgres is away", () => {
     expect(performance.now() - started).toBeLessThan(8_000);
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
-    expect(await refused.json()).toEqual({
-      error: {
-        code: "UNAVAILABLE",
-        message: "API keys cannot be checked right now (the database is not answering): retry after the delay",
-      },
+    expect(await readOtlpFailure(refused)).toEqual({
+      encoding: "protobuf",
+      code: status.UNAVAILABLE,
+      message: "API keys cannot be checked right now (the database is not answering): retry after the delay",
     });
     // Over gRPC the same: OK for the key in use, UNAVAILABLE (which exporters retry) for the other.
     const overGrpc = createTraceSpans(3);

@@ -158,11 +158,11 @@ describe("Redis refusing writes", () => {
       // Redis answers at once with an OOM error: a 500 here would make exporters drop the batch.
       expect(refused.status).toBe(503);
       expect(refused.headers.get("retry-after")).toBe("2");
+      const cannotTake = "The ingest queue (Redis) cannot take the request right now: retry after the delay";
       expect(await refused.json()).toEqual({
-        error: {
-          code: "UNAVAILABLE",
-          message: "The ingest queue (Redis) cannot take the request right now: retry after the delay",
-        },
+        code: 14, // UNAVAILABLE
+        message: cannotTake,
+        error: { code: "UNAVAILABLE", message: cannotTake },
       });
     } finally {
       await redisCli("config", "set", "maxmemory", "0");

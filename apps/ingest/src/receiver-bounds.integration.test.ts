@@ -37,12 +37,12 @@ describe("OTLP receiver with large exports", () => {
       otlpJsonExport(span("4bf92f3577b34da6a3ce929d0e0e4736", { startTimeUnixNano: "soon" })),
     );
     expect(malformed.status).toBe(400);
+    const problem =
+      "invalid OTLP/JSON at resourceSpans[0].scopeSpans[0].spans[0]: startTimeUnixNano and endTimeUnixNano must be unsigned decimal nanoseconds";
     expect(await malformed.json()).toEqual({
-      error: {
-        code: "BAD_REQUEST",
-        message:
-          "invalid OTLP/JSON at resourceSpans[0].scopeSpans[0].spans[0]: startTimeUnixNano and endTimeUnixNano must be unsigned decimal nanoseconds",
-      },
+      code: 3,
+      message: problem,
+      error: { code: "BAD_REQUEST", message: problem },
     });
   });
 });
@@ -147,13 +147,9 @@ describe("OTLP receiver bounds on what it holds", () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(1_400);
       expect(refused.status).toBe(503);
       expect(refused.headers.get("retry-after")).toBe("2");
-      expect(await refused.json()).toEqual({
-        error: {
-          code: "UNAVAILABLE",
-          message:
-            "The receiver holds 1 MiB of other exports, its limit (INGEST_MAX_BYTES_IN_FLIGHT): retry after the delay",
-        },
-      });
+      const full =
+        "The receiver holds 1 MiB of other exports, its limit (INGEST_MAX_BYTES_IN_FLIGHT): retry after the delay";
+      expect(await refused.json()).toEqual({ code: 14, message: full, error: { code: "UNAVAILABLE", message: full } });
       expect(await holder.finish()).toBe(200);
 
       // Another project's export does not wait behind this project's: its project holds nothing.
