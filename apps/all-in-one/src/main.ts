@@ -6,7 +6,7 @@ import {
   resolveClickHouseOptions,
   runClickHouseMigrations,
 } from "@spanlens/clickhouse";
-import { childLogger, parseEnv, setColocatedIngest, ZPort } from "@spanlens/core";
+import { childLogger, exitIfStopOutlasts, parseEnv, setColocatedIngest, ZPort } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import {
   closeGracefully,
@@ -32,6 +32,11 @@ const ZAllInOneEnv = z.object({
   PUBLIC_URL: z.url().optional(),
   SPANLENS_DATA_DIR: z.string().default(".data"),
   SPANLENS_SEED_DEMO: z.enum(["0", "1"]).default("1"),
+  /**
+   * How long a stop may take before the process exits anyway, as a separate worker's does:
+   * active jobs, or connections to a Redis that is gone, would otherwise hold it forever.
+   */
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
 });
 
 /**
@@ -96,6 +101,12 @@ async function main(): Promise<void> {
     if (isStopping) return;
     isStopping = true;
     log.info({ signal }, "shutting down");
+    exitIfStopOutlasts(env.WORKER_SHUTDOWN_TIMEOUT_MS, () =>
+      log.warn(
+        { timeoutMs: env.WORKER_SHUTDOWN_TIMEOUT_MS },
+        "the stop did not finish in time; exiting, the jobs still held will be redelivered",
+      ),
+    );
     await Promise.all([closeGracefully(server), grpc?.close()]);
     await closeIntake();
     await worker.close();

@@ -1,6 +1,14 @@
 import { createServer } from "node:http";
 import { closeClickHouse, initClickHouse } from "@spanlens/clickhouse";
-import { childLogger, parseEnv, QueueName, startEventLoopWatchdog, withTimeout, ZPort } from "@spanlens/core";
+import {
+  childLogger,
+  exitIfStopOutlasts,
+  parseEnv,
+  QueueName,
+  startEventLoopWatchdog,
+  withTimeout,
+  ZPort,
+} from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import { assertRedisReachable, ConsumerWorker, closeQueues, closeRedis, getQueue } from "@spanlens/queue";
 import type { Worker } from "bullmq";
@@ -79,15 +87,12 @@ try {
   }).listen(env.WORKER_HEALTH_PORT);
   const stop = async () => {
     health.close();
-    // A job waiting on an insert that never returns, or on a Redis that is gone, would
-    // otherwise hold the process forever.
-    setTimeout(() => {
+    exitIfStopOutlasts(env.WORKER_SHUTDOWN_TIMEOUT_MS, () =>
       log.warn(
         { timeoutMs: env.WORKER_SHUTDOWN_TIMEOUT_MS },
         "active jobs did not finish in time; exiting, they will be redelivered",
-      );
-      process.exit(1);
-    }, env.WORKER_SHUTDOWN_TIMEOUT_MS);
+      ),
+    );
     await worker.close();
     await Promise.all([closeClickHouse(), closePrisma(), closeRedis(), closeQueues()]);
     process.exit(0);

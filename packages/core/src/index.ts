@@ -6,5 +6,6 @@ export type * from "./otlp-types.js";
 export * from "./pricing/index.js";
 export * from "./queues.js";
 export * from "./semconv/index.js";
+export * from "./shutdown.js";
 export * from "./timeout.js";
 export * from "./watchdog.js";
