@@ -90,7 +90,8 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
       if (status === 408) res.setHeader("Connection", "close");
       const refusedSignal = pathname === METRICS_PATH ? "metrics" : signal;
       intake.refused(principal, error, { ...source, signal: refusedSignal, status, message: body.error.message });
-      send(res, status, requestType ?? "json", encodeFailureResponse(requestType ?? "json", status, body.error));
+      const answerType = requestType ?? "json";
+      send(res, status, answerType, encodeFailureResponse(answerType, status, body.error));
     } finally {
       reservation?.release();
     }
