@@ -80,4 +80,14 @@ test("the public API accepts the demo key and rejects a wrong one", async ({ req
   const wrong = await request.get("/api/public/v1/whoami", { headers: { Authorization: "Bearer sk-sl-unknown" } });
   expect(wrong.status()).toBe(401);
   expect((await wrong.json()).error.message).toMatch(/unknown or has been revoked/);
+
+  // A path no endpoint serves, at any depth, gets the API's JSON 404, not the dashboard's page.
+  for (const path of ["/api/public/v1/nope", "/api/public/v1/traces/0af7651916cd43dd8448eb211c80319c/nope"]) {
+    const unknown = await request.get(path, { headers: { Authorization: `Bearer ${demo.secretKey}` } });
+    expect(unknown.status()).toBe(404);
+    expect((await unknown.json()).error).toEqual({
+      code: "NOT_FOUND",
+      message: `No public API endpoint GET ${path}: see /api/public/v1/openapi.json for the endpoints`,
+    });
+  }
 });
