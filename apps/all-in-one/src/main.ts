@@ -6,7 +6,14 @@ import {
   resolveClickHouseOptions,
   runClickHouseMigrations,
 } from "@spanlens/clickhouse";
-import { childLogger, exitIfStopOutlasts, parseEnv, setColocatedIngest, ZPort } from "@spanlens/core";
+import {
+  childLogger,
+  exitIfStopOutlasts,
+  parseEnv,
+  setColocatedIngest,
+  ZPort,
+  ZShutdownTimeoutMs,
+} from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import {
   closeGracefully,
@@ -32,11 +39,8 @@ const ZAllInOneEnv = z.object({
   PUBLIC_URL: z.url().optional(),
   SPANLENS_DATA_DIR: z.string().default(".data"),
   SPANLENS_SEED_DEMO: z.enum(["0", "1"]).default("1"),
-  /**
-   * How long a stop may take before the process exits anyway, as a separate worker's does:
-   * active jobs, or connections to a Redis that is gone, would otherwise hold it forever.
-   */
-  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+  /** Bounds the whole stop, as a separate worker's (active jobs, a Redis that is gone). */
+  WORKER_SHUTDOWN_TIMEOUT_MS: ZShutdownTimeoutMs,
 });
 
 /**

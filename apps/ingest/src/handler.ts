@@ -4,6 +4,7 @@ import type { TApiKeyPrincipal } from "@spanlens/db";
 import {
   bodyTooLarge,
   encodeFailureResponse,
+  mediaTypeOf,
   OTLP_CONTENT_TYPE_HEADERS,
   parseOtlpContentType,
   type TOtlpContentType,
@@ -66,7 +67,7 @@ export function createIngestHandler(config: TIntakeConfig = readIngestConfig()):
       principal = await intake.authenticate(authorization);
       await intake.checkCapacity(principal.projectId);
       if (!requestType) {
-        const mediaType = (req.headers["content-type"] ?? "").split(";", 1)[0]?.trim() ?? "";
+        const mediaType = mediaTypeOf(req.headers["content-type"]);
         throw new AppError(
           "UNSUPPORTED_MEDIA_TYPE",
           `Unsupported Content-Type "${mediaType || "(none)"}": send application/x-protobuf or application/json`,

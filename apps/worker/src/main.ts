@@ -8,6 +8,7 @@ import {
   startEventLoopWatchdog,
   withTimeout,
   ZPort,
+  ZShutdownTimeoutMs,
 } from "@spanlens/core";
 import { assertPostgresReachable, closePrisma } from "@spanlens/db";
 import { assertRedisReachable, ConsumerWorker, closeQueues, closeRedis, getQueue } from "@spanlens/queue";
@@ -24,7 +25,7 @@ const env = parseEnv(
      * orchestrator usually allows). Past it the process exits anyway: the unfinished jobs
      * stay in Redis and another worker takes them once their locks expire.
      */
-    WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+    WORKER_SHUTDOWN_TIMEOUT_MS: ZShutdownTimeoutMs,
     /**
      * The process kills itself once its event loop has not run for this long (0: never), so
      * that a worker stuck on a payload is restarted (see `startEventLoopWatchdog`). Twice

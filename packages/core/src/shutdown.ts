@@ -1,3 +1,12 @@
+import { z } from "zod";
+
+/**
+ * `WORKER_SHUTDOWN_TIMEOUT_MS`: how long a stopping worker, or the all-in-one process that
+ * hosts one, waits for its active jobs before it exits anyway (default 25 s, inside the 30 s
+ * an orchestrator usually allows). See {@link exitIfStopOutlasts}.
+ */
+export const ZShutdownTimeoutMs = z.coerce.number().int().positive().default(25_000);
+
 /**
  * Bounds a process's graceful stop: once `timeoutMs` has passed, `onExpire` runs (to log why)
  * and the process exits with code 1, whatever is still closing. A stop can otherwise last

@@ -1,9 +1,13 @@
 import type { TOtlpContentType } from "./types.js";
 
+/** A Content-Type header's media type, lower-cased and without parameters ("" when absent). */
+export function mediaTypeOf(header: string | null | undefined): string {
+  return (header?.split(";", 1)[0] ?? "").trim().toLowerCase();
+}
+
 /** Maps a Content-Type header to an OTLP encoding; null means the transport answers 415. */
 export function parseOtlpContentType(header: string | null | undefined): TOtlpContentType | null {
-  if (!header) return null;
-  const mediaType = (header.split(";", 1)[0] ?? "").trim().toLowerCase();
+  const mediaType = mediaTypeOf(header);
   if (mediaType === "application/x-protobuf" || mediaType === "application/protobuf") return "protobuf";
   if (mediaType === "application/json") return "json";
   return null;

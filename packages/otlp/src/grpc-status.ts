@@ -13,7 +13,7 @@ const DURATION_SECONDS = (1 << 3) | 0;
 const RETRY_INFO_TYPE_URL = "type.googleapis.com/google.rpc.RetryInfo";
 
 /** google.rpc.Code values, which grpc-js names `status`; this package does not depend on it. */
-export const GrpcCode = {
+const GrpcCode = {
   INVALID_ARGUMENT: 3,
   DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
@@ -46,12 +46,17 @@ export function grpcCodeForHttpStatus(httpStatus: number): number {
   return CODE_BY_HTTP_STATUS[httpStatus] ?? GrpcCode.INTERNAL;
 }
 
-/** A google.rpc.Status with a code and a message and no details, as protobuf. */
-export function encodeStatus(code: number, message: string): Uint8Array {
+/** A google.rpc.Status's code and message, written; details may follow. */
+function statusWriter(code: number, message: string): Writer {
   const writer = Writer.create();
   if (code !== 0) writer.uint32(STATUS_CODE).int32(code);
   if (message !== "") writer.uint32(STATUS_MESSAGE).string(message);
-  return writer.finish();
+  return writer;
+}
+
+/** A google.rpc.Status with a code and a message and no details, as protobuf. */
+export function encodeStatus(code: number, message: string): Uint8Array {
+  return statusWriter(code, message).finish();
 }
 
 /**
@@ -62,9 +67,7 @@ export function encodeStatus(code: number, message: string): Uint8Array {
 export function encodeRetryStatus(code: number, message: string, retryDelaySeconds: number): Buffer {
   const retryInfo = Writer.create();
   retryInfo.uint32(RETRY_INFO_DELAY).fork().uint32(DURATION_SECONDS).int64(retryDelaySeconds).ldelim();
-  const writer = Writer.create();
-  writer.uint32(STATUS_CODE).int32(code);
-  if (message !== "") writer.uint32(STATUS_MESSAGE).string(message);
+  const writer = statusWriter(code, message);
   writer.uint32(STATUS_DETAILS).fork();
   writer.uint32(ANY_TYPE_URL).string(RETRY_INFO_TYPE_URL);
   writer.uint32(ANY_VALUE).bytes(retryInfo.finish());

@@ -1,5 +1,5 @@
 export { bodyTooLarge, decompressBody, parseContentEncoding } from "./compression.js";
-export { OTLP_CONTENT_TYPE_HEADERS, parseOtlpContentType } from "./content-type.js";
+export { mediaTypeOf, OTLP_CONTENT_TYPE_HEADERS, parseOtlpContentType } from "./content-type.js";
 export { decodeLogs, decodeTraces } from "./decode.js";
 export {
   decodeHealthCheckService,
